@@ -1,0 +1,81 @@
+"""The `vrp-contract` command line: parse arguments, call the library, map errors to exit codes.
+
+Each sub-command is one module with `NAME`, `HELP`, `add_arguments(parser)` and
+`run(args, io) -> ExitCode`; adding a command is adding its module to `_COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import TYPE_CHECKING
+
+from vrp_contract.cli._io import IO, UsageError
+from vrp_contract.findings import ExitCode
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import ModuleType
+
+__all__ = ["build_parser", "main"]
+
+_COMMANDS = ("validate", "schema", "compat")
+
+
+def _load(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
+    except ModuleNotFoundError as exc:  # a command whose module is not built yet
+        if exc.name == f"vrp_contract.cli.{name}_cmd":
+            return None
+        raise
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        command = self.prog.removeprefix("vrp-contract").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every available sub-command."""
+    parser = _Parser(
+        prog="vrp-contract",
+        description="The VRP event contract: validate event streams, print schemas, "
+        "check schema compatibility.",
+    )
+    from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in _COMMANDS:
+        module = _load(name)
+        if module is None:
+            continue
+        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    io: IO | None = None,
+) -> int:
+    """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit code."""
+    io = io or IO.from_sys()
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args._run(args, io))  # noqa: SLF001 - set by build_parser
+    except UsageError as exc:
+        io.stderr.write(f"vrp-contract: error: {exc}\n")
+        return ExitCode.USAGE
+    except BrokenPipeError:  # `vrp-contract ... | head`: the reader left, nothing to report
+        sys.stderr = None  # silence the interpreter's own flush error at exit
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        io.stderr.write("vrp-contract: interrupted\n")
+        return 130
+    except SystemExit as exc:  # argparse --help / --version
+        return int(exc.code or 0)

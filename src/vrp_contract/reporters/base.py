@@ -1,0 +1,56 @@
+"""The reporter interface: findings in, one output format out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TextIO
+
+    from vrp_contract.findings import Finding
+
+__all__ = ["Reporter", "Summary"]
+
+
+class Summary(Protocol):
+    """What a command knows at the end of a run; each command has its own implementation."""
+
+    @property
+    def failed(self) -> bool:
+        """True when the run found at least one error."""
+        ...
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data."""
+        ...
+
+    def text_lines(self) -> list[str]:
+        """The summary as lines of human-readable text."""
+        ...
+
+
+class Reporter(ABC):
+    """Turns a stream of findings into one output format; one subclass per format."""
+
+    name: ClassVar[str]
+    """The `--format` value."""
+    commands: ClassVar[frozenset[str]]
+    """The commands (`validate`, `compat`) that offer this format."""
+
+    def __init__(self, out: TextIO, *, verbose: bool = False, quiet: bool = False) -> None:
+        """Write to `out`; `quiet` keeps only error findings, `verbose` adds detail."""
+        self.out = out
+        self.verbose = verbose
+        self.quiet = quiet
+
+    def start(self, meta: Mapping[str, Any]) -> None:  # noqa: B027 - optional hook
+        """Called once before the first finding with facts about the run (command, inputs)."""
+
+    @abstractmethod
+    def finding(self, finding: Finding) -> None:
+        """Called for every finding, in order, as soon as it is found."""
+
+    def finish(self, summary: Summary) -> None:  # noqa: B027 - optional hook
+        """Called once at the end of the run."""

@@ -1,0 +1,68 @@
+"""AUDIT_EVENTs: every violation as a contract event, as the contract requires."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import orjson
+
+from vrp_contract.reporters.base import Reporter
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from vrp_contract.findings import Finding
+
+__all__ = ["CONFORMANCE_INVARIANT", "EventsReporter"]
+
+CONFORMANCE_INVARIANT = "event.conforms"
+"""The catalog invariant that schema and input findings (`schema.*`, `input.*`) violate."""
+
+VALIDATOR_NODE = "vrp-contract"
+
+
+class EventsReporter(Reporter):
+    """`--format events`: each finding as an AUDIT_EVENT envelope, one JSON line each.
+
+    The event's `ts_ms` is the offending event's when known (else the wall clock), its
+    `session_id` the offending session (else `vrp-contract:<source>`), its `reason_code` the rule
+    id, and `details.invariant` the catalog invariant the rule enforces.
+    """
+
+    name: ClassVar[str] = "events"
+    commands: ClassVar[frozenset[str]] = frozenset({"validate"})
+
+    def start(self, meta: Mapping[str, Any]) -> None:
+        """Learn the invariant ids of the revision, to map rule ids onto them."""
+        self.invariants: frozenset[str] = frozenset(meta.get("invariants", ()))
+
+    def finding(self, finding: Finding) -> None:
+        """Write the AUDIT_EVENT for one finding."""
+        if self.quiet and not finding.is_error:
+            return
+        invariants = getattr(self, "invariants", frozenset())
+        invariant = finding.rule if finding.rule in invariants else CONFORMANCE_INVARIANT
+        details: dict[str, Any] = {
+            "invariant": invariant,
+            "outcome": "violated",
+            "rule": finding.rule,
+            "severity": str(finding.severity),
+            "message": finding.message,
+            "pointer": finding.pointer,
+        }
+        if finding.source is not None:
+            details["source"] = finding.source
+        if finding.line is not None:
+            details["line"] = finding.line
+        ts = finding.context.get("ts_ms")
+        valid_ts = isinstance(ts, int) and not isinstance(ts, bool) and 0 <= ts < 2**63
+        event = {
+            "ts_ms": ts if valid_ts else int(time.time() * 1000),
+            "event_type": "AUDIT_EVENT",
+            "session_id": finding.session_id or f"{VALIDATOR_NODE}:{finding.source or '-'}",
+            "node_id": VALIDATOR_NODE,
+            "reason_code": finding.rule,
+            "details": details,
+        }
+        self.out.write(orjson.dumps(event).decode() + "\n")

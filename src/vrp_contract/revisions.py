@@ -1,0 +1,269 @@
+"""Schema revisions: listing, loading, the local `referencing` registry and bundling.
+
+This is the only module that opens schema files. Every `$ref` resolves from the files of the
+revision itself; nothing is ever fetched over the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urljoin
+
+import referencing
+import referencing.exceptions
+from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
+
+__all__ = [
+    "Revision",
+    "UnknownRevisionError",
+    "latest_revision",
+    "list_revisions",
+    "load_revision",
+    "schema_root",
+]
+
+_DIR_RE = re.compile(r"^v(\d+)\.(\d+)(?:\.(\d+))?$")
+JSON = dict[str, Any]
+
+
+class UnknownRevisionError(LookupError):
+    """Raised when a revision name matches no schema directory."""
+
+
+def schema_root() -> Traversable:
+    """Return the folder holding one sub-folder per revision.
+
+    In a source checkout (editable install) that is the checkout's `schema/`, so edits show at
+    once; in an installed wheel it is the package data copied from it at build time.
+    """
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "schema").is_dir():
+        return checkout / "schema"
+    packaged = resources.files("vrp_contract").joinpath("_schema")
+    if packaged.is_dir():
+        return packaged
+    msg = "the vrp-contract schema files are missing from this installation"
+    raise FileNotFoundError(msg)
+
+
+def _version_key(name: str) -> tuple[int, int, int]:
+    m = _DIR_RE.match(name)
+    if m is None:  # pragma: no cover - callers filter first
+        raise ValueError(name)
+    return (int(m[1]), int(m[2]), int(m[3] or 0))
+
+
+def _read_json(node: Traversable) -> JSON:
+    data: JSON = json.loads(node.read_text("utf-8"))
+    return data
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One immutable revision of the contract, e.g. `0.1` in `schema/v0.1/`."""
+
+    name: str
+    root: Traversable
+
+    @property
+    def version(self) -> tuple[int, int, int]:
+        """The revision as a comparable (major, minor, patch) tuple."""
+        return _version_key("v" + self.name)
+
+    @functools.cached_property
+    def manifest(self) -> JSON:
+        """The revision manifest (`revision.json`): label, status, release date."""
+        return _read_json(self.root / "revision.json")
+
+    @functools.cached_property
+    def base_uri(self) -> str:
+        """The URI every `$id` of this revision starts with."""
+        return str(self.schema_file("event.schema.json")["$id"]).rsplit("/", 1)[0] + "/"
+
+    def files(self) -> list[str]:
+        """Relative paths of every schema file (`*.schema.json`) of the revision, sorted."""
+        out: list[str] = []
+        stack: list[tuple[str, Traversable]] = [("", self.root)]
+        while stack:
+            prefix, node = stack.pop()
+            for child in node.iterdir():
+                rel = prefix + child.name
+                if child.is_dir() and child.name != "examples":
+                    stack.append((rel + "/", child))
+                elif child.name.endswith(".schema.json"):
+                    out.append(rel)
+        return sorted(out)
+
+    @functools.cache  # noqa: B019 - revisions are few and live for the process
+    def schema_file(self, rel: str) -> JSON:
+        """Load one schema file of the revision by its relative path."""
+        return _read_json(self.root.joinpath(*rel.split("/")))
+
+    def data_file(self, rel: str) -> JSON:
+        """Load one data file (state machine, invariants, default policy) of the revision."""
+        return _read_json(self.root.joinpath(*rel.split("/")))
+
+    @functools.cached_property
+    def registry(self) -> referencing.Registry[Any]:
+        """A `referencing` registry of every schema file, keyed by `$id`; never retrieves."""
+        resources_ = [
+            referencing.Resource.from_contents(self.schema_file(rel), DRAFT202012)
+            for rel in self.files()
+        ]
+        return (
+            referencing.Registry()
+            .with_resources((r.id(), r) for r in resources_ if r.id() is not None)
+            .crawl()
+        )
+
+    @property
+    def event_schema(self) -> JSON:
+        """The entry schema: the discriminated union of all event types."""
+        return self.schema_file("event.schema.json")
+
+    @property
+    def envelope_schema(self) -> JSON:
+        """The generic envelope schema (any known event type, open details)."""
+        return self.schema_file("envelope.schema.json")
+
+    @functools.cached_property
+    def variants(self) -> dict[str, JSON]:
+        """Event type name -> the schema of that event type, in the order of the union."""
+        out: dict[str, JSON] = {}
+        base = self.event_schema["$id"]
+        for branch in self.event_schema["oneOf"]:
+            resolved = self.registry.resolver().lookup(urljoin(base, branch["$ref"]))
+            contents: JSON = dict(resolved.contents)
+            out[contents["properties"]["event_type"]["const"]] = contents
+        return out
+
+    @property
+    def event_types(self) -> list[str]:
+        """The event type names, in the order of the union."""
+        return list(self.variants)
+
+    @functools.cached_property
+    def state_machine(self) -> JSON:
+        """The state model: states, initial and terminal states, allowed transitions."""
+        return self.data_file("state-machine.json")
+
+    @functools.cached_property
+    def invariants(self) -> list[JSON]:
+        """The invariant catalog entries."""
+        entries: list[JSON] = self.data_file("invariants.json")["invariants"]
+        return entries
+
+    @functools.cached_property
+    def default_policy(self) -> JSON:
+        """The default recovery policy of this revision."""
+        data = self.data_file("policy.default.json")
+        return {k: v for k, v in data.items() if not k.startswith("$")}
+
+    def examples(self, kind: str) -> list[tuple[str, JSON]]:
+        """Return the `valid` or `invalid` example vectors as (name, vector) pairs, sorted."""
+        folder = self.root / "examples" / kind
+        if not folder.is_dir():
+            return []
+        return sorted(
+            (child.name.removesuffix(".json"), _read_json(child))
+            for child in folder.iterdir()
+            if child.name.endswith(".json")
+        )
+
+    def bundle(self) -> JSON:
+        """Return the event schema as one self-contained document.
+
+        Every referenced resource or `$defs` entry becomes a `$defs` entry of the bundle, named by
+        its `title` (whole resources) or its `$defs` key, and every `$ref` is rewritten to a local
+        `#/$defs/...` pointer, which code generators in every language understand.
+        """
+        return _Bundler(self).bundle("event.schema.json")
+
+
+class _Bundler:
+    def __init__(self, revision: Revision) -> None:
+        self.revision = revision
+        self.by_uri = {r.schema_file(rel)["$id"]: rel for r in (revision,) for rel in r.files()}
+        self.defs: dict[str, JSON] = {}
+        self.owner: dict[str, str] = {}
+
+    def bundle(self, entry: str) -> JSON:
+        doc = self.revision.schema_file(entry)
+        root = self._rewrite(doc, doc["$id"], top=True)
+        root["$id"] = self.revision.base_uri + "bundle/" + entry
+        root["$defs"] = dict(sorted(self.defs.items()))
+        return root
+
+    def _def_name(self, target: str) -> str:
+        uri, fragment = urldefrag(target)
+        if uri not in self.by_uri:
+            msg = f"$ref {target!r} points outside the revision"
+            raise referencing.exceptions.Unresolvable(msg)
+        schema = self.revision.schema_file(self.by_uri[uri])
+        if fragment == "":
+            name, sub = str(schema["title"]), schema
+        elif fragment.startswith("/$defs/") and fragment.count("/") == 2:
+            name, sub = fragment.removeprefix("/$defs/"), schema["$defs"][fragment[7:]]
+        else:
+            msg = f"cannot bundle $ref {target!r}: only whole files and $defs entries are supported"
+            raise ValueError(msg)
+        if self.owner.setdefault(name, target) != target:
+            msg = f"bundle name clash: {name!r} is both {self.owner[name]} and {target}"
+            raise ValueError(msg)
+        if name not in self.defs:
+            self.defs[name] = {}
+            self.defs[name] = self._rewrite(sub, uri)
+        return name
+
+    def _rewrite(self, node: Any, base: str, *, top: bool = False) -> Any:  # noqa: ANN401
+        if isinstance(node, list):
+            return [self._rewrite(item, base) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: JSON = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = "#/$defs/" + self._def_name(urljoin(base, value))
+            elif key in {"$id", "$schema"} and not top:
+                continue
+            elif key in {"$defs", "examples", "const", "enum", "default"}:
+                out[key] = value if key != "$defs" else {}
+            else:
+                out[key] = self._rewrite(value, base)
+        if not top:
+            out.pop("$defs", None)
+        return out
+
+
+def list_revisions() -> list[Revision]:
+    """Return every revision shipped with the package, oldest first."""
+    root = schema_root()
+    names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
+    return [Revision(n[1:], root / n) for n in sorted(names, key=_version_key)]
+
+
+def latest_revision() -> Revision:
+    """Return the newest revision."""
+    return list_revisions()[-1]
+
+
+def load_revision(name: str | None = None) -> Revision:
+    """Return the revision `name` (`0.1`, `v0.1` or its label `v0.1-preview`); None is the latest."""
+    revisions = list_revisions()
+    if name is None:
+        return revisions[-1]
+    for rev in revisions:
+        if name in {rev.name, "v" + rev.name, rev.manifest.get("label")}:
+            return rev
+    known = ", ".join(r.name for r in revisions)
+    msg = f"unknown revision {name!r}; known revisions: {known}"
+    raise UnknownRevisionError(msg)
