@@ -119,11 +119,8 @@ class Revision:
             referencing.Resource.from_contents(self.schema_file(rel), DRAFT202012)
             for rel in self.files()
         ]
-        return (
-            referencing.Registry()
-            .with_resources((r.id(), r) for r in resources_ if r.id() is not None)
-            .crawl()
-        )
+        pairs = [(str(r.id()), r) for r in resources_ if r.id() is not None]
+        return referencing.Registry().with_resources(pairs).crawl()
 
     @property
     def event_schema(self) -> JSON:
@@ -198,7 +195,7 @@ class _Bundler:
 
     def bundle(self, entry: str) -> JSON:
         doc = self.revision.schema_file(entry)
-        root = self._rewrite(doc, doc["$id"], top=True)
+        root: JSON = self._rewrite(doc, doc["$id"], top=True)
         root["$id"] = self.revision.base_uri + "bundle/" + entry
         root["$defs"] = dict(sorted(self.defs.items()))
         return root
@@ -257,7 +254,7 @@ def latest_revision() -> Revision:
 
 
 def load_revision(name: str | None = None) -> Revision:
-    """Return the revision `name` (`0.1`, `v0.1` or its label `v0.1-preview`); None is the latest."""
+    """Return revision `name` (`0.1`, `v0.1` or its label `v0.1-preview`); None is the latest."""
     revisions = list_revisions()
     if name is None:
         return revisions[-1]

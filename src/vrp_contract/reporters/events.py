@@ -41,7 +41,7 @@ class EventsReporter(Reporter):
         """Write the AUDIT_EVENT for one finding."""
         if self.quiet and not finding.is_error:
             return
-        invariants = getattr(self, "invariants", frozenset())
+        invariants: frozenset[str] = getattr(self, "invariants", frozenset())
         invariant = finding.rule if finding.rule in invariants else CONFORMANCE_INVARIANT
         details: dict[str, Any] = {
             "invariant": invariant,
