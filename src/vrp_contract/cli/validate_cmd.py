@@ -1,0 +1,109 @@
+"""`vrp-contract validate`: check JSON Lines event streams against the contract."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from vrp_contract.cli._io import UsageError
+from vrp_contract.cli._progress import Progress
+from vrp_contract.findings import ExitCode
+from vrp_contract.reporters import formats_for, get_reporter
+from vrp_contract.revisions import UnknownRevisionError, load_revision
+from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
+
+if TYPE_CHECKING:
+    from vrp_contract.cli._io import IO
+
+NAME = "validate"
+HELP = (
+    "Validate JSON Lines event streams (files, gzip files, or stdin): every event against the "
+    "schema, every session against the invariants."
+)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of `validate`."""
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="JSON Lines files, gzip or not; '-' or none: stdin"
+    )
+    parser.add_argument("--revision", "-r", help="contract revision (default: the latest)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=formats_for(NAME),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "--policy", metavar="FILE", help="recovery policy JSON overriding the revision's default"
+    )
+    parser.add_argument(
+        "--assume-open-sessions",
+        action="store_true",
+        help="accept events of sessions not created in the input (streams cut mid-day); they "
+        "start from an unknown state",
+    )
+    parser.add_argument(
+        "--remember-terminated",
+        type=_positive,
+        default=200_000,
+        metavar="N",
+        help="how many terminated session ids to remember for session.terminated-final "
+        "(bounds memory; default: 200000)",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="print each finding's context too"
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress on stderr (auto: when stderr is a terminal)",
+    )
+
+
+def run(args: argparse.Namespace, io: IO) -> ExitCode:
+    """Validate every input in order and report findings as they are found."""
+    try:
+        revision = load_revision(args.revision)
+        policy = load_policy(revision, args.policy)
+    except (UnknownRevisionError, PolicyError) as exc:
+        raise UsageError(str(exc)) from None
+    validator = StreamValidator(
+        revision,
+        policy=policy,
+        assume_open_sessions=args.assume_open_sessions,
+        remember_terminated=args.remember_terminated,
+    )
+    reporter = get_reporter(args.format)(io.stdout, verbose=args.verbose, quiet=args.quiet)
+    reporter.start(
+        {
+            "command": NAME,
+            "revision": revision.name,
+            "invariants": [inv["id"] for inv in revision.invariants],
+        }
+    )
+    progress = Progress.for_stream(io.stderr, args.progress)
+    try:
+        for source in open_sources(args.paths, io.stdin):
+            for finding in progress.track(source, validator):
+                reporter.finding(finding)
+    except InputError as exc:
+        progress.clear()
+        io.stdout.flush()
+        raise UsageError(str(exc)) from None
+    progress.clear()
+    reporter.finish(validator.summary)
+    return ExitCode.FINDINGS if validator.summary.failed else ExitCode.OK

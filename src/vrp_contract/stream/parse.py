@@ -1,0 +1,142 @@
+"""Turn one raw line into an event object, or into the input findings that explain why not."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+__all__ = ["LineProblem", "parse_line"]
+
+LineProblem = tuple[str, str, str]
+"""(rule, pointer, message) for a line that is not a usable event."""
+
+_MAX_PREVIEW = 40
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _preview(raw: bytes) -> str:
+    text = raw[:_MAX_PREVIEW].decode("utf-8", "replace")
+    return repr(text + ("..." if len(raw) > _MAX_PREVIEW else ""))
+
+
+def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
+    """Parse what orjson refused: report bad UTF-8 or bad JSON precisely, accept big integers."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, (
+            "input.not-utf8",
+            "",
+            (
+                f"The line is not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset "
+                f"{exc.start} cannot be decoded."
+            ),
+        )
+    try:
+        return json.loads(text, parse_constant=_reject_constant), None
+    except RecursionError:
+        return None, ("input.not-json", "", "The line nests JSON too deeply to be parsed.")
+    except ValueError as exc:
+        return None, (
+            "input.not-json",
+            "",
+            f"The line is not valid JSON: {exc} in {_preview(raw)}.",
+        )
+
+
+def _count_keys(obj: Any) -> int:  # noqa: ANN401
+    """Count object keys in a parsed JSON value, without recursion (input may nest deeply)."""
+    count = 0
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is dict:
+            count += len(node)
+            stack.extend(v for v in node.values() if v.__class__ in (dict, list))
+        else:
+            stack.extend(v for v in node if v.__class__ in (dict, list))
+    return count
+
+
+def duplicate_keys(raw: bytes, obj: Any) -> list[tuple[str, str, int]]:  # noqa: ANN401
+    """Return (pointer of object, key, occurrences) for every duplicated key in the line.
+
+    Cheap proof first: each key contributes one `:` outside strings, so when the line has exactly
+    as many `:` bytes as the parsed value has keys, no key was lost to a duplicate. Only lines
+    that fail this test (duplicates, or colons inside strings) are parsed again, pair by pair.
+    """
+    if raw.count(b":") == _count_keys(obj):
+        return []
+    dups: list[tuple[int, str, int]] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            seen: dict[str, int] = {}
+            for key, _ in pairs:
+                seen[key] = seen.get(key, 0) + 1
+            dups.extend((id(out), k, n) for k, n in seen.items() if n > 1)
+        return out
+
+    reparsed = json.loads(raw, object_pairs_hook=hook)
+    if not dups:
+        return []
+    paths = _object_paths(reparsed)
+    return [(paths.get(oid, ""), key, n) for oid, key, n in dups]
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _object_paths(root: Any) -> dict[int, str]:  # noqa: ANN401
+    """Map id() of every object in a parsed value to its JSON Pointer."""
+    paths: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            paths[id(node)] = path
+            stack.extend((v, f"{path}/{_escape(k)}") for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}/{i}") for i, v in enumerate(node))
+    return paths
+
+
+def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
+    """Parse one line; return (object or None, problems). Problems never stop the stream."""
+    if not raw.strip():
+        return None, [
+            ("input.blank-line", "", "The line is blank; JSON Lines holds one event per line.")
+        ]
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        obj, problem = _slow_parse(raw)
+        if problem is not None:
+            return None, [problem]
+    if obj.__class__ is not dict:
+        kind = type(obj).__name__.replace("NoneType", "null").replace("list", "array")
+        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(
+            kind, kind
+        )
+        return None, [
+            ("input.not-object", "", f"The line holds a JSON {kind}, not an event object.")
+        ]
+    problems: list[LineProblem] = [
+        (
+            "input.duplicate-key",
+            f"{where}/{_escape(key)}",
+            (
+                f"The key {key!r} appears {count} times in one object; JSON parsers disagree on "
+                "which value wins, so the event is ambiguous."
+            ),
+        )
+        for where, key, count in duplicate_keys(raw, obj)
+    ]
+    return obj, problems

@@ -1,0 +1,50 @@
+"""The recovery policy: the revision's default, overridden key by key by a policy file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import jsonschema
+
+if TYPE_CHECKING:
+    from vrp_contract.revisions import Revision
+
+__all__ = ["Policy", "PolicyError", "load_policy"]
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Bounds on recovery (invariants recovery.bounded-time and recovery.bounded-attempts)."""
+
+    max_recovery_ms: int
+    max_recovery_attempts: int
+
+
+def load_policy(revision: Revision, path: str | None = None) -> Policy:
+    """Return the revision's default policy, with the keys of the JSON file at `path` applied."""
+    values = dict(revision.default_policy)
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as handle:  # noqa: PTH123 - str path from the CLI
+                override = json.load(handle)
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read the policy file: {exc.strerror}") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise PolicyError(f"{path}: the policy file is not valid JSON: {exc}") from None
+        schema = revision.schema_file("policy.schema.json")
+        if isinstance(override, dict):
+            override = {k: v for k, v in override.items() if k != "$schema"}
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(schema).iter_errors(override)
+        )
+        if error is not None:
+            where = "/".join(map(str, error.absolute_path)) or "(top level)"
+            raise PolicyError(f"{path}: field {where}: {error.message}")
+        values.update(override)
+    return Policy(int(values["max_recovery_ms"]), int(values["max_recovery_attempts"]))

@@ -1,0 +1,96 @@
+"""JSON Lines input: files, gzip files and stdin, as numbered raw lines."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["InputError", "Source", "open_sources"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class InputError(Exception):
+    """An input that cannot be read at all (missing, unreadable, corrupt compression)."""
+
+
+@dataclass
+class Source:
+    """One input stream: a name for messages, and its numbered lines."""
+
+    name: str
+    stream: BinaryIO
+    size: int | None = None
+    """Size in bytes on disk, when known (for progress)."""
+
+    def position(self) -> int:
+        """Bytes consumed so far of the underlying file (compressed bytes for gzip)."""
+        raw = getattr(self.stream, "fileobj", None) or self.stream
+        try:
+            return int(raw.tell())
+        except (OSError, ValueError):
+            return 0
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """Yield (1-based line number, line without its line terminator)."""
+        number = 0
+        try:
+            for number, raw in enumerate(self.stream, 1):
+                if raw.endswith(b"\n"):
+                    raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1]  # noqa: PLW2901
+                yield number, raw
+        except (OSError, EOFError, zlib.error) as exc:
+            msg = f"{self.name}: cannot read past line {number}: {exc}"
+            raise InputError(msg) from None
+
+
+def _wrap(name: str, stream: BinaryIO, size: int | None) -> Source:
+    head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
+    if head == _GZIP_MAGIC:
+        return Source(name, gzip.GzipFile(fileobj=stream, mode="rb"), size)  # type: ignore[arg-type]
+    return Source(name, stream, size)
+
+
+def open_sources(paths: list[str], stdin: BinaryIO | IO[bytes]) -> Iterator[Source]:
+    """Yield one `Source` per path, in order; `-` (or no path at all) is stdin.
+
+    Every named file is checked before the first is read, so a typo fails fast with exit 2.
+    Gzip input is recognised by its magic bytes, whatever the file name.
+    """
+    names = paths or ["-"]
+    for name in names:
+        if name != "-" and not os.path.isfile(name):  # noqa: PTH113 - str paths throughout
+            what = "is a directory" if os.path.isdir(name) else "does not exist"  # noqa: PTH112
+            raise InputError(f"{name}: {what}")
+    for name in names:
+        if name == "-":
+            buffered = stdin if hasattr(stdin, "peek") else _Buffered(stdin)
+            yield _wrap("-", buffered, None)  # type: ignore[arg-type]
+            continue
+        try:
+            handle = open(name, "rb")  # noqa: SIM115, PTH123 - closed below after the caller is done
+        except OSError as exc:
+            raise InputError(f"{name}: cannot open: {exc.strerror}") from None
+        with handle:
+            yield _wrap(name, handle, os.fstat(handle.fileno()).st_size)
+
+
+class _Buffered:
+    """Give an unbuffered binary stream a `peek` (for gzip sniffing) without losing bytes."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        import io  # noqa: PLC0415 - rarely needed
+
+        self._stream = io.BufferedReader(raw)  # type: ignore[type-var]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._stream)

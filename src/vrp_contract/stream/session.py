@@ -1,0 +1,181 @@
+"""Per-session state and the fold that feeds each event through the invariant rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from vrp_contract.stream import rules
+
+if TYPE_CHECKING:
+    from vrp_contract.revisions import Revision
+    from vrp_contract.stream.policy import Policy
+
+__all__ = ["Model", "SessionState", "SessionTracker"]
+
+Problem = tuple[str, str, str]
+"""(rule id, JSON Pointer, message)."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """The state machine of a revision, compiled for lookups."""
+
+    states: frozenset[str]
+    initial: str
+    terminal: frozenset[str]
+    transitions: frozenset[tuple[str, str]]
+    recovery_states: frozenset[str]
+    binding_states: frozenset[str]
+
+    @classmethod
+    def from_revision(cls, revision: Revision) -> Model:
+        """Compile `state-machine.json` of the revision."""
+        sm = revision.state_machine
+        return cls(
+            states=frozenset(s["name"] for s in sm["states"]),
+            initial=sm["initial"],
+            terminal=frozenset(sm["terminal"]),
+            transitions=frozenset((t["from"], t["to"]) for t in sm["transitions"]),
+            recovery_states=frozenset(sm["recovery_states"]),
+            binding_states=frozenset(sm["binding_states"]),
+        )
+
+
+class SessionState:
+    """What the validator remembers of one open session (a few machine words)."""
+
+    __slots__ = ("attempts", "bound", "last_ts", "recovery_reported", "recovery_since", "state")
+
+    def __init__(self, state: str | None, *, bound: bool | None) -> None:
+        """Start in `state` (None: unknown, for streams cut from the middle)."""
+        self.state = state
+        self.bound = bound
+        self.last_ts: int | None = None
+        self.recovery_since: int | None = None
+        self.recovery_reported = False
+        self.attempts = 0
+
+
+class SessionTracker:
+    """Folds events into per-session state, across interleaved sessions, yielding problems.
+
+    Memory is bounded by the open sessions plus a bounded memory of recently terminated ids
+    (`remember_terminated`); an event of a forgotten terminated session is reported as an event
+    of a session never created.
+    """
+
+    def __init__(
+        self,
+        revision: Revision,
+        policy: Policy,
+        *,
+        assume_open_sessions: bool = False,
+        remember_terminated: int = 200_000,
+    ) -> None:
+        """Track sessions of `revision` under `policy`."""
+        self.ctx = rules.Context(Model.from_revision(revision), policy, assume_open_sessions)
+        self.event_types = frozenset(revision.event_types)
+        self.sessions: dict[str, SessionState] = {}
+        self.terminated: dict[str, None] = {}
+        self.remember_terminated = remember_terminated
+        self.seen = 0
+
+    def observe(self, event: dict[str, Any]) -> list[Problem]:
+        """Check one event against its session and advance the session; return the problems."""
+        sid = event.get("session_id")
+        event_type = event.get("event_type")
+        if sid.__class__ is not str or not sid or event_type not in self.event_types:
+            return []  # not attributable to a session: the schema check reports it
+        ts = event.get("ts_ms")
+        if ts.__class__ is not int:
+            ts = None
+        if sid in self.terminated:
+            return [rules.terminated_final(event_type, sid)]
+        out: list[Problem] = []
+        sess = self._session(sid, event_type, out)
+        if ts is not None:
+            self._clock(sess, ts, out)
+        if event_type == "STATE_CHANGE":
+            self._transition(sess, sid, event, ts, out)
+        elif event_type == "PATH_SELECTED":
+            problem = rules.single_active(sess, self.ctx)
+            if problem is not None:
+                out.append(problem)
+            sess.bound = True
+        return out
+
+    def _session(self, sid: str, event_type: str, out: list[Problem]) -> SessionState:
+        sess = self.sessions.get(sid)
+        if sess is None:
+            self.seen += 1
+            problem = rules.created_first_new(event_type, self.ctx)
+            if problem is not None:
+                out.append(problem)
+            fresh = event_type == "SESSION_CREATED"
+            sess = SessionState(
+                self.ctx.model.initial if fresh else None, bound=False if fresh else None
+            )
+            self.sessions[sid] = sess
+        elif event_type == "SESSION_CREATED":
+            out.append(rules.created_first_again())
+        return sess
+
+    def _clock(self, sess: SessionState, ts: int, out: list[Problem]) -> None:
+        problem = rules.ts_monotonic(sess, ts, self.ctx)
+        if problem is not None:
+            out.append(problem)
+        problem = rules.recovery_bounded_time(sess, ts, self.ctx)
+        if problem is not None:
+            out.append(problem)
+            sess.recovery_reported = True  # once per recovery episode
+        sess.last_ts = ts
+
+    def _transition(
+        self,
+        sess: SessionState,
+        sid: str,
+        event: dict[str, Any],
+        ts: int | None,
+        out: list[Problem],
+    ) -> None:
+        details = event.get("details")
+        if details.__class__ is not dict:
+            return
+        ctx = self.ctx
+        src, dst = details.get("from_state"), details.get("to_state")
+        if src not in ctx.model.states or dst not in ctx.model.states:
+            return  # the schema check reports unknown states
+        for check in (
+            rules.transition_explicit,
+            rules.transition_allowed,
+            rules.recovery_bounded_attempts,
+        ):
+            problem = check(sess, src, dst, ctx)
+            if problem is not None:
+                out.append(problem)
+        self._enter(sess, sid, dst, ts)
+
+    def _enter(self, sess: SessionState, sid: str, dst: str, ts: int | None) -> None:
+        model = self.ctx.model
+        was_recovering = sess.state in model.recovery_states
+        sess.state = dst
+        if dst in model.recovery_states:
+            if not was_recovering:
+                sess.recovery_since, sess.recovery_reported = ts, False
+        else:
+            sess.recovery_since = None
+        if dst == "RECOVERING":
+            sess.attempts += 1
+        elif dst == "ATTACHED":
+            sess.attempts = 0
+        if dst in model.terminal:
+            del self.sessions[sid]
+            self.terminated[sid] = None
+            if len(self.terminated) > self.remember_terminated:
+                del self.terminated[next(iter(self.terminated))]
+
+    @property
+    def open_sessions(self) -> int:
+        """Sessions seen and not terminated."""
+        return len(self.sessions)
