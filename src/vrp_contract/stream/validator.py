@@ -62,12 +62,16 @@ class StreamSummary:
     def text_lines(self) -> list[str]:
         """A verdict line, then one line per rule that fired."""
         verdict = "FAILED" if self.failed else "OK"
-        counts = f"{self.lines:,} lines ({self.valid:,} valid, {self.invalid:,} invalid)"
-        found = f"{self.errors:,} errors, {self.warnings:,} warnings"
-        sessions = f"{self.sessions:,} sessions ({self.open_sessions:,} still open)"
+        counts = f"{_n(self.lines, 'line')} ({self.valid:,} valid, {self.invalid:,} invalid)"
+        found = f"{_n(self.errors, 'error')}, {_n(self.warnings, 'warning')}"
+        sessions = f"{_n(self.sessions, 'session')} ({self.open_sessions:,} still open)"
         out = [f"{verdict}: {counts}, {found}, {sessions}, against revision {self.revision}."]
         out.extend(f"  {n:>9,}  {rule}" for rule, n in sorted(self.by_rule.items()))
         return out
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 class StreamValidator:

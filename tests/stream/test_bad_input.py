@@ -1,0 +1,174 @@
+"""Bad input never stops the stream, never loses a line, and never ends in a traceback."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests._support import ROOT, run_cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CREATED = b'{"ts_ms":1700000000000,"event_type":"SESSION_CREATED","session_id":"s1"}'
+TICK = b'{"ts_ms":1700000000001,"event_type":"MUTATION_TICK","session_id":"s1"}'
+
+
+def _jsonl(data: bytes, *args: str):
+    result = run_cli("validate", "--format", "jsonl", *args, stdin=data)
+    return result, [json.loads(line) for line in result.out.splitlines()]
+
+
+def _summary(data: bytes) -> str:
+    return run_cli("validate", stdin=data).out.splitlines()[-1]
+
+
+def test_empty_input_is_ok():
+    result = run_cli("validate", stdin=b"")
+    assert result.code == 0
+    assert "0 lines (0 valid, 0 invalid)" in result.out
+
+
+def test_lines_always_add_up():
+    data = b"\n".join([CREATED, b"", b"nope", b"[]", TICK, b"\xff\xfe", b"{}"]) + b"\n"
+    result = run_cli("validate", stdin=data)
+    assert "7 lines (2 valid, 5 invalid)" in result.out
+    assert result.code == 1
+
+
+def test_crlf_and_missing_final_newline():
+    result, findings = _jsonl(CREATED + b"\r\n" + TICK)
+    assert findings == []
+    assert result.code == 0
+
+
+def test_ten_megabyte_lines(tmp_path: Path):
+    big_valid = (
+        b'{"ts_ms":1700000000001,"event_type":"MUTATION_TICK","session_id":"s1",'
+        b'"details":{"blob":"' + b"x" * 10_000_000 + b'"}}'
+    )
+    big_garbage = b"{" + b"y" * 10_000_000
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b"\n".join([CREATED, big_valid, big_garbage, TICK]) + b"\n")
+    result = run_cli("validate", "--format", "jsonl", str(path))
+    findings = [json.loads(line) for line in result.out.splitlines()]
+    assert [(f["line"], f["rule"]) for f in findings] == [(3, "input.not-json")]
+    assert len(findings[0]["message"]) < 300, "the message must not echo the whole line"
+
+
+@pytest.mark.parametrize("depth", [500, 5000, 200_000])
+def test_deeply_nested_details(depth: int):
+    nested = b'{"a":' * depth + b"1" + b"}" * depth
+    line = b'{"ts_ms":1700000000001,"event_type":"MUTATION_TICK","session_id":"s1","details":'
+    result, findings = _jsonl(CREATED + b"\n" + line + nested + b"}\n" + TICK + b"\n")
+    if depth <= 500:
+        assert findings == []
+    else:
+        assert [(f["line"], f["rule"]) for f in findings] == [(2, "input.not-json")]
+        assert "deep" in findings[0]["message"]
+    assert result.code in {0, 1}
+
+
+def test_duplicate_keys_are_found_with_their_pointer():
+    line = b'{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s1","session_id":"s2"}'
+    _, findings = _jsonl(line + b"\n", "--assume-open-sessions")
+    assert [(f["rule"], f["pointer"]) for f in findings] == [("input.duplicate-key", "/session_id")]
+
+
+def test_colons_inside_strings_are_not_duplicates():
+    line = (
+        b'{"ts_ms":1700000000001,"event_type":"MUTATION_TICK","session_id":"a:b:c",'
+        b'"details":{"u":"x:y"}}'
+    )
+    _, findings = _jsonl(line + b"\n", "--assume-open-sessions")
+    assert findings == []
+
+
+def test_big_integers_are_parsed_not_rejected_as_json():
+    line = (
+        b'{"ts_ms":123456789012345678901234567890,"event_type":"MUTATION_TICK","session_id":"s1"}'
+    )
+    _, findings = _jsonl(line + b"\n", "--assume-open-sessions")
+    assert [(f["rule"], f["pointer"]) for f in findings] == [("schema.maximum", "/ts_ms")]
+
+
+def test_nan_is_not_json():
+    line = b'{"ts_ms":NaN,"event_type":"MUTATION_TICK","session_id":"s1"}'
+    _, findings = _jsonl(line + b"\n")
+    assert [f["rule"] for f in findings] == ["input.not-json"]
+
+
+def test_gzip_input_by_content(tmp_path: Path):
+    path = tmp_path / "events.log"  # no .gz suffix: detected by magic bytes
+    path.write_bytes(gzip.compress(CREATED + b"\n" + TICK + b"\nbad\n"))
+    result = run_cli("validate", "--format", "jsonl", str(path))
+    assert [json.loads(x)["line"] for x in result.out.splitlines()] == [3]
+    assert result.code == 1
+
+
+def test_gzip_on_stdin():
+    result = run_cli("validate", "-", stdin=gzip.compress(CREATED + b"\n" + TICK + b"\n"))
+    assert result.code == 0, result.err
+
+
+def test_truncated_gzip_is_an_input_error(tmp_path: Path):
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(gzip.compress((CREATED + b"\n") * 1000)[:200])
+    result = run_cli("validate", str(path))
+    assert result.code == 2
+    assert result.err.startswith("vrp-contract: error: ")
+    assert str(path) in result.err
+    assert "Traceback" not in result.err + result.out
+
+
+def test_sessions_carry_over_between_files(tmp_path: Path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_bytes(CREATED + b"\n")
+    second.write_bytes(TICK + b"\n" + CREATED + b"\n")
+    result = run_cli("validate", "--format", "jsonl", str(first), str(second))
+    findings = [json.loads(x) for x in result.out.splitlines()]
+    assert [(f["source"], f["line"], f["rule"]) for f in findings] == [
+        (str(second), 2, "session.created-first"),
+        (str(second), 2, "session.ts-monotonic"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["validate", "/no/such/file.jsonl"], "/no/such/file.jsonl: does not exist"),
+        (["validate", str(ROOT / "tests")], "tests: is a directory"),
+        (["validate", "--revision", "9.9"], "unknown revision '9.9'"),
+        (["validate", "--remember-terminated", "0"], "expected at least 1"),
+        (["validate", "--format", "xml"], "invalid choice: 'xml'"),
+        (["nonsense"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args, needle):
+    result = run_cli(*args)
+    assert result.code == 2
+    assert needle in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"max_recovery_ms": -5}', "field max_recovery_ms"),
+        ('{"max_recovery_attempts": 2, "colour": "red"}', "colour"),
+        (None, "cannot read"),
+    ],
+)
+def test_bad_policy_files(tmp_path: Path, content, needle):
+    path = tmp_path / "policy.json"
+    if content is not None:
+        path.write_text(content)
+    result = run_cli("validate", "--policy", str(path), stdin=CREATED)
+    assert result.code == 2
+    assert str(path) in result.err
+    assert needle in result.err
