@@ -111,12 +111,14 @@ class StreamValidator:
         return self.iter_findings((raw for _, raw in source.lines()), source.name)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
-        """Yield the findings of every line (bytes or str, without line terminators)."""
+        """Yield the findings of every line (bytes or str, with or without line terminators)."""
         summary = self.summary
         summary.sources.append(source)
         schema, tracker = self.schema, self.tracker
         for number, raw in enumerate(lines, 1):
             data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+            if data[-1:] == b"\n":  # lines straight from a file keep their terminator
+                data = data.rstrip(b"\r\n")
             obj, problems = parse_line(data)
             if obj is not None:
                 if not schema.is_valid(obj):
