@@ -22,6 +22,8 @@ from referencing.jsonschema import DRAFT202012
 if TYPE_CHECKING:
     from importlib.abc import Traversable
 
+    from referencing._core import Resolver
+
 __all__ = [
     "Revision",
     "UnknownRevisionError",
@@ -176,6 +178,15 @@ class Revision:
             if child.name.endswith(".json")
         )
 
+    def inlined(self, schema: JSON) -> JSON:
+        """Return `schema` with every (non-recursive) `$ref` replaced by its target.
+
+        Validation is the same, minus the cost of resolving references at run time; the stream
+        validator checks events against inlined variants. A recursive reference stays a `$ref`.
+        """
+        resolver = self.registry.resolver(base_uri=schema.get("$id", ""))
+        return _inline(schema, resolver, ())
+
     def bundle(self) -> JSON:
         """Return the event schema as one self-contained document.
 
@@ -239,6 +250,36 @@ class _Bundler:
         if not top:
             out.pop("$defs", None)
         return out
+
+
+_ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "deprecated"})
+
+
+def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  # noqa: ANN401
+    if isinstance(node, list):
+        return [_inline(item, resolver, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        key: value
+        if key in {"examples", "const", "enum", "default"}
+        else _inline(value, resolver, seen)
+        for key, value in node.items()
+        if key != "$ref"
+    }
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return out
+    resolved = resolver.lookup(ref)
+    target_id = id(resolved.contents)  # the same subschema object: a recursive reference
+    if target_id in seen:
+        out["$ref"] = ref  # recursion: keep the reference
+        return out
+    target = _inline(resolved.contents, resolved.resolver, (*seen, target_id))
+    target = {k: v for k, v in target.items() if k not in {"$id", "$schema", "$defs"}}
+    if set(out) & set(target) - _ANNOTATIONS:
+        return {**out, "allOf": [target]}
+    return {**target, **out}
 
 
 def list_revisions() -> list[Revision]:

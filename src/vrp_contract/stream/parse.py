@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["LineProblem", "parse_line"]
+__all__ = ["LineProblem", "count_keys", "duplicate_keys", "find_duplicates", "parse_line"]
 
 LineProblem = tuple[str, str, str]
 """(rule, pointer, message) for a line that is not a usable event."""
@@ -49,7 +49,7 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
         )
 
 
-def _count_keys(obj: Any) -> int:  # noqa: ANN401
+def count_keys(obj: Any) -> int:  # noqa: ANN401
     """Count object keys in a parsed JSON value, without recursion (input may nest deeply)."""
     count = 0
     stack = [obj]
@@ -70,8 +70,13 @@ def duplicate_keys(raw: bytes, obj: Any) -> list[tuple[str, str, int]]:  # noqa:
     as many `:` bytes as the parsed value has keys, no key was lost to a duplicate. Only lines
     that fail this test (duplicates, or colons inside strings) are parsed again, pair by pair.
     """
-    if raw.count(b":") == _count_keys(obj):
+    if raw.count(b":") == count_keys(obj):
         return []
+    return find_duplicates(raw)
+
+
+def find_duplicates(raw: bytes) -> list[tuple[str, str, int]]:
+    """Parse `raw` (valid JSON) pair by pair; return (pointer of object, key, occurrences)."""
     dups: list[tuple[int, str, int]] = []
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

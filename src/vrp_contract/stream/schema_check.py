@@ -52,9 +52,10 @@ class SchemaChecker:
         registry = revision.registry
         cls = jsonschema.Draft202012Validator
         self.variants = {
-            et: cls(schema, registry=registry) for et, schema in revision.variants.items()
+            et: cls(revision.inlined(schema), registry=registry)
+            for et, schema in revision.variants.items()
         }
-        self.envelope = cls(revision.envelope_schema, registry=registry)
+        self.envelope = cls(revision.inlined(revision.envelope_schema), registry=registry)
         self.known = ", ".join(revision.event_types)
 
     def is_valid(self, event: dict[str, Any]) -> bool:

@@ -82,79 +82,79 @@ class SessionTracker:
         self.seen = 0
 
     def observe(self, event: dict[str, Any]) -> list[Problem]:
-        """Check one event against its session and advance the session; return the problems."""
+        """Check one parsed event against its session and advance the session."""
         sid = event.get("session_id")
         event_type = event.get("event_type")
         if sid.__class__ is not str or not sid or event_type not in self.event_types:
             return []  # not attributable to a session: the schema check reports it
         ts = event.get("ts_ms")
-        if ts.__class__ is not int:
-            ts = None
-        if sid in self.terminated:
-            return [rules.terminated_final(event_type, sid)]
-        out: list[Problem] = []
-        sess = self._session(sid, event_type, out)
-        if ts is not None:
-            self._clock(sess, ts, out)
+        src = dst = None
         if event_type == "STATE_CHANGE":
-            self._transition(sess, sid, event, ts, out)
+            details = event.get("details")
+            if details.__class__ is dict:
+                states = self.ctx.model.states
+                src, dst = details.get("from_state"), details.get("to_state")
+                if src not in states or dst not in states:
+                    src = dst = None  # the schema check reports unknown states
+        return self.step(sid, event_type, ts if ts.__class__ is int else None, src, dst)
+
+    def step(  # noqa: C901, PLR0912 - the hot loop stays flat on purpose
+        self, sid: str, event_type: str, ts: int | None, src: str | None, dst: str | None
+    ) -> list[Problem]:
+        """Advance session `sid` by one event; `src`/`dst` are the states of a STATE_CHANGE.
+
+        This is the hot loop of the validator: the common, violation-free case costs a dict
+        lookup and a few comparisons. Each `if` below is a cheap pre-filter for one rule of
+        `rules`; the rule itself decides and words the finding.
+        """
+        out: list[Problem] = []
+        sess = self.sessions.get(sid)
+        if sess is None:
+            if sid in self.terminated:
+                return [rules.terminated_final(event_type, sid)]
+            sess = self._open(sid, event_type, out)
+        elif event_type == "SESSION_CREATED":
+            out.append(rules.created_first_again())
+        ctx = self.ctx
+        if ts is not None:
+            last = sess.last_ts
+            if last is not None and ts < last:
+                self._add(out, rules.ts_monotonic(sess, ts, ctx))
+            since = sess.recovery_since
+            if since is not None and ts - since > ctx.policy.max_recovery_ms:
+                problem = rules.recovery_bounded_time(sess, ts, ctx)
+                if problem is not None:
+                    out.append(problem)
+                    sess.recovery_reported = True  # once per recovery episode
+            sess.last_ts = ts
+        if src is not None and dst is not None:
+            if src != sess.state and sess.state is not None:
+                self._add(out, rules.transition_explicit(sess, src, dst, ctx))
+            if (src, dst) not in ctx.model.transitions:
+                self._add(out, rules.transition_allowed(sess, src, dst, ctx))
+            if dst == "RECOVERING":
+                self._add(out, rules.recovery_bounded_attempts(sess, src, dst, ctx))
+            self._enter(sess, sid, dst, ts)
         elif event_type == "PATH_SELECTED":
-            problem = rules.single_active(sess, self.ctx)
-            if problem is not None:
-                out.append(problem)
+            if sess.bound:
+                self._add(out, rules.single_active(sess, ctx))
             sess.bound = True
         return out
 
-    def _session(self, sid: str, event_type: str, out: list[Problem]) -> SessionState:
-        sess = self.sessions.get(sid)
-        if sess is None:
-            self.seen += 1
-            problem = rules.created_first_new(event_type, self.ctx)
-            if problem is not None:
-                out.append(problem)
-            fresh = event_type == "SESSION_CREATED"
-            sess = SessionState(
-                self.ctx.model.initial if fresh else None, bound=False if fresh else None
-            )
-            self.sessions[sid] = sess
-        elif event_type == "SESSION_CREATED":
-            out.append(rules.created_first_again())
+    @staticmethod
+    def _add(out: list[Problem], problem: Problem | None) -> None:
+        if problem is not None:
+            out.append(problem)
+
+    def _open(self, sid: str, event_type: str, out: list[Problem]) -> SessionState:
+        self.seen += 1
+        self._add(out, rules.created_first_new(event_type, self.ctx))
+        fresh = event_type == "SESSION_CREATED"
+        sess = SessionState(
+            self.ctx.model.initial if fresh else None, bound=False if fresh else None
+        )
+        self.sessions[sid] = sess
         return sess
-
-    def _clock(self, sess: SessionState, ts: int, out: list[Problem]) -> None:
-        problem = rules.ts_monotonic(sess, ts, self.ctx)
-        if problem is not None:
-            out.append(problem)
-        problem = rules.recovery_bounded_time(sess, ts, self.ctx)
-        if problem is not None:
-            out.append(problem)
-            sess.recovery_reported = True  # once per recovery episode
-        sess.last_ts = ts
-
-    def _transition(
-        self,
-        sess: SessionState,
-        sid: str,
-        event: dict[str, Any],
-        ts: int | None,
-        out: list[Problem],
-    ) -> None:
-        details = event.get("details")
-        if details.__class__ is not dict:
-            return
-        ctx = self.ctx
-        src, dst = details.get("from_state"), details.get("to_state")
-        if src not in ctx.model.states or dst not in ctx.model.states:
-            return  # the schema check reports unknown states
-        for check in (
-            rules.transition_explicit,
-            rules.transition_allowed,
-            rules.recovery_bounded_attempts,
-        ):
-            problem = check(sess, src, dst, ctx)
-            if problem is not None:
-                out.append(problem)
-        self._enter(sess, sid, dst, ts)
 
     def _enter(self, sess: SessionState, sid: str, dst: str, ts: int | None) -> None:
         model = self.ctx.model

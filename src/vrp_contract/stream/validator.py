@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
+from vrp_contract.stream.fast import FastDecoder
 from vrp_contract.stream.parse import parse_line
 from vrp_contract.stream.policy import Policy, load_policy
 from vrp_contract.stream.schema_check import SchemaChecker
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["StreamSummary", "StreamValidator"]
 
 _WARNINGS = frozenset({"input.blank-line"})
+Problem = tuple[str, str, str]
 
 
 @dataclass
@@ -88,8 +90,13 @@ class StreamValidator:
         policy: Policy | None = None,
         assume_open_sessions: bool = False,
         remember_terminated: int = 200_000,
+        engine: str = "fast",
     ) -> None:
-        """Prepare the schema checker and an empty session table."""
+        """Prepare the checkers and an empty session table.
+
+        `engine="reference"` turns the fast decoder off (every line through jsonschema); the
+        findings are the same, only slower (the differential tests compare the two).
+        """
         self.revision = (
             revision
             if revision is None or not isinstance(revision, str)
@@ -97,6 +104,7 @@ class StreamValidator:
         ) or load_revision()
         self.policy = policy or load_policy(self.revision)
         self.schema = SchemaChecker(self.revision)
+        self.fast = FastDecoder.for_revision(self.revision) if engine == "fast" else None
         self.tracker = SessionTracker(
             self.revision,
             self.policy,
@@ -111,44 +119,65 @@ class StreamValidator:
         return self.iter_findings((raw for _, raw in source.lines()), source.name)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
-        """Yield the findings of every line (bytes or str, with or without line terminators)."""
+        """Yield the findings of every line (bytes or str, with or without line terminators).
+
+        Lines the fast decoder accepts go straight to the session fold; every other line takes
+        the reference path, which parses it, checks it with jsonschema and explains.
+        """
         summary = self.summary
         summary.sources.append(source)
-        schema, tracker = self.schema, self.tracker
-        for number, raw in enumerate(lines, 1):
-            data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
-            if data[-1:] == b"\n":  # lines straight from a file keep their terminator
-                data = data.rstrip(b"\r\n")
-            obj, problems = parse_line(data)
-            if obj is not None:
-                if not schema.is_valid(obj):
-                    problems.extend(schema.problems(obj))
-                problems.extend(tracker.observe(obj))
-            summary.lines += 1
-            if not problems:
-                summary.valid += 1
-                continue
-            summary.invalid += 1
-            yield from self._findings(problems, obj, source, number)
-            summary.sessions = tracker.seen
-        summary.sessions = tracker.seen
-        summary.open_sessions = tracker.open_sessions
+        fast, step, reference = self.fast, self.tracker.step, self._reference
+        count = valid = 0
+        try:
+            for count, raw in enumerate(lines, 1):
+                data = raw.encode("utf-8", "surrogateescape") if raw.__class__ is str else raw
+                record = fast(data) if fast is not None else None  # type: ignore[arg-type]
+                if record is not None:
+                    problems = step(*record)
+                    if not problems:
+                        valid += 1
+                        continue
+                    sid, event_type, ts = record[0], record[1], record[2]
+                else:
+                    problems, sid, event_type, ts = reference(data)  # type: ignore[arg-type]
+                    if not problems:
+                        valid += 1
+                        continue
+                yield from self._findings(problems, sid, event_type, ts, source, count)
+        finally:
+            summary.lines += count
+            summary.valid += valid
+            summary.invalid += count - valid
+            summary.sessions = self.tracker.seen
+            summary.open_sessions = self.tracker.open_sessions
 
-    def _findings(
+    def _reference(self, raw: bytes) -> tuple[list[Problem], Any, Any, Any]:
+        """Parse, schema-check and fold one line the slow, explaining way."""
+        if raw[-1:] == b"\n":
+            raw = raw.rstrip(b"\r\n")
+        obj, problems = parse_line(raw)
+        if obj is None:
+            return problems, None, None, None
+        problems.extend(self.schema.problems(obj))
+        problems.extend(self.tracker.observe(obj))
+        return problems, obj.get("session_id"), obj.get("event_type"), obj.get("ts_ms")
+
+    def _findings(  # noqa: PLR0913, PLR0917 - the parts of one line's identity
         self,
-        problems: list[tuple[str, str, str]],
-        obj: Any,  # noqa: ANN401 - a parsed JSON value
+        problems: list[Problem],
+        /,
+        sid: object,
+        event_type: object,
+        ts: object,
         source: str,
         number: int,
     ) -> Iterator[Finding]:
         summary = self.summary
-        sid = obj.get("session_id") if obj is not None else None
         context: dict[str, Any] = {}
-        if obj is not None:
-            for key in ("event_type", "ts_ms"):
-                value = obj.get(key)
-                if isinstance(value, (str, int)) and not isinstance(value, bool):
-                    context[key] = value
+        if event_type.__class__ is str:
+            context["event_type"] = event_type
+        if ts.__class__ is int:
+            context["ts_ms"] = ts
         for rule, pointer, message in problems:
             severity = self._severity.get(
                 rule, Severity.WARNING if rule in _WARNINGS else Severity.ERROR
@@ -165,7 +194,7 @@ class StreamValidator:
                 pointer=pointer,
                 source=source,
                 line=number,
-                session_id=sid if isinstance(sid, str) else None,
+                session_id=sid if sid.__class__ is str else None,
                 context=context,
             )
 
