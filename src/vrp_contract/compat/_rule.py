@@ -1,0 +1,68 @@
+"""The rule record and the decorator that registers one rule function per compatibility rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from vrp_contract.compat.model import Change
+    from vrp_contract.compat.walk import Pair
+
+    RuleFn = Callable[[Pair], Iterable[Change]]
+
+__all__ = ["Rule", "rule"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compatibility rule: a stable id, a purpose sentence and the directions it can break.
+
+    `category` is the rule family (`type`, `object`, `array`, ..., `revision`); `keywords` are the
+    schema keywords the rule decides (the walker reports any other changed keyword as
+    `unclassified`); `default` is the severity of a finding that breaks the checked mode.
+    """
+
+    id: str
+    purpose: str
+    directions: tuple[str, ...]
+    category: str
+    keywords: tuple[str, ...] = ()
+    default: str = "error"
+    applies_to: str | None = None
+    """The instance type the keywords constrain (`string`, ...), or None for any instance."""
+    fn: RuleFn | None = field(default=None, compare=False, repr=False)
+
+
+_TABLE: dict[str, Rule] = {}
+
+
+def rule(  # noqa: PLR0913 - the fields of one Rule
+    rule_id: str,
+    purpose: str,
+    *,
+    directions: tuple[str, ...],
+    category: str,
+    keywords: tuple[str, ...] = (),
+    applies_to: str | None = None,
+) -> Callable[[RuleFn], RuleFn]:
+    """Register the decorated function as the rule `rule_id` (purpose: one full sentence)."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        if rule_id in _TABLE:
+            msg = f"duplicate compatibility rule id {rule_id!r}"
+            raise ValueError(msg)
+        _TABLE[rule_id] = Rule(
+            rule_id, purpose, directions, category, keywords, applies_to=applies_to, fn=fn
+        )
+        return fn
+
+    return register
+
+
+def declare(rule_id: str, purpose: str, *, directions: tuple[str, ...], category: str) -> Rule:
+    """Register a rule that the walker or the revision checks apply themselves (no node function)."""
+    found = _TABLE.setdefault(rule_id, Rule(rule_id, purpose, directions, category))
+    return found

@@ -1,0 +1,88 @@
+"""`compat --all DIR`: every consecutive pair of revisions, and every older one against the newest."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from vrp_contract.compat.check import CompatReport, compare_sets
+from vrp_contract.compat.model import Bump, Mode
+from vrp_contract.compat.revision import declared_bump, version_of
+from vrp_contract.compat.sources import InputError, SchemaSet, load_source, read_tree
+from vrp_contract.findings import Finding, Severity
+
+__all__ = ["revision_dirs", "run_all"]
+
+
+def revision_dirs(files: list[str]) -> list[str]:
+    """The revision folder names (`v0.1`, ...) among relative file paths, oldest first."""
+    names = {PurePosixPath(f).parts[0] for f in files if len(PurePosixPath(f).parts) > 1}
+    found = [n for n in names if version_of(n) is not None and n.startswith("v")]
+    return sorted(found, key=lambda n: version_of(n) or (0, 0, 0))
+
+
+def _join(folder: str, name: str) -> str:
+    return folder.rstrip("/") + "/" + name
+
+
+def run_all(
+    folder: str, mode: Mode, *, base: str | None = None, allow_unclassified: bool = False
+) -> CompatReport:
+    """Compare the revisions of `folder`; a breaking change is allowed only across a declared
+    major bump (it is then reported as a warning); check released revisions against `base`."""
+    report = CompatReport(mode)
+    names = revision_dirs(list(read_tree(folder)))
+    if not names:
+        raise InputError(f"{folder}: no revision folders (v<major>.<minor>) found")
+    sets: dict[str, SchemaSet] = {n: load_source(_join(folder, n)) for n in names}
+    if len(names) == 1:
+        report.notes.append(f"{folder}: only one revision ({names[0]}), nothing to compare.")
+    pairs = list(zip(names, names[1:], strict=False))
+    pairs += [(n, names[-1]) for n in names[:-2]]
+    for a, b in pairs:
+        pair = compare_sets(sets[a], sets[b], mode, allow_unclassified=allow_unclassified)
+        declared = declared_bump(sets[a].revision or a, sets[b].revision or b)
+        if declared is Bump.MAJOR and pair.bump is Bump.MAJOR:
+            pair.findings = [_demote(f) for f in pair.findings]
+            report.notes.append(
+                f"{a} -> {b}: breaking changes are allowed, the revision declares a major bump."
+            )
+        report.pairs.append(pair)
+    if base is not None:
+        report.pairs.extend(_released_against(folder, base, sets, mode))
+    return report
+
+
+def _demote(f: Finding) -> Finding:
+    if f.severity is not Severity.ERROR or f.rule.startswith("revision."):
+        return f
+    return Finding(
+        f.rule, Severity.WARNING, f.message, f.pointer, f.source, f.line, f.session_id,
+        f.old_pointer, f.directions, f.context,
+    )  # fmt: skip
+
+
+def _released_against(folder: str, base: str, sets: dict[str, SchemaSet], mode: Mode) -> list:  # type: ignore[type-arg]
+    """Every revision released at `base` must exist, byte for byte, in `folder`."""
+    from vrp_contract.compat.check import PairReport  # noqa: PLC0415
+
+    spec = f"git:{base}:{folder.strip('/')}" if not folder.startswith("git:") else folder
+    try:
+        old_names = revision_dirs(list(read_tree(spec)))
+    except InputError:
+        return []  # the folder does not exist at base: nothing was released there
+    out: list[PairReport] = []
+    for name in old_names:
+        old = load_source(_join(spec, name))
+        if not old.released:
+            continue
+        if name not in sets:
+            finding = Finding(
+                "revision.released-edited", Severity.ERROR,
+                f"Released revision {name} was deleted; a released revision is immutable.",
+                "", _join(folder, name), directions=("backward", "forward"),
+            )  # fmt: skip
+            out.append(PairReport(old.label, _join(folder, name), mode, [], [finding], Bump.MAJOR))
+            continue
+        pair = compare_sets(old, sets[name], mode)
+        out.append(pair)
+    return out

@@ -1,0 +1,216 @@
+"""Running a comparison: OLD against NEW, or every revision of a folder (`--all`).
+
+Changes become `Finding`s here: a change that breaks a direction the mode checks is an error,
+anything else is informational; the bump is the largest any change needs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from vrp_contract.compat import revision
+from vrp_contract.compat.model import Bump, Change, Mode
+from vrp_contract.compat.registry import NODE_RULES
+from vrp_contract.compat.sources import InputError, SchemaSet, load_source
+from vrp_contract.compat.walk import UNCLASSIFIED, Walker
+from vrp_contract.findings import Finding, Severity
+
+__all__ = ["CompatReport", "PairReport", "bump_of", "check_all", "compare", "compare_sets"]
+
+_REVISION_RULES = frozenset({revision.RELEASED_EDITED.id, revision.BUMP.id})
+
+
+@dataclass
+class PairReport:
+    """The outcome of comparing one OLD with one NEW."""
+
+    old: str
+    new: str
+    mode: Mode
+    changes: list[Change]
+    findings: list[Finding]
+    bump: Bump
+
+    @property
+    def compatible(self) -> bool:
+        """True when no finding of this pair is an error."""
+        return not any(f.is_error for f in self.findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The pair as JSON-ready data (without its findings)."""
+        counts = {str(s): sum(1 for f in self.findings if f.severity is s) for s in Severity}
+        return {
+            "old": self.old,
+            "new": self.new,
+            "compatible": self.compatible,
+            "bump": str(self.bump),
+            "counts": counts,
+        }
+
+
+@dataclass
+class CompatReport:
+    """The result of one `compat` run: one or more pairs; implements the reporters' `Summary`."""
+
+    mode: Mode
+    pairs: list[PairReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every pair, in order."""
+        return [f for p in self.pairs for f in p.findings]
+
+    @property
+    def failed(self) -> bool:
+        """True when any pair is incompatible."""
+        return any(not p.compatible for p in self.pairs)
+
+    @property
+    def bump(self) -> Bump:
+        """The largest bump any pair needs."""
+        return max((p.bump for p in self.pairs), default=Bump.NONE)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data."""
+        return {
+            "mode": str(self.mode),
+            "compatible": not self.failed,
+            "bump": str(self.bump),
+            "pairs": [p.as_dict() for p in self.pairs],
+            "notes": list(self.notes),
+        }
+
+    def text_lines(self) -> list[str]:
+        """The summary as lines of text."""
+        lines = list(self.notes)
+        for p in self.pairs:
+            errors = sum(1 for f in p.findings if f.is_error)
+            verdict = "compatible" if p.compatible else f"INCOMPATIBLE ({errors} breaking)"
+            lines.append(
+                f"{p.old} -> {p.new}: {verdict} in {self.mode} mode; needs a {p.bump} bump."
+            )
+        return lines
+
+
+def bump_of(changes: list[Change], mode: Mode) -> Bump:
+    """Major if a change breaks the mode, minor for any other change, patch for annotations."""
+    out = Bump.NONE
+    for c in changes:
+        if set(c.directions) & mode.directions:
+            level = Bump.MAJOR
+        elif c.annotation:
+            level = Bump.PATCH
+        else:
+            level = Bump.MINOR
+        out = max(out, level)
+    return out
+
+
+def _merge(changes: list[Change]) -> list[Change]:
+    """Report each change once; one reached by several paths keeps the union of directions."""
+    seen: dict[tuple[str, ...], Change] = {}
+    for c in changes:
+        prior = seen.get(c.key)
+        if prior is None:
+            seen[c.key] = c
+        elif set(c.directions) - set(prior.directions):
+            union = tuple(sorted(set(c.directions) | set(prior.directions)))
+            seen[c.key] = replace(prior, directions=union)
+    return list(seen.values())
+
+
+def _where(side: SchemaSet, rel: str) -> str:
+    if side.is_dir:
+        return side.label.rstrip("/") + "/" + rel
+    if rel == side.roots[0]:
+        return side.label
+    if side.label.startswith("git:"):
+        head, _, path = side.label.rpartition(":")
+        return f"{head}:{posixpath.normpath(posixpath.join(posixpath.dirname(path), rel))}"
+    return posixpath.normpath(posixpath.join(posixpath.dirname(side.label), rel))
+
+
+def _finding(c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, *, allow: bool) -> Finding:
+    breaks = bool(set(c.directions) & mode.directions)
+    severity = Severity.ERROR if breaks else Severity.INFO
+    if c.rule == UNCLASSIFIED.id and allow:
+        severity = Severity.WARNING
+    if c.rule in _REVISION_RULES:
+        severity = Severity.ERROR
+    context = dict(c.context)
+    old_where = _where(old, c.old.source)
+    if old_where != _where(new, c.new.source):
+        context["old_source"] = old_where
+    return Finding(
+        rule=c.rule,
+        severity=severity,
+        message=c.message,
+        pointer=c.new.pointer,
+        source=_where(new, c.new.source),
+        old_pointer=c.old.pointer,
+        directions=c.directions,
+        context=context,
+    )
+
+
+def compare_sets(
+    old: SchemaSet, new: SchemaSet, mode: Mode = Mode.BACKWARD, *, allow_unclassified: bool = False
+) -> PairReport:
+    """Compare two loaded inputs: entry documents first, then every document both have."""
+    walker = Walker(old, new, NODE_RULES)
+    changes: list[Change] = []
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        if old.is_dir and new.is_dir:
+            pairs = [(old.roots[0], new.roots[0])] if old.roots[0] == new.roots[0] else []
+            pairs += [(r, r) for r in old.roots if r in new.docs and (r, r) not in pairs]
+        else:
+            pairs = [(old.roots[0], new.roots[0])]
+        for a, b in pairs:
+            changes.extend(walker.root(a, b))
+    finally:
+        sys.setrecursionlimit(limit)
+    changes = _merge(changes + revision.file_set(old, new))
+    bump = bump_of(changes, mode)
+    changes += revision.released_edited(old, new) + revision.undersized_bump(old, new, bump)
+    findings = [_finding(c, old, new, mode, allow=allow_unclassified) for c in changes]
+    findings.sort(key=lambda f: (not f.is_error, f.source or "", f.pointer))
+    return PairReport(old.label, new.label, mode, changes, findings, bump)
+
+
+def compare(
+    old: str, new: str, mode: Mode | str = Mode.BACKWARD, *, allow_unclassified: bool = False
+) -> CompatReport:
+    """Compare OLD with NEW (each a schema file, a revision folder or `git:REF:PATH`).
+
+    Raises `InputError` (one line) for an input that cannot be read or is not a valid schema.
+    """
+    mode = Mode(mode)
+    report = CompatReport(mode)
+    report.pairs.append(
+        compare_sets(
+            load_source(old), load_source(new), mode, allow_unclassified=allow_unclassified
+        )
+    )
+    return report
+
+
+def check_all(
+    folder: str,
+    mode: Mode | str = Mode.BACKWARD,
+    *,
+    base: str | None = None,
+    allow_unclassified: bool = False,
+) -> CompatReport:
+    """Check every consecutive pair of revisions in `folder` and every older one against the newest.
+
+    With `base` (a git ref), every revision released at `base` must be unchanged in `folder`.
+    """
+    from vrp_contract.compat.allrev import run_all  # noqa: PLC0415 - keeps this module short
+
+    return run_all(folder, Mode(mode), base=base, allow_unclassified=allow_unclassified)

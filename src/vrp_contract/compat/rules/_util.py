@@ -1,0 +1,89 @@
+"""Helpers shared by the rule functions: rendering values, bounds, summarising sub-changes."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from vrp_contract.compat.model import directions
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from vrp_contract.compat.model import Change
+    from vrp_contract.compat.walk import Pair
+
+__all__ = ["bound", "dirs_of", "raw", "render", "summary"]
+
+
+def render(value: Any, limit: int = 80) -> str:  # noqa: ANN401 - any JSON value
+    """Render a JSON value compactly for a message, shortened past `limit` characters."""
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def dirs_of(changes: Iterable[Change]) -> tuple[str, ...]:
+    """The union of the directions of `changes`, in canonical order."""
+    found = {d for c in changes for d in c.directions}
+    return tuple(d for d in ("backward", "forward") if d in found)
+
+
+def raw(pair: Pair, direction: str) -> str:
+    """The direction as recorded on changes of `pair` (swapped under a `not`)."""
+    if not pair.negated:
+        return direction
+    return "forward" if direction == "backward" else "backward"
+
+
+def summary(  # noqa: PLR0913 - the parts of one change
+    pair: Pair,
+    rule_id: str,
+    subs: list[Change],
+    message: str,
+    *,
+    at: tuple[str | int, ...] = (),
+    new_at: tuple[str | int, ...] | None = None,
+    always: bool = False,
+) -> list[Change]:
+    """One change standing for `subs` (their directions, their messages as details)."""
+    if not subs and not always:
+        return []
+    found = dirs_of(subs)
+    dirs = tuple(raw(pair, d) for d in found)  # pair.change flips again under a `not`
+    details = [c.message for c in subs][:20]
+    return [
+        pair.change(rule_id, tuple(sorted(dirs)), message, at=at, new_at=new_at, details=details)
+    ]
+
+
+def bound(  # noqa: PLR0913 - the parts of one bound
+    pair: Pair,
+    rule_id: str,
+    keyword: str,
+    old: Any,  # noqa: ANN401 - a number or None
+    new: Any,  # noqa: ANN401 - a number or None
+    *,
+    lower: bool,
+    what: str,
+) -> list[Change]:
+    """Compare one bound (`lower`: a minimum, else a maximum) where None means no bound."""
+    if old == new:
+        return []
+    if old is None:
+        narrowed, text = True, f"NEW adds {keyword} {render(new)} where OLD had no {what} limit."
+    elif new is None:
+        narrowed, text = False, f"NEW drops {keyword} (OLD had {render(old)}): no {what} limit."
+    else:
+        narrowed = new > old if lower else new < old
+        verb = "tightens" if narrowed else "relaxes"
+        text = f"NEW {verb} {keyword} from {render(old)} to {render(new)}."
+    return [
+        pair.change(
+            rule_id,
+            directions(narrowed=narrowed, widened=not narrowed),
+            text,
+            at=(keyword,),
+            old=old,
+            new=new,
+        )
+    ]

@@ -1,0 +1,342 @@
+"""Walking OLD and NEW in step: pairing nodes, resolving `$ref`s, guarding against cycles.
+
+The walker is the only code that descends into schemas. For every pair of nodes it runs the
+node rules (`compat.rules`), reports a changed keyword no rule decides as `unclassified`, and
+memoises each pair so that recursive and shared definitions are compared once and terminate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from jsonschema import Draft202012Validator
+
+from vrp_contract.compat._rule import Rule, declare
+from vrp_contract.compat.model import BOTH, Change, Loc
+
+if TYPE_CHECKING:
+    from vrp_contract.compat.sources import SchemaSet
+
+__all__ = [
+    "ALL_TYPES",
+    "ANNOTATIONS",
+    "UNCLASSIFIED",
+    "Pair",
+    "Walker",
+    "finite_values",
+    "same_value",
+    "type_atoms",
+]
+
+ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "integer", "number"})
+"""Instance kinds; `number` means a number that is not an integer, so `integer` is inside it."""
+ANNOTATIONS = frozenset(
+    {
+        "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
+        "$comment", "format", "contentEncoding", "contentMediaType", "contentSchema", "$id",
+        "$schema", "$anchor", "$dynamicAnchor", "$vocabulary",
+    }
+)  # fmt: skip
+CONTAINERS = frozenset({"$defs", "definitions"})
+"""Keywords that only hold schemas for `$ref`; they are compared where they are referenced."""
+MAX_DEPTH = 400
+_MISSING = object()
+
+UNCLASSIFIED: Rule = declare(
+    "unclassified",
+    "A change the rules cannot classify fails the check (unless --allow-unclassified), so "
+    "nothing passes silently.",
+    directions=BOTH,
+    category="unclassified",
+)
+
+BOOLEAN: Rule = declare(
+    "schema.boolean",
+    "The false schema accepts nothing: turning a schema into false breaks backward, turning "
+    "false into a schema breaks forward.",
+    directions=BOTH,
+    category="schema",
+)
+
+
+def same_value(a: Any, b: Any) -> bool:  # noqa: ANN401 - JSON values
+    """JSON Schema equality: 1 equals 1.0, true does not equal 1, objects ignore key order."""
+    return _canon(a) == _canon(b)
+
+
+def _canon(v: Any) -> Any:  # noqa: ANN401 - JSON values
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return (type(v).__name__, v)
+    if isinstance(v, int | float):
+        return ("num", int(v)) if isinstance(v, float) and v.is_integer() else ("num", v)
+    if isinstance(v, list):
+        return ("list", tuple(_canon(x) for x in v))
+    if isinstance(v, dict):
+        return ("obj", tuple(sorted((k, _canon(x)) for k, x in v.items())))
+    return ("?", repr(v))  # pragma: no cover - not JSON
+
+
+def _kind(v: Any) -> str:  # noqa: ANN401 - JSON values
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}[type(v)]
+
+
+def finite_values(node: dict[str, Any]) -> list[Any] | None:
+    """The values `const`/`enum` allow (the intersection when both are present), or None."""
+    out: list[Any] | None = None
+    if "const" in node:
+        out = [node["const"]]
+    if isinstance(node.get("enum"), list):
+        enum = node["enum"]
+        out = enum if out is None else [v for v in out if any(same_value(v, e) for e in enum)]
+    return out
+
+
+def type_atoms(node: dict[str, Any]) -> frozenset[str]:
+    """The instance kinds a node's `type`, `const` and `enum` let through."""
+    declared = node.get("type")
+    if declared is None:
+        atoms = set(ALL_TYPES)
+    else:
+        atoms = set()
+        for name in [declared] if isinstance(declared, str) else declared:
+            atoms |= {"integer", "number"} if name == "number" else {name}
+    values = finite_values(node)
+    if values is not None:
+        atoms &= {_kind(v) for v in values}
+    return frozenset(atoms)
+
+
+@dataclass
+class Pair:
+    """What a rule sees: one OLD node and one NEW node, their locations, and the walker."""
+
+    walker: Walker
+    old: dict[str, Any]
+    new: dict[str, Any]
+    old_loc: Loc
+    new_loc: Loc
+    negated: bool
+    depth: int
+
+    @cached_property
+    def old_types(self) -> frozenset[str]:
+        """Instance kinds OLD lets through."""
+        return type_atoms(self.old)
+
+    @cached_property
+    def new_types(self) -> frozenset[str]:
+        """Instance kinds NEW lets through."""
+        return type_atoms(self.new)
+
+    def has(self, *keywords: str) -> bool:
+        """True when OLD or NEW uses one of `keywords`."""
+        return any(k in self.old or k in self.new for k in keywords)
+
+    def change(  # noqa: PLR0913 - the parts of one change
+        self,
+        rule_id: str,
+        dirs: tuple[str, ...],
+        message: str,
+        *,
+        at: tuple[str | int, ...] = (),
+        new_at: tuple[str | int, ...] | None = None,
+        annotation: bool = False,
+        **context: Any,  # noqa: ANN401 - JSON-ready facts
+    ) -> Change:
+        """Return a change of this pair at `at` (in OLD; `new_at` in NEW, default the same)."""
+        out = Change(
+            rule_id,
+            dirs,
+            message,
+            self.old_loc.child(*at),
+            self.new_loc.child(*(at if new_at is None else new_at)),
+            context,
+            annotation,
+        )
+        return out.flipped() if self.negated else out
+
+    def sub(
+        self,
+        old: Any,  # noqa: ANN401 - a schema
+        new: Any,  # noqa: ANN401 - a schema
+        at: tuple[str | int, ...],
+        new_at: tuple[str | int, ...] | None = None,
+        *,
+        negate: bool = False,
+    ) -> list[Change]:
+        """Compare two subschemas found at `at` in OLD and `new_at` (default `at`) in NEW."""
+        return self.walker.compare(
+            old,
+            new,
+            self.old_loc.child(*at),
+            self.new_loc.child(*(at if new_at is None else new_at)),
+            negated=self.negated ^ negate,
+            depth=self.depth + 1,
+        )
+
+
+class Walker:
+    """Compares OLD and NEW node by node; one walker per pair of inputs."""
+
+    def __init__(self, old: SchemaSet, new: SchemaSet, rules: list[Rule]) -> None:
+        """Walk `old` against `new` with the node rules `rules`, in order."""
+        self.old, self.new, self.rules = old, new, rules
+        self.known = ANNOTATIONS | CONTAINERS | {"$ref", "$dynamicRef"}
+        for r in rules:
+            self.known |= set(r.keywords)
+        self._memo: dict[tuple[int, int, bool], list[Change] | None] = {}
+        self._keep: list[Any] = []  # synthetic nodes stay alive so their ids stay unique
+        self._validators: dict[tuple[bool, str, str], Draft202012Validator] = {}
+
+    def root(self, old_rel: str, new_rel: str) -> list[Change]:
+        """Compare one document of OLD with one of NEW."""
+        return self.compare(
+            self.old.docs[old_rel],
+            self.new.docs[new_rel],
+            Loc(old_rel, "", self.old.base[old_rel]),
+            Loc(new_rel, "", self.new.base[new_rel]),
+        )
+
+    def compare(  # noqa: PLR0913 - one pair and where it is
+        self,
+        old: Any,  # noqa: ANN401 - a schema
+        new: Any,  # noqa: ANN401 - a schema
+        old_loc: Loc,
+        new_loc: Loc,
+        *,
+        negated: bool = False,
+        depth: int = 0,
+    ) -> list[Change]:
+        """Return the classified changes between two schema nodes (memoised, cycle-safe)."""
+        old, old_loc = self.deref(self.old, old, old_loc)
+        new, new_loc = self.deref(self.new, new, new_loc)
+        key = (id(old), id(new), negated)
+        if key in self._memo:
+            return self._memo[key] or []  # None: this pair is being compared further up
+        self._memo[key] = None
+        pair_old = old if isinstance(old, dict) else ({} if old else {"not": {}})
+        pair_new = new if isinstance(new, dict) else ({} if new else {"not": {}})
+        pair = Pair(self, pair_old, pair_new, old_loc, new_loc, negated, depth)
+        if depth > MAX_DEPTH:
+            result = [
+                pair.change(UNCLASSIFIED.id, BOTH, f"Schemas nested deeper than {MAX_DEPTH} "
+                "levels are not compared.")
+            ]  # fmt: skip
+        elif old is False or new is False:
+            result = self._boolean(pair, old, new)
+        else:
+            result = self._run(pair)
+        self._memo[key] = result
+        return result
+
+    def _boolean(self, pair: Pair, old: Any, new: Any) -> list[Change]:  # noqa: ANN401
+        if old is False and new is False:
+            return []
+        if old is False:
+            return [pair.change("schema.boolean", ("forward",), "OLD was the false schema "
+                    "(accepts nothing) and NEW accepts some instances.")]  # fmt: skip
+        if new == {"not": {}} or new is False:
+            return [pair.change("schema.boolean", ("backward",), "NEW is the false schema "
+                    "(accepts nothing) where OLD accepted some instances.")]  # fmt: skip
+        return []  # pragma: no cover - handled above
+
+    def _run(self, pair: Pair) -> list[Change]:
+        old, new = pair.old, pair.new
+        kinds = pair.old_types | pair.new_types
+        changes: list[Change] = []
+        for r in self.rules:
+            if r.applies_to is not None and not (kinds & _FAMILY[r.applies_to]):
+                continue
+            if r.keywords and not pair.has(*r.keywords):
+                continue
+            assert r.fn is not None  # noqa: S101 - node rules always have a function
+            changes.extend(r.fn(pair))
+        for keyword in sorted((old.keys() | new.keys()) - self.known):
+            a, b = old.get(keyword, _MISSING), new.get(keyword, _MISSING)
+            if keyword.startswith("x-") or (
+                a is not _MISSING and b is not _MISSING and same_value(a, b)
+            ):
+                continue
+            what = "added" if a is _MISSING else "removed" if b is _MISSING else "changed"
+            changes.append(
+                pair.change(UNCLASSIFIED.id, BOTH, f"Keyword {keyword!r} was {what} and no rule "
+                            "classifies it.", at=(keyword,), keyword=keyword)
+            )  # fmt: skip
+        return self._finite(pair, changes)
+
+    def _finite(self, pair: Pair, changes: list[Change]) -> list[Change]:
+        """Drop a direction proven safe by checking every value of a finite `enum`/`const`."""
+        if not any(c.directions for c in changes):
+            return changes
+        for side_old, direction in ((True, "backward"), (False, "forward")):
+            node = pair.old if side_old else pair.new
+            values = finite_values(node)
+            if values is None or len(values) > 1000:
+                continue
+            here = self._accepts(side_old, pair, values)
+            there = self._accepts(not side_old, pair, values) if here is not None else None
+            if here is None or there is None:
+                continue
+            if all(t or not h for h, t in zip(here, there, strict=True)):
+                strip = direction if not pair.negated else ("forward" if side_old else "backward")
+                changes = [c.without(strip) for c in changes]
+        return changes
+
+    def _accepts(self, old_side: bool, pair: Pair, values: list[Any]) -> list[bool] | None:
+        side = self.old if old_side else self.new
+        loc = pair.old_loc if old_side else pair.new_loc
+        if side.base.get(loc.source) != loc.base:
+            return None  # inside an embedded resource: no pointer to validate against
+        key = (old_side, loc.source, loc.pointer)
+        validator = self._validators.get(key)
+        if validator is None:
+            try:
+                validator = Draft202012Validator(
+                    {"$ref": loc.base + "#" + loc.pointer}, registry=side.registry
+                )
+            except Exception:  # noqa: BLE001 - any failure just means no proof
+                return None
+            self._validators[key] = validator
+        try:
+            return [validator.is_valid(v) for v in values]
+        except Exception:  # noqa: BLE001 - an unresolvable or odd schema: no proof
+            return None
+
+    def synthetic(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Keep a node built by a rule alive for the walk, so its id stays unique."""
+        self._keep.append(node)
+        return node
+
+    def deref(self, side: SchemaSet, node: Any, loc: Loc) -> tuple[Any, Loc]:  # noqa: ANN401
+        """Follow `$ref`s that carry no other assertion (a `$ref` with siblings is a keyword)."""
+        seen: set[int] = set()
+        while isinstance(node, dict):
+            if isinstance(node.get("$id"), str) and loc.pointer:
+                loc = replace(loc, base=urljoin(loc.base, node["$id"]))
+            ref = node.get("$ref", node.get("$dynamicRef"))
+            if not isinstance(ref, str) or any(k not in _PURE_REF for k in node):
+                return node, loc
+            if id(node) in seen:
+                return True, loc  # a loop of bare $refs asserts nothing
+            seen.add(id(node))
+            target, source, pointer, base = side.resolve(loc.base, ref)
+            node, loc = target, Loc(source, pointer, base)
+        return node, loc
+
+
+_PURE_REF = ANNOTATIONS | CONTAINERS | {"$ref", "$dynamicRef"}
+_FAMILY = {
+    "string": frozenset({"string"}),
+    "number": frozenset({"integer", "number"}),
+    "array": frozenset({"array"}),
+    "object": frozenset({"object"}),
+}
