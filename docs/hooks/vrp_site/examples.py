@@ -1,0 +1,95 @@
+"""Example vectors on the reference pages: valid events, invalid events and the error each gets.
+
+The expected error comes from the vector file (`error.rule`, `error.pointer`). When the stream
+validator is importable, the message it actually reports is shown too; any failure there is logged
+and never breaks the build (the validator is developed alongside the site).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from vrp_site.md import code, json_block
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from vrp_contract.revisions import Revision
+
+__all__ = ["Vector", "render_invalid", "render_valid", "validator_messages", "vectors"]
+
+log = logging.getLogger("mkdocs.hooks.vrp_site")
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Vector:
+    """One example vector file of a revision."""
+
+    name: str
+    kind: str
+    data: JSON
+
+    @property
+    def event(self) -> Any:  # noqa: ANN401 - an invalid example may be any JSON value
+        """The example event."""
+        return self.data.get("event")
+
+    @property
+    def event_type(self) -> str | None:
+        """The `event_type` of the example, if it has a string one."""
+        event = self.event
+        value = event.get("event_type") if isinstance(event, dict) else None
+        return value if isinstance(value, str) else None
+
+
+def vectors(revision: Revision, kind: str) -> list[Vector]:
+    """Return the `valid` or `invalid` vectors of a revision, sorted by name."""
+    return [Vector(name, kind, data) for name, data in revision.examples(kind)]
+
+
+def _load_validator() -> Callable[..., list[Any]] | None:
+    try:
+        from vrp_contract.stream import validate_event  # noqa: PLC0415 - optional, may not exist
+    except ImportError as exc:
+        log.info("vrp_site: stream validator not available (%s); showing expected errors only", exc)
+        return None
+    return validate_event
+
+
+def validator_messages(revision: Revision, event: Any) -> list[str] | None:  # noqa: ANN401
+    """Return the validator's messages for `event`, or None when the validator is unavailable."""
+    validate = _load_validator()
+    if validate is None:
+        return None
+    try:
+        findings = validate(event, revision=revision)
+        return [f"{getattr(f, 'pointer', '') or '/'}: {f.message}" for f in findings]
+    except Exception as exc:  # noqa: BLE001 - the docs build must survive a validator in progress
+        log.info("vrp_site: validate_event failed on an example (%r); expected error only", exc)
+        return None
+
+
+def render_valid(vector: Vector) -> str:
+    """Return the Markdown of one valid example."""
+    text = str(vector.data.get("description", ""))
+    return f"### {code(vector.name)} {{ #valid-{vector.name} }}\n\n{text}\n\n{json_block(vector.event)}\n"
+
+
+def render_invalid(revision: Revision, vector: Vector) -> str:
+    """Return the Markdown of one invalid example with the error it gets."""
+    text = str(vector.data.get("description", ""))
+    error: JSON = vector.data.get("error", {})
+    out = [
+        f"### {code(vector.name)} {{ #invalid-{vector.name} }}\n",
+        f"{text}\n",
+        json_block(vector.event),
+        f"**Rejected:** rule {code(error.get('rule', '?'))} at {code(error.get('pointer') or '/')}\n",
+    ]
+    messages = validator_messages(revision, vector.event)
+    if messages:
+        out.append('!!! failure "What `vrp-contract validate` reports"\n')
+        out.extend(f"    - {code(m)}\n" for m in messages)
+    return "\n".join(out) + "\n"
