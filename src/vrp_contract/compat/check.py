@@ -13,9 +13,9 @@ from typing import Any
 
 from vrp_contract.compat import revision
 from vrp_contract.compat.model import Bump, Change, Mode
-from vrp_contract.compat.registry import NODE_RULES
+from vrp_contract.compat.registry import make_walker
 from vrp_contract.compat.sources import InputError, SchemaSet, load_source
-from vrp_contract.compat.walk import UNCLASSIFIED, Walker
+from vrp_contract.compat.walk import UNCLASSIFIED
 from vrp_contract.findings import Finding, Severity
 
 __all__ = ["CompatReport", "PairReport", "bump_of", "check_all", "compare", "compare_sets"]
@@ -161,7 +161,7 @@ def compare_sets(
     old: SchemaSet, new: SchemaSet, mode: Mode = Mode.BACKWARD, *, allow_unclassified: bool = False
 ) -> PairReport:
     """Compare two loaded inputs: entry documents first, then every document both have."""
-    walker = Walker(old, new, NODE_RULES)
+    walker = make_walker(old, new)
     changes: list[Change] = []
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20_000))

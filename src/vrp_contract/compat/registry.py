@@ -9,14 +9,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat import revision as _revision
 from vrp_contract.compat import rules as _rules
 from vrp_contract.compat._rule import _TABLE, Rule
-from vrp_contract.compat.walk import BOOLEAN, UNCLASSIFIED
+from vrp_contract.compat.walk import BOOLEAN, UNCLASSIFIED, Walker
 
-__all__ = ["NODE_RULES", "RULES", "RuleExample", "cases_root", "examples", "get_rule"]
+if TYPE_CHECKING:
+    from vrp_contract.compat.sources import SchemaSet
+
+__all__ = [
+    "make_walker",
+    "NODE_RULES",
+    "RULES",
+    "RuleExample",
+    "cases_root",
+    "examples",
+    "get_rule",
+]
 
 _LOADED = (_rules, _revision, BOOLEAN, UNCLASSIFIED)  # importing them registers their rules
 
@@ -26,6 +37,13 @@ RULES: tuple[Rule, ...] = tuple(
 """Every rule, node rules first in the order the walker applies them."""
 NODE_RULES: list[Rule] = [r for r in RULES if r.fn is not None]
 """The rules the walker runs on every pair of schema nodes."""
+
+
+def make_walker(old: SchemaSet, new: SchemaSet) -> Walker:
+    """A walker over two inputs with every node rule and the combinator flattening."""
+    walker = Walker(old, new, NODE_RULES)
+    walker.restructure = _rules.composition.restructured
+    return walker
 
 
 def get_rule(rule_id: str) -> Rule:

@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012, specification_with
 
 from vrp_contract.compat.normalize import normalize_legacy
 
-__all__ = ["InputError", "SchemaSet", "load_source", "read_tree"]
+__all__ = ["InputError", "SchemaSet", "load_document", "load_source", "read_tree"]
 
 JSON = dict[str, Any]
 MANIFEST = "revision.json"
@@ -235,6 +235,13 @@ def load_source(spec: str) -> SchemaSet:
         docs[entry] = _parse(label, data)
         roots = [entry]
     return _finish(spec, tree, docs, roots, manifest, raw, is_dir=entry is None)
+
+
+def load_document(label: str, doc: Any, name: str = "schema.json") -> SchemaSet:  # noqa: ANN401
+    """Load one in-memory schema document (its `$ref`s must stay inside it)."""
+    tree = _Tree(label, git=("memory", label))
+    tree.read = lambda rel: None  # type: ignore[method-assign] # nothing beside the document
+    return _finish(label, tree, {name: doc}, [name], None, {}, is_dir=False)
 
 
 def _finish(  # noqa: PLR0913 - the parts of one SchemaSet

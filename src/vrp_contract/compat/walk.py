@@ -18,6 +18,8 @@ from vrp_contract.compat._rule import Rule, declare
 from vrp_contract.compat.model import BOTH, Change, Loc
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vrp_contract.compat.sources import SchemaSet
 
 __all__ = [
@@ -157,12 +159,19 @@ class Pair:
             rule_id,
             dirs,
             message,
-            self.old_loc.child(*at),
-            self.new_loc.child(*(at if new_at is None else new_at)),
+            self.loc(old=True, at=at),
+            self.loc(old=False, at=at if new_at is None else new_at),
             context,
             annotation,
         )
         return out.flipped() if self.negated else out
+
+    def loc(self, *, old: bool, at: tuple[str | int, ...]) -> Loc:
+        """The location of `at` below OLD's (or NEW's) node, even inside a merged node."""
+        node, base = (self.old, self.old_loc) if old else (self.new, self.new_loc)
+        if at and isinstance(at[0], str):
+            base = self.walker.keylocs.get(id(node), {}).get(at[0], base)
+        return base.child(*at)
 
     def sub(
         self,
@@ -177,8 +186,8 @@ class Pair:
         return self.walker.compare(
             old,
             new,
-            self.old_loc.child(*at),
-            self.new_loc.child(*(at if new_at is None else new_at)),
+            self.loc(old=True, at=at),
+            self.loc(old=False, at=at if new_at is None else new_at),
             negated=self.negated ^ negate,
             depth=self.depth + 1,
         )
@@ -195,6 +204,8 @@ class Walker:
             self.known |= set(r.keywords)
         self._memo: dict[tuple[int, int, bool], list[Change] | None] = {}
         self._keep: list[Any] = []  # synthetic nodes stay alive so their ids stay unique
+        self.keylocs: dict[int, dict[str, Loc]] = {}
+        self.restructure: Callable[[Pair], list[Change] | None] | None = None
         self._validators: dict[tuple[bool, str, str], Draft202012Validator] = {}
 
     def root(self, old_rel: str, new_rel: str) -> list[Change]:
@@ -251,6 +262,11 @@ class Walker:
 
     def _run(self, pair: Pair) -> list[Change]:
         old, new = pair.old, pair.new
+        shapes = [frozenset(k for k in _COMBINATORS if k in n) for n in (old, new)]
+        if shapes[0] != shapes[1] and self.restructure is not None:
+            flat = self.restructure(pair)
+            if flat is not None:
+                return self._finite(pair, flat)
         kinds = pair.old_types | pair.new_types
         changes: list[Change] = []
         for r in self.rules:
@@ -311,9 +327,12 @@ class Walker:
         except Exception:  # noqa: BLE001 - an unresolvable or odd schema: no proof
             return None
 
-    def synthetic(self, node: dict[str, Any]) -> dict[str, Any]:
-        """Keep a node built by a rule alive for the walk, so its id stays unique."""
+    def synthetic(self, node: dict[str, Any], locs: dict[str, Loc] | None = None) -> dict[str, Any]:
+        """Keep a node built by a rule alive for the walk (so its id stays unique); `locs` says
+        where each keyword of a merged node comes from."""
         self._keep.append(node)
+        if locs:
+            self.keylocs[id(node)] = locs
         return node
 
     def deref(self, side: SchemaSet, node: Any, loc: Loc) -> tuple[Any, Loc]:  # noqa: ANN401
@@ -333,6 +352,7 @@ class Walker:
         return node, loc
 
 
+_COMBINATORS = ("allOf", "anyOf", "oneOf")
 _PURE_REF = ANNOTATIONS | CONTAINERS | {"$ref", "$dynamicRef"}
 _FAMILY = {
     "string": frozenset({"string"}),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
-from vrp_contract.compat.rules._util import raw, render, summary
+from vrp_contract.compat.expand import expand
+from vrp_contract.compat.rules._util import dirs_of, raw, render, summary
 from vrp_contract.compat.walk import finite_values, same_value, type_atoms
 
 if TYPE_CHECKING:
@@ -48,12 +50,20 @@ def all_of(pair: Pair) -> list[Change]:
             out.extend(pair.sub(old[matched[j]], new[j], ("allOf", matched[j]), ("allOf", j)))
         else:
             subs = pair.sub(True, new[j], (), ("allOf", j))
+            back = raw(pair, "backward")
+            if any(back not in dirs_of(pair.sub(o, new[j], ("allOf", i), ("allOf", j)))
+                   for i, o in enumerate(old)):  # fmt: skip
+                subs = [c.without(back) for c in subs]  # an OLD conjunct already implies it
             text = f"NEW adds the allOf branch {render(new[j], 60)}, a further constraint."
             out.extend(
                 summary(pair, "composition.all-of", subs, text, at=("allOf",), new_at=("allOf", j))
             )
     for i in free_old[len(rest_new) :]:
         subs = pair.sub(old[i], True, ("allOf", i), ())
+        fwd = raw(pair, "forward")
+        if any(fwd not in dirs_of(pair.sub(old[i], n, ("allOf", i), ("allOf", j)))
+               for j, n in enumerate(new)):  # fmt: skip
+            subs = [c.without(fwd) for c in subs]  # a NEW conjunct still implies it
         text = f"NEW drops the allOf branch {render(old[i], 60)}, a constraint OLD had."
         out.extend(
             summary(pair, "composition.all-of", subs, text, at=("allOf", i), new_at=("allOf",))
@@ -104,23 +114,24 @@ def _exclusive(pair: Pair, branches: list[Any], *, old: bool) -> bool:
     )
 
 
-def _disjunction(pair: Pair, keyword: str, rule_id: str) -> list[Change]:  # noqa: C901, PLR0912
-    """Compare two unions: each OLD branch must fit some NEW branch (backward) and vice versa."""
-    old, new = pair.old.get(keyword), pair.new.get(keyword)
+@dataclass
+class _Union:
+    """Both sides of a union comparison: branches, where they are, and their pairwise changes."""
+
+    rule_id: str
+    old: list[Any]
+    new: list[Any]
+    old_at: list[tuple[str | int, ...]]
+    new_at: list[tuple[str | int, ...]]
+    grid: list[list[list[Change]]]
+    old_kw: str | None
+    new_kw: str | None
+
+
+def _cover(pair: Pair, u: _Union) -> list[Change]:  # noqa: C901, PLR0912
+    """Each OLD branch must fit some NEW branch (backward) and each NEW one some OLD (forward)."""
     back, fwd = raw(pair, "backward"), raw(pair, "forward")
-    if old is None or new is None:
-        branches = new if old is None else old
-        assert branches is not None  # noqa: S101 - the rule runs only when one side has it
-        subs = [pair.sub(True, b, (), (keyword, j)) if old is None else pair.sub(b, True, (keyword, j), ())
-                for j, b in enumerate(branches)]  # fmt: skip
-        if any(not s for s in subs):
-            return []  # one branch accepts everything: the union constrains nothing
-        verb = "adds" if old is None else "drops"
-        text = f"NEW {verb} {keyword} {render(branches, 60)}."
-        dirs = BACKWARD if old is None else FORWARD
-        return [pair.change(rule_id, dirs, text, at=(keyword,))]
-    grid = [[pair.sub(o, n, (keyword, i), (keyword, j)) for j, n in enumerate(new)]
-            for i, o in enumerate(old)]  # fmt: skip
+    old, new, grid = u.old, u.new, u.grid
     # Partners are the most alike branches (never two provably disjoint ones, such as two event
     # types with different discriminators); verdicts only ask whether any branch covers.
     score = [[(disjoint(pair, o, n, a_old=True, b_old=False), _count(grid[i][j]), abs(i - j))
@@ -138,44 +149,91 @@ def _disjunction(pair: Pair, keyword: str, rule_id: str) -> list[Change]:  # noq
     out: list[Change] = []
     narrowed = widened = False
     for i, o in enumerate(old):
-        if not new:
-            break
-        j = best_new[i]
-        if best_old[j] == i:  # mutual partners: keep their harmless changes too
+        j = best_new[i] if new else -1
+        if j >= 0 and best_old[j] == i:  # mutual partners: keep their harmless changes too
             out.extend(c for c in grid[i][j] if not c.directions)
         if any(_count(grid[i][k], back) == 0 for k in range(len(new))):
             continue
         narrowed = True
-        if best_old[j] == i and not score[i][j][0]:
+        if j >= 0 and best_old[j] == i and not score[i][j][0]:
             out.extend(c.without(fwd) for c in grid[i][j] if back in c.directions)
         else:
-            text = (
-                f"NEW drops the {keyword} branch {render(o, 60)}; no NEW branch accepts all it did."
+            text = f"NEW has no branch accepting everything OLD's branch {render(o, 60)} accepted."
+            out.append(
+                pair.change(
+                    u.rule_id,
+                    BACKWARD,
+                    text,
+                    at=u.old_at[i],
+                    new_at=u.new_at[0] if u.new_at else (),
+                )
             )
-            out.append(pair.change(rule_id, BACKWARD, text, at=(keyword, i), new_at=(keyword,)))
-    if not new and old:
-        narrowed = True
-        out.append(pair.change(rule_id, BACKWARD, f"NEW's {keyword} is empty.", at=(keyword,)))
     for j, n in enumerate(new):
-        if not old:
-            break
-        i = best_old[j]
+        i = best_old[j] if old else -1
         if any(_count(grid[k][j], fwd) == 0 for k in range(len(old))):
             continue
         widened = True
-        if best_new[i] == j and not score[i][j][0]:
+        if i >= 0 and best_new[i] == j and not score[i][j][0]:
             out.extend(c.without(back) for c in grid[i][j] if fwd in c.directions)
         else:
-            text = f"NEW adds the {keyword} branch {render(n, 60)}; OLD accepted no such instance."
-            out.append(pair.change(rule_id, FORWARD, text, at=(keyword,), new_at=(keyword, j)))
-    if keyword == "oneOf":
-        if widened and not _exclusive(pair, new, old=False):
-            text = "NEW's oneOf branches are not provably exclusive, so an instance OLD accepted may match two of them."
-            out.append(pair.change(rule_id, BACKWARD, text, at=(keyword,)))
-        if narrowed and not _exclusive(pair, old, old=True):
-            text = "OLD's oneOf branches are not provably exclusive, so NEW may accept an instance that matched two of them."
-            out.append(pair.change(rule_id, FORWARD, text, at=(keyword,)))
+            text = f"NEW adds the branch {render(n, 60)}; OLD accepted no such instance."
+            out.append(
+                pair.change(
+                    u.rule_id, FORWARD, text, at=u.old_at[0] if u.old_at else (), new_at=u.new_at[j]
+                )
+            )
+    if (
+        u.new_kw == "oneOf"
+        and (widened or u.old_kw != "oneOf")
+        and not _exclusive(pair, new, old=False)
+    ):
+        text = "NEW's oneOf branches are not provably exclusive, so an instance OLD accepted may match two of them."
+        out.append(pair.change("composition.one-of", BACKWARD, text, at=(), new_at=("oneOf",)))
+    if (
+        u.old_kw == "oneOf"
+        and (narrowed or u.new_kw != "oneOf")
+        and not _exclusive(pair, old, old=True)
+    ):
+        text = "OLD's oneOf branches are not provably exclusive, so NEW may accept an instance that matched two of them."
+        out.append(pair.change("composition.one-of", FORWARD, text, at=("oneOf",), new_at=()))
     return out
+
+
+def _disjunction(pair: Pair, keyword: str, rule_id: str) -> list[Change]:
+    """Compare two unions of the same keyword branch by branch."""
+    old, new = pair.old.get(keyword), pair.new.get(keyword)
+    if old is None or new is None:
+        branches = new if old is None else old
+        assert branches is not None  # noqa: S101 - the rule runs only when one side has it
+        subs = [pair.sub(True, b, (), (keyword, j)) if old is None else pair.sub(b, True, (keyword, j), ())
+                for j, b in enumerate(branches)]  # fmt: skip
+        if any(not s for s in subs):
+            return []  # one branch accepts everything: the union constrains nothing
+        verb = "adds" if old is None else "drops"
+        text = f"NEW {verb} {keyword} {render(branches, 60)}."
+        return [pair.change(rule_id, BACKWARD if old is None else FORWARD, text, at=(keyword,))]
+    grid = [[pair.sub(o, n, (keyword, i), (keyword, j)) for j, n in enumerate(new)]
+            for i, o in enumerate(old)]  # fmt: skip
+    u = _Union(rule_id, old, new, [(keyword, i) for i in range(len(old))],
+               [(keyword, j) for j in range(len(new))], grid, keyword, keyword)  # fmt: skip
+    return _cover(pair, u)
+
+
+def restructured(pair: Pair) -> list[Change] | None:
+    """Compare nodes whose combinators differ as unions of flattened branches (None: cannot)."""
+    old_x, new_x = expand(pair, old=True), expand(pair, old=False)
+    if old_x is None or new_x is None:
+        return None
+    walker = pair.walker
+    old = [walker.synthetic(node, locs) for node, locs in old_x[0]]
+    new = [walker.synthetic(node, locs) for node, locs in new_x[0]]
+    grid = [[walker.compare(o, n, pair.old_loc, pair.new_loc, negated=pair.negated, depth=pair.depth + 1)
+             for n in new] for o in old]  # fmt: skip
+    old_kw, new_kw = old_x[1], new_x[1]
+    rule_id = "composition.one-of" if "oneOf" in (old_kw, new_kw) else "composition.any-of"
+    old_at = [(old_kw, i) if old_kw else () for i in range(len(old))]
+    new_at = [(new_kw, j) if new_kw else () for j in range(len(new))]
+    return _cover(pair, _Union(rule_id, old, new, old_at, new_at, grid, old_kw, new_kw))
 
 
 @rule(
@@ -243,13 +301,15 @@ def ref_target(pair: Pair) -> list[Change]:
                 return pair.walker.synthetic({key: node[key]})
         return None
 
+    # at=("$ref",): the reference resolves against the base URI of the node that holds it
+
     old, new = ref(pair.old), ref(pair.new)
     if old is not None and new is not None:
-        return pair.sub(old, new, ())
+        return pair.sub(old, new, ("$ref",))
     if new is not None:  # NEW = target AND siblings: OLD must fit the target too
-        return pair.sub(pair.old, new, ())
+        return pair.sub(pair.old, new, (), ("$ref",))
     assert old is not None  # noqa: S101 - the rule runs only when a side has a $ref
-    return pair.sub(old, pair.new, ())
+    return pair.sub(old, pair.new, ("$ref",), ())
 
 
 @rule(
