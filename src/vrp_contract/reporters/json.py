@@ -1,0 +1,58 @@
+"""One JSON document per run: the summary and every finding (schema: `compat_report_schema()`)."""
+
+from __future__ import annotations
+
+import json as _json
+from importlib import resources
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from vrp_contract.reporters.base import Reporter
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from vrp_contract.findings import Finding
+    from vrp_contract.reporters.base import Summary
+
+__all__ = ["JsonReporter", "compat_report_schema"]
+
+
+def compat_report_schema() -> dict[str, Any]:
+    """Return the published JSON Schema of `compat --format json`."""
+    path = resources.files("vrp_contract").joinpath("data/compat-report.schema.json")
+    data: dict[str, Any] = _json.loads(path.read_text("utf-8"))
+    return data
+
+
+class JsonReporter(Reporter):
+    """`--format json`: one JSON object with the run's inputs, verdict, bump and findings."""
+
+    name: ClassVar[str] = "json"
+    commands: ClassVar[frozenset[str]] = frozenset({"compat"})
+
+    def start(self, meta: Mapping[str, Any]) -> None:
+        """Remember the run's inputs."""
+        self.meta = dict(meta)
+        self.findings: list[dict[str, Any]] = []
+
+    def finding(self, finding: Finding) -> None:
+        """Collect one finding."""
+        if not hasattr(self, "findings"):
+            self.findings = []
+        if self.quiet and not finding.is_error:
+            return
+        self.findings.append(finding.to_dict())
+
+    def finish(self, summary: Summary) -> None:
+        """Write the whole report."""
+        from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
+
+        meta = getattr(self, "meta", {})
+        doc = {
+            "tool": {"name": "vrp-contract", "version": __version__},
+            "command": meta.get("command", "compat"),
+            "inputs": {k: meta.get(k) for k in ("old", "new") if meta.get(k) is not None},
+            **summary.as_dict(),
+            "findings": getattr(self, "findings", []),
+        }
+        self.out.write(_json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
