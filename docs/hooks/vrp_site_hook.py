@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.files import File, Files
-
-from vrp_contract.revisions import Revision, list_revisions
 from vrp_site import mermaid
 from vrp_site.site import GeneratedSite, expand_nav, generate
+
+from vrp_contract.revisions import Revision, list_revisions
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -6,6 +6,7 @@ the pages say so instead of breaking the build.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ DIRECTIONS = {
 
 def _compat() -> Any | None:  # noqa: ANN401 - the module, when present
     try:
-        import vrp_contract.compat as compat  # noqa: PLC0415 - optional, developed alongside
+        from vrp_contract import compat  # noqa: PLC0415 - optional, developed alongside
     except Exception as exc:  # noqa: BLE001 - never break the docs build on a checker in progress
         log.info("vrp_site: compatibility checker not available (%r)", exc)
         return None
@@ -91,13 +92,15 @@ def rule_pages() -> tuple[dict[str, str], list[tuple[str, str]]]:
     rules = list(getattr(compat, "RULES", ()) or ()) if compat else []
     index = [
         "# Compatibility rules\n",
-        "Every finding of `vrp-contract compat` names one of these rules. Each rule has a stable "
-        "id, one purpose sentence and the directions a change it detects can break.\n",
+        (
+            "Every finding of `vrp-contract compat` names one of these rules. Each rule has a "
+            "stable id, one purpose sentence and the directions a change it detects can break.\n"
+        ),
     ]
     pages: dict[str, str] = {}
     if not rules:
         index.append(
-            "!!! warning \"The rule registry is not available in this build\"\n"
+            '!!! warning "The rule registry is not available in this build"\n'
             "    The compatibility checker (`vrp_contract.compat`) could not be imported when the "
             "site was built, so no rule pages were generated.\n"
         )
@@ -127,7 +130,9 @@ def _pair_page(compat: Any, old: Revision, new: Revision) -> str:  # noqa: ANN40
         report = compat.compare(str(old.root), str(new.root), "full")
         pair = report.pairs[0]
     except Exception as exc:  # noqa: BLE001 - report the failure on the page, keep building
-        log.warning("vrp_site: the compatibility checker failed on %s -> %s: %r", old.name, new.name, exc)
+        log.warning(
+            "vrp_site: the compatibility checker failed on %s -> %s: %r", old.name, new.name, exc
+        )
         return head + f"The compatibility checker failed on this pair: {code(repr(exc))}.\n"
     verdict = "compatible both ways" if pair.compatible else "**not** compatible both ways"
     rows = [
@@ -141,15 +146,25 @@ def _pair_page(compat: Any, old: Revision, new: Revision) -> str:  # noqa: ANN40
         for f in pair.findings
     ]
     body = f"Checked in `full` mode: {verdict}; the change needs a {code(str(pair.bump))} bump.\n\n"
-    return head + body + (table(["Rule", "Severity", "Breaks", "Where", "Change"], rows) if rows else "No changes.\n")
+    return (
+        head
+        + body
+        + (
+            table(["Rule", "Severity", "Breaks", "Where", "Change"], rows)
+            if rows
+            else "No changes.\n"
+        )
+    )
 
 
 def change_pages(revisions: list[Revision]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Return (path -> page) and nav entries of the change pages between consecutive revisions."""
     index = [
         "# Changes between revisions\n",
-        "Each page lists what the compatibility checker finds between two consecutive revisions, "
-        "in `full` mode (both directions).\n",
+        (
+            "Each page lists what the compatibility checker finds between two consecutive "
+            "revisions, in `full` mode (both directions).\n"
+        ),
     ]
     pages: dict[str, str] = {}
     nav: list[tuple[str, str]] = []
@@ -160,10 +175,13 @@ def change_pages(revisions: list[Revision]) -> tuple[dict[str, str], list[tuple[
             "The first change page appears here when the next revision is added under `schema/`.\n"
         )
     compat = _compat() if len(revisions) >= 2 else None
-    for old, new in zip(revisions, revisions[1:], strict=False):
+    for old, new in itertools.pairwise(revisions):
         path = f"reference/changes/v{old.name}-to-v{new.name}.md"
         if compat is None:
-            pages[path] = f"# Changes from {old.name} to {new.name}\n\nThe compatibility checker is not available in this build.\n"
+            pages[path] = (
+                f"# Changes from {old.name} to {new.name}\n\n"
+                "The compatibility checker is not available in this build.\n"
+            )
         else:
             pages[path] = _pair_page(compat, old, new)
         title = f"{old.name} → {new.name}"

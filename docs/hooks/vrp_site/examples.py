@@ -7,6 +7,7 @@ and never breaks the build (the validator is developed alongside the site).
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -66,30 +67,40 @@ def validator_messages(revision: Revision, event: Any) -> list[str] | None:  # n
         return None
     try:
         findings = validate(event, revision=revision)
-        return [f"{getattr(f, 'pointer', '') or '/'}: {f.message}" for f in findings]
+        return [f"{code(getattr(f, 'rule', '?'))}: {_plain(str(f.message))}" for f in findings]
     except Exception as exc:  # noqa: BLE001 - the docs build must survive a validator in progress
         log.info("vrp_site: validate_event failed on an example (%r); expected error only", exc)
         return None
 
 
+def _plain(text: str) -> str:
+    """Escape a message for Markdown so it renders verbatim."""
+    text = html.escape(text, quote=False)
+    for char in "\\`*_[]":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def render_valid(vector: Vector) -> str:
     """Return the Markdown of one valid example."""
     text = str(vector.data.get("description", ""))
-    return f"### {code(vector.name)} {{ #valid-{vector.name} }}\n\n{text}\n\n{json_block(vector.event)}\n"
+    head = f"### {code(vector.name)} {{ #valid-{vector.name} }}\n"
+    return f"{head}\n{text}\n\n{json_block(vector.event)}\n"
 
 
 def render_invalid(revision: Revision, vector: Vector) -> str:
     """Return the Markdown of one invalid example with the error it gets."""
     text = str(vector.data.get("description", ""))
     error: JSON = vector.data.get("error", {})
+    rule, pointer = code(error.get("rule", "?")), code(error.get("pointer") or "/")
     out = [
         f"### {code(vector.name)} {{ #invalid-{vector.name} }}\n",
         f"{text}\n",
         json_block(vector.event),
-        f"**Rejected:** rule {code(error.get('rule', '?'))} at {code(error.get('pointer') or '/')}\n",
+        f"**Rejected:** rule {rule} at {pointer}\n",
     ]
     messages = validator_messages(revision, vector.event)
     if messages:
         out.append('!!! failure "What `vrp-contract validate` reports"\n')
-        out.extend(f"    - {code(m)}\n" for m in messages)
+        out.extend(f"    - {m}\n" for m in messages)
     return "\n".join(out) + "\n"

@@ -35,4 +35,6 @@ def json_block(value: Any, title: str | None = None) -> str:  # noqa: ANN401 - a
 
 def link_list(items: list[tuple[str, str, str]]) -> str:
     """Return a bullet list of `[label](href)`: text items."""
-    return "".join(f"- [{label}]({href}){': ' + text if text else ''}\n" for label, href, text in items)
+    return "".join(
+        f"- [{label}]({href}){': ' + text if text else ''}\n" for label, href, text in items
+    )

@@ -28,7 +28,8 @@ __all__ = [
 # Material 9.8 is tested against Mermaid 11 (its CDN fallback is `mermaid@11`).
 MERMAID_VERSION = "11.17.2"
 MERMAID_INTEGRITY = (
-    "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQxULMa80/qt5gHO73aCleBBg=="
+    "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQx"
+    "ULMa80/qt5gHO73aCleBBg=="
 )
 SITE_PATH = f"assets/vendor/mermaid-{MERMAID_VERSION}.min.js"
 _MEMBERS = {"package/dist/mermaid.min.js": "mermaid.min.js", "package/LICENSE": "LICENSE"}

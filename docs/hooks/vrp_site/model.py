@@ -11,7 +11,14 @@ from vrp_site.md import code, table
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
 
-__all__ = ["DATA_FILES", "downloads", "downloads_page", "invariants_page", "mermaid_state_diagram", "state_machine_page"]
+__all__ = [
+    "DATA_FILES",
+    "downloads",
+    "downloads_page",
+    "invariants_page",
+    "mermaid_state_diagram",
+    "state_machine_page",
+]
 
 JSON = dict[str, Any]
 # Data files of a revision besides the `*.schema.json` files, with what each holds.
@@ -60,13 +67,16 @@ def state_machine_page(revision: Revision) -> str:
         return ", ".join(f"[{code(s)}](#{links.state_anchor(s)})" for s in items) or "—"
 
     change = links.event_page("STATE_CHANGE")
+    allowed = f"invariants.md#{links.invariant_anchor('transition.allowed')}"
     out = [
         f"# State model of revision {revision.name}\n",
-        "Every transition is an explicit, reason-coded "
-        f"[{code('STATE_CHANGE')}]({change}) event whose `from_state -> to_state` pair is an "
-        "arrow of this diagram; anything else is a violation of "
-        f"[{code('transition.allowed')}](invariants.md#{links.invariant_anchor('transition.allowed')}). "
-        "Recovery states are highlighted.\n",
+        (
+            "Every transition is an explicit, reason-coded "
+            f"[{code('STATE_CHANGE')}]({change}) event whose `from_state -> to_state` pair is an "
+            "arrow of this diagram; anything else is a violation of "
+            f"[{code('transition.allowed')}]({allowed}). "
+            "Recovery states are highlighted.\n"
+        ),
         "```mermaid\n" + mermaid_state_diagram(machine) + "```\n",
         "## States\n",
     ]
@@ -96,9 +106,11 @@ def invariants_page(revision: Revision) -> str:
     audit = links.event_page("AUDIT_EVENT")
     out = [
         f"# Invariants of revision {revision.name}\n",
-        "What consumers may assume about a stream. A producer that detects a violation emits an "
-        f"[{code('AUDIT_EVENT')}]({audit}) naming the invariant id; `vrp-contract validate` checks "
-        "every invariant whose check is `schema` or `stream`.\n",
+        (
+            "What consumers may assume about a stream. A producer that detects a violation "
+            f"emits an [{code('AUDIT_EVENT')}]({audit}) naming the invariant id; "
+            "`vrp-contract validate` checks every invariant whose check is `schema` or `stream`.\n"
+        ),
         table(
             ["Id", "Severity", "Check", "Statement"],
             [
@@ -116,8 +128,10 @@ def invariants_page(revision: Revision) -> str:
         out += [
             f"## {code(e['id'])} {{ #{links.invariant_anchor(e['id'])} }}\n",
             f"{e.get('statement', '')}\n",
-            f"- **Severity:** {e.get('severity', '')}\n- **Check:** {e.get('check', '')}\n"
-            f"- **How:** {e.get('how', '')}\n- **Source:** {e.get('source', '')}\n",
+            (
+                f"- **Severity:** {e.get('severity', '')}\n- **Check:** {e.get('check', '')}\n"
+                f"- **How:** {e.get('how', '')}\n- **Source:** {e.get('source', '')}\n"
+            ),
         ]
     return "\n".join(out)
 
@@ -150,9 +164,11 @@ def downloads_page(revision: Revision, files: dict[str, tuple[bytes, str]]) -> s
     return "\n".join(
         [
             f"# Downloads of revision {revision.name}\n",
-            "The schema files of this revision, copied into the site at build time. Validate against "
-            f"[{code(BUNDLE)}]({base}{BUNDLE}) when your tool cannot resolve `$ref`s across files; "
-            "the raw files resolve relative to their `$id`.\n",
+            (
+                "The schema files of this revision, copied into the site at build time. "
+                f"Validate against [{code(BUNDLE)}]({base}{BUNDLE}) when your tool cannot "
+                "resolve `$ref`s across files; the raw files resolve relative to their `$id`.\n"
+            ),
             table(
                 ["File", "What", "Size"],
                 [

@@ -40,11 +40,13 @@ def revision_page(revision: Revision) -> str:
             ],
         ),
         "\n## Pages\n",
-        "- [Envelope](envelope.md): the fields every event carries.\n"
-        "- [Event types](events/index.md): one page per event type, with examples.\n"
-        "- [State model](state-machine.md): the session states and allowed transitions.\n"
-        "- [Invariants](invariants.md): what consumers may assume, and how it is checked.\n"
-        "- [Downloads](downloads.md): the raw and bundled schema files.\n",
+        (
+            "- [Envelope](envelope.md): the fields every event carries.\n"
+            "- [Event types](events/index.md): one page per event type, with examples.\n"
+            "- [State model](state-machine.md): the session states and allowed transitions.\n"
+            "- [Invariants](invariants.md): what consumers may assume, and how it is checked.\n"
+            "- [Downloads](downloads.md): the raw and bundled schema files.\n"
+        ),
         "\n## Event types\n",
         _events_table(revision, "events/"),
     ]
@@ -56,7 +58,10 @@ def revision_page(revision: Revision) -> str:
         f"{policy.get('description', '')}\n\n",
         table(
             ["Key", "Default", "Description"],
-            [[code(f.name), code(defaults.get(f.name, "—")), f.schema.get("description", "")] for f in rows],
+            [
+                [code(f.name), code(defaults.get(f.name, "—")), f.schema.get("description", "")]
+                for f in rows
+            ],
         ),
     ]
     return "\n".join(out)
@@ -100,8 +105,10 @@ def envelope_page(revision: Revision) -> str:
         f"{schema.get('description', '')}\n",
         fields_table(rows, links.linker(revision, "")),
         "\nUnknown top-level keys are **rejected**.\n" if closed else "",
-        "Each event type narrows this envelope (for example by requiring `details`): see "
-        "[Event types](events/index.md).\n",
+        (
+            "Each event type narrows this envelope (for example by requiring `details`): see "
+            "[Event types](events/index.md).\n"
+        ),
         "\n## Example\n",
         *(json_block(e) for e in schema.get("examples", [])),
     ]
@@ -118,9 +125,8 @@ def _details_section(revision: Revision, schema: JSON) -> str:
         return "This event type has no `details`.\n"
     details = resolve(revision, raw, schema["$id"])
     required = "details" in schema.get("required", [])
-    out = [
-        f"`details` is **{'required' if required else 'optional'}**. {details.get('description', '')}\n",
-    ]
+    status = "required" if required else "optional"
+    out = [f"`details` is **{status}**. {details.get('description', '')}\n"]
     rows = fields(revision, details, schema["$id"])
     if rows:
         out.append(fields_table(rows, links.linker(revision, "../")))
@@ -138,8 +144,10 @@ def event_page(revision: Revision, event_type: str) -> str:
     out = [
         f"# {code(event_type)}\n",
         f"**Purpose:** {schema.get('description', '')}\n",
-        f"Schema {code(schema.get('title', ''))}, revision {_title(revision)} · "
-        f"[download {code(rel)}](../../../{links.download_dir(revision)}/{rel})\n",
+        (
+            f"Schema {code(schema.get('title', ''))}, revision {_title(revision)} · "
+            f"[download {code(rel)}](../../../{links.download_dir(revision)}/{rel})\n"
+        ),
         "\n## Fields\n",
         fields_table(fields(revision, schema, schema["$id"]), links.linker(revision, "../")),
         "\n## Details\n",

@@ -57,17 +57,25 @@ def type_text(schema: JSON) -> str:
     if kind == "integer" and schema.get("maximum") == INT64_MAX:
         text = "integer (int64)"
     title = schema.get("x-ref-title")
-    return f"{text} ({code(title)})" if title else text
+    return f"{text}, {code(title)}" if title else text
 
 
-def constraints(schema: JSON, linker: Linker | None = None) -> str:
-    """Return the constraints column: bounds, lengths, const, enum, closedness."""
+def _values(schema: JSON, linker: Linker | None) -> list[str]:
     out: list[str] = []
     if "const" in schema:
         out.append("always " + code(schema["const"]))
     if "enum" in schema:
-        values = [(linker(v) if linker and isinstance(v, str) else None) or code(v) for v in schema["enum"]]
+        values = [
+            (linker(v) if linker and isinstance(v, str) else None) or code(v)
+            for v in schema["enum"]
+        ]
         out.append("one of " + ", ".join(values))
+    return out
+
+
+def constraints(schema: JSON, linker: Linker | None = None) -> str:
+    """Return the constraints column: bounds, lengths, const, enum, closedness."""
+    out = _values(schema, linker)
     for key, label in (
         ("minimum", "≥"),
         ("exclusiveMinimum", ">"),
@@ -76,7 +84,11 @@ def constraints(schema: JSON, linker: Linker | None = None) -> str:
     ):
         if key in schema:
             out.append(f"{label} {schema[key]}")
-    for key, label in (("minLength", "length ≥"), ("maxLength", "length ≤"), ("minItems", "items ≥")):
+    for key, label in (
+        ("minLength", "length ≥"),
+        ("maxLength", "length ≤"),
+        ("minItems", "items ≥"),
+    ):
         if key in schema:
             out.append(f"{label} {schema[key]}")
     if "pattern" in schema:
