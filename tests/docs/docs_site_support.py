@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOKS = ROOT / "docs" / "hooks"
-if str(HOOKS) not in sys.path:
-    sys.path.insert(0, str(HOOKS))
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these flags an offline Chromium floods the log with refused connections.
@@ -47,7 +44,7 @@ def require(ok: bool, reason: str) -> None:
 
 def require_mermaid() -> None:
     """The pinned Mermaid must be fetched before the site is built."""
-    from vrp_site import mermaid  # noqa: PLC0415 - docs/hooks is put on sys.path above
+    from vrp_site import mermaid  # noqa: PLC0415 - docs/hooks is put on sys.path by conftest
 
     require(
         mermaid.script_path(ROOT).is_file(),

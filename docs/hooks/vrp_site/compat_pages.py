@@ -42,8 +42,22 @@ def rule_page_path(rule_id: str) -> str:
 
 def _side(value: Any, label: str) -> str:  # noqa: ANN401 - a schema, or a folder of one
     if isinstance(value, Path):
-        return f"{label}: the revision folder `{value.name}/` of the fixture case.\n"
+        names = sorted(p.relative_to(value).as_posix() for p in value.rglob("*") if p.is_file())
+        return (
+            f"{label}: a revision folder holding {', '.join(code(n) for n in names) or 'empty'}.\n"
+        )
     return json_block(value, title=label)
+
+
+def _expected(findings: list[JSON]) -> str:
+    if not findings:
+        return "No findings.\n"
+    items = [
+        f"- {code(f.get('rule', '?'))} ({f.get('severity', 'error')}, breaks "
+        f"{', '.join(f.get('directions', [])) or 'nothing'}) at {code(f.get('pointer') or '/')}\n"
+        for f in findings
+    ]
+    return "Findings:\n\n" + "".join(items)
 
 
 def _examples_md(compat: Any, rule_id: str) -> str:  # noqa: ANN401
@@ -63,6 +77,7 @@ def _examples_md(compat: Any, rule_id: str) -> str:  # noqa: ANN401
             + ".\n",
             _side(case.old, "old"),
             _side(case.new, "new"),
+            _expected(expect.get("findings", [])),
         ]
     return "\n## Examples\n\n" + "\n".join(out) if out else ""
 
@@ -80,14 +95,14 @@ def _rule_page(compat: Any, rule: Any) -> str:  # noqa: ANN401
         facts.append(["Applies to", f"{code(rule.applies_to)} instances"])
     return (
         f"# {code(rule.id)}\n\n{rule.purpose}\n\n"
-        + table(["", ""], facts)
+        + table(["Property", "Value"], facts)
         + "\nSee [Compatibility](../guides/compat.md) for how to run the check.\n"
         + _examples_md(compat, rule.id)
     )
 
 
-def rule_pages() -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Return (path -> page) and the nav entries (title, path) of the rule pages."""
+def rule_pages() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Return (path -> page) and the nav entries (category, title, path) of the rule pages."""
     compat = _compat()
     rules = list(getattr(compat, "RULES", ()) or ()) if compat else []
     index = [
@@ -121,7 +136,8 @@ def rule_pages() -> tuple[dict[str, str], list[tuple[str, str]]]:
         )
         pages = {rule_page_path(r.id): _rule_page(compat, r) for r in rules}
     pages["rules/index.md"] = "\n".join(index)
-    return pages, [(r.id, rule_page_path(r.id)) for r in rules]
+    nav = [(str(getattr(r, "category", "") or "other"), r.id, rule_page_path(r.id)) for r in rules]
+    return pages, nav
 
 
 def _pair_page(compat: Any, old: Revision, new: Revision) -> str:  # noqa: ANN401

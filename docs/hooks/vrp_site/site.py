@@ -107,7 +107,10 @@ def generate(revisions: list[Revision], project_root: Path) -> GeneratedSite:
         *(_revision_nav(r) for r in reversed(revisions)),
         {"Changes between revisions": changes},
     ]
-    site.nav[RULES_NAV] = [RULES_NAV, *({t: p} for t, p in rule_nav)]
+    by_category: dict[str, list[NavItem]] = {}
+    for category, title, path in rule_nav:
+        by_category.setdefault(category, []).append({title: path})
+    site.nav[RULES_NAV] = [RULES_NAV, *({c: items} for c, items in by_category.items())]
     return site
 
 
