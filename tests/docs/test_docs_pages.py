@@ -134,7 +134,15 @@ def test_consecutive_revisions_get_a_change_page_from_the_checker(monkeypatch):
     assert nav == [(f"{rev.name} → 9.9", path)]
     assert calls == [(str(rev.root), str(rev.root), "full")]
     assert "[`object.required`](../../rules/object.required.md)" in pages[path]
-    assert "needs a `major` bump" in pages[path]
+    assert "needs a `major` version bump" in pages[path]
+
+
+def test_change_page_with_the_real_checker():
+    compat = pytest.importorskip("vrp_contract.compat")
+    rev = load_revision()
+    page = compat_pages._pair_page(compat, rev, Revision("9.9", rev.root))
+    assert "compatible both ways" in page
+    assert "No changes." in page
 
 
 def test_rule_pages_say_so_when_the_checker_is_missing(monkeypatch):

@@ -161,7 +161,9 @@ def _pair_page(compat: Any, old: Revision, new: Revision) -> str:  # noqa: ANN40
         ]
         for f in pair.findings
     ]
-    body = f"Checked in `full` mode: {verdict}; the change needs a {code(str(pair.bump))} bump.\n\n"
+    bump = str(pair.bump)
+    needs = "no version bump" if bump == "none" else f"a {code(bump)} version bump"
+    body = f"Checked in `full` mode: {verdict}; the change needs {needs}.\n\n"
     return (
         head
         + body
