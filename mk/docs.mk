@@ -6,7 +6,7 @@
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
 
-setup-docs-js: ## fetch the pinned Mermaid script for the docs site (npm registry, once)
+setup-docs-js: $(PY) ## fetch the pinned Mermaid script for the docs site (npm registry, once)
 	$(PY) docs/hooks/fetch_mermaid.py
 
 setup-browser: ## install Debian chromium for the browser tests (only if missing)
