@@ -12,7 +12,7 @@ import pytest
 from vrp_site import compat_pages, examples, links, mermaid, model
 from vrp_site.site import REFERENCE_NAV, RULES_NAV, expand_nav, generate
 
-from tests.docs.docs_site_support import ROOT
+from tests.docs.docs_site_support import ROOT, require
 from vrp_contract.revisions import Revision, list_revisions, load_revision
 
 if TYPE_CHECKING:
@@ -182,3 +182,13 @@ def test_mermaid_integrity_is_sha512_of_the_tarball(tmp_path: Path):
     digest = base64.b64encode(hashlib.sha512(b"mermaid").digest()).decode()
     assert mermaid._integrity(tarball) == "sha512-" + digest
     assert mermaid.SITE_PATH.endswith(f"mermaid-{mermaid.MERMAID_VERSION}.min.js")
+
+
+def test_missing_toolchain_skips_unless_required(monkeypatch):
+    monkeypatch.delenv("VRP_REQUIRE_TOOLCHAINS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no chromium"):
+        require(ok=False, reason="no chromium")
+    monkeypatch.setenv("VRP_REQUIRE_TOOLCHAINS", "1")
+    with pytest.raises(pytest.fail.Exception, match="no chromium"):
+        require(ok=False, reason="no chromium")
+    require(ok=True, reason="present")
