@@ -182,18 +182,16 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:  # noqa: C901, PLR0912
                     u.rule_id, FORWARD, text, at=u.old_at[0] if u.old_at else (), new_at=u.new_at[j]
                 )
             )
-    if (
-        u.new_kw == "oneOf"
-        and (widened or u.old_kw != "oneOf")
-        and not _exclusive(pair, new, old=False)
-    ):
+    # Coverage alone is unsound for oneOf when branches may overlap: unless the unions are the
+    # same branch for branch, overlapping branches on either side break that side's direction.
+    same = len(old) == len(new) and all(
+        best_old[best_new[i]] == i and not any(c.directions for c in grid[i][best_new[i]])
+        for i in range(len(old))
+    )
+    if u.new_kw == "oneOf" and not same and not _exclusive(pair, new, old=False):
         text = "NEW's oneOf branches are not provably exclusive, so an instance OLD accepted may match two of them."
         out.append(pair.change("composition.one-of", BACKWARD, text, at=(), new_at=("oneOf",)))
-    if (
-        u.old_kw == "oneOf"
-        and (narrowed or u.new_kw != "oneOf")
-        and not _exclusive(pair, old, old=True)
-    ):
+    if u.old_kw == "oneOf" and not same and not _exclusive(pair, old, old=True):
         text = "OLD's oneOf branches are not provably exclusive, so NEW may accept an instance that matched two of them."
         out.append(pair.change("composition.one-of", FORWARD, text, at=("oneOf",), new_at=()))
     return out
@@ -207,7 +205,8 @@ def _disjunction(pair: Pair, keyword: str, rule_id: str) -> list[Change]:
         assert branches is not None  # noqa: S101 - the rule runs only when one side has it
         subs = [pair.sub(True, b, (), (keyword, j)) if old is None else pair.sub(b, True, (keyword, j), ())
                 for j, b in enumerate(branches)]  # fmt: skip
-        if any(not s for s in subs):
+        overlap = keyword == "oneOf" and not _exclusive(pair, branches, old=new is None)
+        if any(not s for s in subs) and not overlap:
             return []  # one branch accepts everything: the union constrains nothing
         verb = "adds" if old is None else "drops"
         text = f"NEW {verb} {keyword} {render(branches, 60)}."

@@ -1,0 +1,99 @@
+"""The compat output formats: JSON (its published schema), SARIF 2.1.0, GitHub, markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import referencing
+from referencing.jsonschema import DRAFT202012
+
+from tests._support import run_cli
+from tests.compat._revisions import REAL, copy_revision, patch
+from vrp_contract import finding_schema
+from vrp_contract.reporters import formats_for
+from vrp_contract.reporters.github import escape_data, escape_property
+from vrp_contract.reporters.json import compat_report_schema
+
+SARIF = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.schema.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def breaking(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rev")
+
+    def edit(p: Path) -> None:
+        patch(p / "events" / "path_selected.schema.json", lambda d: d["required"].append("node_id"))
+        patch(p / "common.schema.json", lambda d: d["$defs"]["SessionId"].update(description="x"))
+
+    return str(copy_revision(tmp, "0.2", edit=edit))
+
+
+def test_compat_offers_every_format():
+    assert formats_for("compat") == ["text", "jsonl", "json", "github", "sarif", "markdown"]
+    assert {"github", "sarif"} <= set(formats_for("validate"))
+
+
+@pytest.mark.parametrize("new", ["same", "breaking"])
+def test_json_report_matches_its_published_schema(new, breaking):
+    result = run_cli(
+        "compat", "--format", "json", str(REAL), str(REAL) if new == "same" else breaking
+    )
+    report = json.loads(result.out)
+    finding = referencing.Resource.from_contents(finding_schema(), DRAFT202012)
+    registry = referencing.Registry().with_resource(finding_schema()["$id"], finding)
+    jsonschema.Draft202012Validator(compat_report_schema(), registry=registry).validate(report)
+    assert report["compatible"] is (new == "same")
+    assert report["bump"] == ("none" if new == "same" else "major")
+    jsonschema.Draft202012Validator.check_schema(compat_report_schema())
+
+
+@pytest.mark.parametrize("command", ["compat", "validate"])
+def test_sarif_is_valid_sarif_2_1_0(command, breaking):
+    if command == "compat":
+        result = run_cli("compat", "--format", "sarif", str(REAL), breaking)
+    else:
+        result = run_cli("validate", "--format", "sarif", "-", stdin=b'{"ts_ms": -1}\n')
+    log = json.loads(result.out)
+    jsonschema.Draft4Validator(SARIF).validate(log)
+    results = log["runs"][0]["results"]
+    assert results
+    rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
+    if command == "compat":
+        hit = next(r for r in results if r["ruleId"] == "object.required")
+        assert hit["level"] == "error"
+        assert hit["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "/required"
+
+
+def test_github_annotations(breaking):
+    result = run_cli("compat", "--format", "github", str(REAL), breaking)
+    assert result.code == 1
+    errors = [x for x in result.out.splitlines() if x.startswith("::error ")]
+    assert any("title=object.required" in x and "path_selected.schema.json" in x for x in errors)
+    assert not any(x.startswith("::notice") for x in result.out.splitlines())
+    verbose = run_cli("compat", "--format", "github", "-v", str(REAL), breaking)
+    assert any(x.startswith("::notice ") for x in verbose.out.splitlines())
+
+
+def test_github_escaping():
+    assert escape_data("50%\nnext") == "50%25%0Anext"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+
+
+def test_markdown_summary_comment(breaking):
+    result = run_cli("compat", "--format", "markdown", str(REAL), breaking)
+    assert result.out.startswith("### Schema compatibility: ❌ breaking (backward mode)")
+    assert "Needed version bump: **major**." in result.out
+    assert "| `object.required` | backward |" in result.out
+    ok = run_cli("compat", "--format", "markdown", str(REAL), str(REAL))
+    assert "✅ compatible" in ok.out
+
+
+def test_quiet_keeps_only_breaking_findings(breaking):
+    result = run_cli("compat", "--quiet", "--format", "jsonl", str(REAL), breaking)
+    rows = [json.loads(x) for x in result.out.splitlines()]
+    assert rows
+    assert all(r["severity"] == "error" for r in rows)
