@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from vrp_site import compat_pages, examples, links, mermaid, model
-from vrp_site.site import REFERENCE_NAV, RULES_NAV, expand_nav, generate
+from vrp_site.site import REFERENCE_NAV, RULES_NAV, changelog_page, expand_nav, generate
 
 from tests.docs.docs_site_support import ROOT, require
 from vrp_contract.revisions import Revision, list_revisions, load_revision
@@ -172,8 +172,12 @@ def test_validator_failure_falls_back_to_the_expected_error(monkeypatch):
     assert "reports" not in text
 
 
-def test_changelog_page_is_the_changelog(site):
-    assert site.pages["changelog.md"] == (ROOT / "CHANGELOG.md").read_text("utf-8")
+def test_changelog_page_is_the_changelog(site, tmp_path: Path):
+    text = (ROOT / "CHANGELOG.md").read_text("utf-8")
+    assert site.pages["changelog.md"] == text.replace("](docs/", "](")
+    (tmp_path / "CHANGELOG.md").write_text("- See [it](docs/guides/compat.md).\n", "utf-8")
+    assert changelog_page(tmp_path) == "- See [it](guides/compat.md).\n"
+    assert changelog_page(tmp_path / "nowhere").startswith("# Changelog")
 
 
 def test_mermaid_integrity_is_sha512_of_the_tarball(tmp_path: Path):

@@ -13,7 +13,15 @@ if TYPE_CHECKING:
 
     from vrp_contract.revisions import Revision
 
-__all__ = ["CHANGES_NAV", "REFERENCE_NAV", "RULES_NAV", "GeneratedSite", "generate"]
+__all__ = [
+    "CHANGES_NAV",
+    "REFERENCE_NAV",
+    "RULES_NAV",
+    "GeneratedSite",
+    "changelog_page",
+    "expand_nav",
+    "generate",
+]
 
 # The placeholders of mkdocs.yml's nav that the hook expands into generated sections.
 REFERENCE_NAV = "reference/index.md"
@@ -83,11 +91,14 @@ def _add_revision(site: GeneratedSite, revision: Revision) -> None:
 
 
 def changelog_page(project_root: Path) -> str:
-    """The CHANGELOG, as a page (it is not a schema file; the hook reads it directly)."""
+    """The CHANGELOG, as a page (it is not a schema file; the hook reads it directly).
+
+    Links into `docs/` are rewritten to be relative to the page (which sits at the docs root).
+    """
     path = project_root / "CHANGELOG.md"
     if not path.is_file():
         return "# Changelog\n\nNo `CHANGELOG.md` in this checkout.\n"
-    return path.read_text("utf-8")
+    return path.read_text("utf-8").replace("](docs/", "](")
 
 
 def generate(revisions: list[Revision], project_root: Path) -> GeneratedSite:
