@@ -146,8 +146,37 @@ def _parse(label: str, data: bytes) -> Any:  # noqa: ANN401 - any JSON value
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text") from None
+    except RecursionError:
+        raise InputError(f"{label}: JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{label}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+
+
+def _depth(doc: Any) -> int:  # noqa: ANN401 - any JSON value
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict):
+            stack.extend((v, level + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, level + 1) for v in node)
+    return deepest
+
+
+def _fast_valid(doc: Any) -> bool:  # noqa: ANN401 - any schema
+    """True when the optional Rust validator (jsonschema-rs) accepts `doc`; errors are explained
+    by `jsonschema`, which also decides whenever jsonschema-rs is missing or unsure."""
+    if _depth(doc) > 256:  # the Rust validator recurses on the native stack
+        return False
+    try:
+        import jsonschema_rs  # type: ignore[import-not-found,unused-ignore] # noqa: PLC0415
+    except ImportError:
+        return False
+    try:
+        return bool(jsonschema_rs.meta.is_valid(doc))
+    except Exception:  # noqa: BLE001 - unknown dialect, odd input: let jsonschema decide
+        return False
 
 
 def _check_metaschema(label: str, doc: Any) -> None:  # noqa: ANN401 - any JSON value
@@ -155,9 +184,13 @@ def _check_metaschema(label: str, doc: Any) -> None:  # noqa: ANN401 - any JSON 
         raise InputError(
             f"{label}: not a JSON Schema (an object or a boolean), got {type(doc).__name__}"
         )
+    if _fast_valid(doc):
+        return
     cls = validators.validator_for(doc, default=validators.Draft202012Validator)
     try:
         cls.check_schema(doc)
+    except RecursionError:
+        raise InputError(f"{label}: nested too deeply to check against its metaschema") from None
     except SchemaError as exc:
         where = "/" + "/".join(str(p) for p in exc.absolute_path)
         draft = cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id", "its metaschema"))

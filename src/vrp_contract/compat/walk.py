@@ -44,7 +44,7 @@ ANNOTATIONS = frozenset(
 )  # fmt: skip
 CONTAINERS = frozenset({"$defs", "definitions"})
 """Keywords that only hold schemas for `$ref`; they are compared where they are referenced."""
-MAX_DEPTH = 400
+MAX_DEPTH = 2500
 _MISSING = object()
 
 UNCLASSIFIED: Rule = declare(

@@ -1,0 +1,71 @@
+"""Compatibility checker benchmarks: the whole contract, 10,000 properties, deep and cyclic refs.
+
+Run: `.venv/bin/python bench/compat_bench.py`. Targets (2-core CI machine): the whole contract
+well under 1 s, 10,000 properties in a few seconds, 1,000-deep and cyclic `$ref`s terminating.
+Prints one line per case; exits 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from vrp_contract.compat import compare
+from vrp_contract.compat.check import compare_sets
+from vrp_contract.compat.model import Mode
+from vrp_contract.compat.sources import load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+S = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _time(label: str, target: float, fn: Any) -> bool:  # noqa: ANN401
+    start = time.perf_counter()
+    fn()
+    took = time.perf_counter() - start
+    ok = took <= target
+    print(
+        f"{label:<45} {took * 1000:9.1f} ms  (target {target * 1000:.0f} ms) {'ok' if ok else 'SLOW'}"
+    )
+    return ok
+
+
+def _pair(old: dict[str, Any], new: dict[str, Any]) -> None:
+    compare_sets(load_document("old", old), load_document("new", new), Mode.FULL)
+
+
+def main() -> int:
+    """Run every case and report."""
+    schema = str(ROOT / "schema" / "v0.1")
+    props = {f"p{i}": {"type": "string", "maxLength": 64} for i in range(10_000)}
+    big_old = {"$schema": S, "type": "object", "properties": props, "required": list(props)[:100]}
+    big_new = {**big_old, "properties": {**props, "extra": {"type": "integer"}}}
+
+    def chain(n: int, leaf: dict[str, Any]) -> dict[str, Any]:
+        defs: dict[str, Any] = {
+            f"d{i}": {"type": "object", "properties": {"next": {"$ref": f"#/$defs/d{i + 1}"}}}
+            for i in range(n)
+        }
+        defs[f"d{n}"] = leaf
+        return {"$schema": S, "$defs": defs, "$ref": "#/$defs/d0"}
+
+    cyclic = {
+        "$schema": S,
+        "$defs": {f"n{i}": {"anyOf": [{"$ref": f"#/$defs/n{(i + 1) % 50}"}, {"type": "object",
+                  "properties": {"k": {"$ref": f"#/$defs/n{(i + 7) % 50}"}}}]} for i in range(50)},
+        "$ref": "#/$defs/n0",
+    }  # fmt: skip
+    results = [
+        _time("whole contract v0.1 vs itself (CLI path)", 1.0, lambda: compare(schema, schema)),
+        _time("10,000 properties, one added", 5.0, lambda: _pair(big_old, big_new)),
+        _time("1,000-deep $ref chain", 5.0,
+              lambda: _pair(chain(1000, {"type": "string"}), chain(1000, {"type": "integer"}))),
+        _time("50 mutually cyclic $refs in unions", 5.0, lambda: _pair(cyclic, cyclic)),
+    ]  # fmt: skip
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

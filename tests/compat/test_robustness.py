@@ -1,0 +1,130 @@
+"""Recursive and cyclic references terminate; legacy drafts; inputs that are not schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+from vrp_contract.compat import InputError, Mode
+from vrp_contract.compat.check import compare_sets
+from vrp_contract.compat.sources import load_document
+
+S = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _cmp(old, new, mode=Mode.BACKWARD):
+    return compare_sets(load_document("old", old), load_document("new", new), mode)
+
+
+def test_bare_ref_loops_terminate():
+    doc = {
+        "$schema": S,
+        "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}},
+        "$ref": "#/$defs/a",
+    }
+    assert _cmp(doc, doc).compatible
+
+
+def test_mutual_recursion_with_siblings_terminates():
+    def doc(n):
+        return {
+            "$schema": S,
+            "$defs": {
+                "a": {"$ref": "#/$defs/b", "type": "object"},
+                "b": {"$ref": "#/$defs/a", "minProperties": n},
+            },
+            "$ref": "#/$defs/a",
+        }
+
+    assert _cmp(doc(1), doc(1)).compatible
+    assert not _cmp(doc(1), doc(2)).compatible
+
+
+def test_recursion_through_the_document_root():
+    def doc(t):
+        return {
+            "$schema": S,
+            "type": "object",
+            "properties": {"v": {"type": t}, "next": {"$ref": "#"}},
+        }
+
+    assert _cmp(doc("integer"), doc("number")).compatible
+    result = _cmp(doc("number"), doc("integer"))
+    assert [f.pointer for f in result.findings if f.is_error] == ["/properties/v/type"]
+
+
+@pytest.mark.slow
+def test_long_reference_chains_are_compared_to_the_end():
+    n = 1000
+
+    def chain(leaf):
+        defs = {
+            f"d{i}": {"type": "object", "properties": {"next": {"$ref": f"#/$defs/d{i + 1}"}}}
+            for i in range(n)
+        }
+        defs[f"d{n}"] = leaf
+        return {"$schema": S, "$defs": defs, "$ref": "#/$defs/d0"}
+
+    result = _cmp(chain({"type": "string"}), chain({"type": "integer"}))
+    assert [f.pointer for f in result.findings if f.is_error] == [f"/$defs/d{n}/type"]
+
+
+def test_nesting_deeper_than_the_limit_fails_closed(monkeypatch):
+    monkeypatch.setattr("vrp_contract.compat.walk.MAX_DEPTH", 40)
+
+    def nest(depth, leaf):
+        node = leaf
+        for _ in range(depth):
+            node = {"not": {"not": node}}
+        return {"$schema": S, **node} if isinstance(node, dict) else node
+
+    deep = 25
+    result = _cmp(nest(deep, {"type": "string"}), nest(deep, {"type": "string"}))
+    assert not result.compatible
+    assert {f.rule for f in result.findings if f.is_error} == {"unclassified"}
+
+
+def test_draft_07_tuple_items_and_dependencies_are_understood():
+    d7 = "http://json-schema.org/draft-07/schema#"
+    old = {"$schema": d7, "type": "array", "items": [{"type": "string"}], "additionalItems": False}
+    new = {
+        "$schema": d7,
+        "type": "array",
+        "items": [{"type": "string"}],
+        "additionalItems": {"type": "integer"},
+    }
+    assert _cmp(old, new).compatible
+    assert not _cmp(new, old).compatible
+    dep_old = {"$schema": d7, "dependencies": {"a": ["b"]}}
+    dep_new = {"$schema": d7, "dependencies": {"a": ["b", "c"]}}
+    result = _cmp(dep_old, dep_new)
+    assert [f.rule for f in result.findings if f.is_error] == ["object.dependent-required"]
+
+
+def test_draft_04_boolean_exclusive_bounds():
+    d4 = "http://json-schema.org/draft-04/schema#"
+    old = {"$schema": d4, "type": "number", "maximum": 5}
+    new = {"$schema": d4, "type": "number", "maximum": 5, "exclusiveMaximum": True}
+    assert not _cmp(old, new).compatible
+    assert _cmp(new, old).compatible
+
+
+def test_absurdly_deep_json_is_an_input_error():
+    node: dict = {}
+    for _ in range(20_000):
+        node = {"not": node}
+    with pytest.raises(InputError, match="nested too deeply"):
+        load_document("deep", node)
+
+
+@pytest.mark.parametrize("doc", [[], 3, "x", None])
+def test_non_schemas_are_input_errors(doc):
+    with pytest.raises(InputError, match="not a JSON Schema"):
+        load_document("x", doc)
+
+
+def test_ten_thousand_properties():
+    props = {f"p{i}": {"type": "string"} for i in range(10_000)}
+    old = {"$schema": S, "type": "object", "properties": props}
+    new = {"$schema": S, "type": "object", "properties": {**props, "p9999": {"type": "integer"}}}
+    result = _cmp(old, new)
+    assert [f.pointer for f in result.findings if f.is_error] == ["/properties/p9999/type"]
