@@ -56,3 +56,12 @@ def gaps(path: Path) -> dict[str, Any]:
     """Load a generated known-gaps.json."""
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return data
+
+
+def docs_example(language: str) -> str:
+    """The code block after `<!-- tested example -->` in docs/languages/<language>.md."""
+    text = (REPO / "docs" / "languages" / f"{language}.md").read_text("utf-8")
+    marker = text.index("<!-- tested example -->")
+    fence_start = text.index("```", marker)
+    body_start = text.index("\n", fence_start) + 1
+    return text[body_start : text.index("```", body_start)]
