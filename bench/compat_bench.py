@@ -26,9 +26,8 @@ def _time(label: str, target: float, fn: Any) -> bool:  # noqa: ANN401
     fn()
     took = time.perf_counter() - start
     ok = took <= target
-    print(
-        f"{label:<45} {took * 1000:9.1f} ms  (target {target * 1000:.0f} ms) {'ok' if ok else 'SLOW'}"
-    )
+    verdict = "ok" if ok else "SLOW"
+    print(f"{label:<45} {took * 1000:9.1f} ms  (target {target * 1000:.0f} ms) {verdict}")
     return ok
 
 

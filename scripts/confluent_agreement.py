@@ -32,8 +32,8 @@ DRAFT7 = "http://json-schema.org/draft-07/schema#"
 REASONS: dict[str, str] = {
     "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "Confluent accepts a new required property "
     "with a default; under set inclusion old data without the property is rejected, so it breaks.",
-    "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Confluent rejects any property added to an open content "
-    "model; we compare the new property schema with what the open model allowed.",
+    "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Confluent rejects any property added to an open "
+    "content model; we compare the new property schema with what the open model allowed.",
 }
 
 

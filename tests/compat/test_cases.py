@@ -1,4 +1,4 @@
-"""Data-driven rule fixtures: `cases/<rule_id>/<case>/{old,new,expect}` (adding a case is adding files).
+"""Data-driven rule fixtures: `cases/<rule_id>/<case>/{old,new,expect}`; a case is files only.
 
 `old.json`/`new.json` are schema documents; `old/` and `new/` are revision folders. `expect.json`
 holds the mode, the verdict, the bump and the exact list of findings (rule, severity, directions,
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from vrp_contract.compat import RULES, Mode, examples
-from vrp_contract.compat.check import compare_sets
+from vrp_contract.compat.check import PairReport, compare_sets
 from vrp_contract.compat.registry import cases_root
 from vrp_contract.compat.sources import load_document, load_source
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).parent / "cases"
 CASES = sorted(p for p in ROOT.glob("*/*") if (p / "expect.json").is_file())
 
 
-def _run(case: Path) -> tuple[dict, object]:
+def _run(case: Path) -> tuple[dict[str, Any], PairReport]:
     expect = json.loads((case / "expect.json").read_text("utf-8"))
     if (case / "old.json").is_file():
         old = load_document("old", json.loads((case / "old.json").read_text("utf-8")))
@@ -58,7 +59,7 @@ def test_swapped_case_reverses_directions(case: Path) -> None:
     """Swapping OLD and NEW swaps which direction each change breaks."""
     if not (case / "old.json").is_file():
         pytest.skip("revision folders carry direction-free revision rules")
-    expect, pair = _run(case)
+    expect, _ = _run(case)
     old = load_document("old", json.loads((case / "new.json").read_text("utf-8")))
     new = load_document("new", json.loads((case / "old.json").read_text("utf-8")))
     swapped = compare_sets(old, new, Mode.FULL, allow_unclassified=True)

@@ -143,7 +143,12 @@ def test_all_checks_consecutive_pairs_and_older_against_newest(tmp_path):
 def test_all_allows_breaking_changes_across_a_declared_major_bump(tmp_path):
     copy_revision(tmp_path, "1.0")
     copy_revision(tmp_path, "1.1", edit=_new_state)
-    copy_revision(tmp_path, "2.0", edit=lambda p: (_new_state(p), _require(p, "node_id")))
+
+    def both(p: Path) -> None:
+        _new_state(p)
+        _require(p, "node_id")
+
+    copy_revision(tmp_path, "2.0", edit=both)
     result = run_cli("compat", "--all", str(tmp_path))
     assert result.code == 0, result.out
     assert "warning object.required" in result.out

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from vrp_contract.compat import InputError, Mode
-from vrp_contract.compat.check import compare_sets
+from vrp_contract.compat.check import PairReport, compare_sets
 from vrp_contract.compat.sources import load_document
 
 S = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _cmp(old, new, mode=Mode.BACKWARD):
+def _cmp(old: Any, new: Any, mode: Mode = Mode.BACKWARD) -> PairReport:
     return compare_sets(load_document("old", old), load_document("new", new), mode)
 
 
@@ -25,7 +27,7 @@ def test_bare_ref_loops_terminate():
 
 
 def test_mutual_recursion_with_siblings_terminates():
-    def doc(n):
+    def doc(n: int) -> dict[str, Any]:
         return {
             "$schema": S,
             "$defs": {
@@ -40,7 +42,7 @@ def test_mutual_recursion_with_siblings_terminates():
 
 
 def test_recursion_through_the_document_root():
-    def doc(t):
+    def doc(t: str) -> dict[str, Any]:
         return {
             "$schema": S,
             "type": "object",
@@ -56,7 +58,7 @@ def test_recursion_through_the_document_root():
 def test_long_reference_chains_are_compared_to_the_end():
     n = 1000
 
-    def chain(leaf):
+    def chain(leaf: dict[str, Any]) -> dict[str, Any]:
         defs = {
             f"d{i}": {"type": "object", "properties": {"next": {"$ref": f"#/$defs/d{i + 1}"}}}
             for i in range(n)
@@ -71,7 +73,7 @@ def test_long_reference_chains_are_compared_to_the_end():
 def test_nesting_deeper_than_the_limit_fails_closed(monkeypatch):
     monkeypatch.setattr("vrp_contract.compat.walk.MAX_DEPTH", 40)
 
-    def nest(depth, leaf):
+    def nest(depth: int, leaf: dict[str, Any]) -> dict[str, Any]:
         node = leaf
         for _ in range(depth):
             node = {"not": {"not": node}}
@@ -109,7 +111,7 @@ def test_draft_04_boolean_exclusive_bounds():
 
 
 def test_absurdly_deep_json_is_an_input_error():
-    node: dict = {}
+    node: dict[str, Any] = {}
     for _ in range(20_000):
         node = {"not": node}
     with pytest.raises(InputError, match="nested too deeply"):

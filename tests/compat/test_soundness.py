@@ -89,7 +89,7 @@ def _node(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 schemas = st.recursive(_leaf(), _node, max_leaves=6)
 
 
-def _mutate(draw: st.DrawFn, schema: Any) -> Any:  # noqa: ANN401
+def _mutate(draw: st.DrawFn, schema: Any) -> Any:
     """A NEW close to OLD: the same schema with one random subschema replaced."""
     if not isinstance(schema, dict) or not schema or draw(st.integers(0, 3)) == 0:
         return draw(schemas)
@@ -116,7 +116,7 @@ def pairs(draw: st.DrawFn) -> tuple[Any, Any]:
     return old, _mutate(draw, old)
 
 
-def _valid(schema: Any, value: Any) -> bool:  # noqa: ANN401
+def _valid(schema: Any, value: Any) -> bool:
     return jsonschema.Draft202012Validator(schema).is_valid(value)
 
 

@@ -1,4 +1,4 @@
-"""`vrp-contract compat`: is NEW compatible with OLD? Parsing only; `vrp_contract.compat` decides."""
+"""`vrp-contract compat`: is NEW compatible with OLD? Parsing only; the library decides."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
             )
         else:
             report = compare(
-                args.old, args.new, args.mode, allow_unclassified=args.allow_unclassified
+                str(args.old), str(args.new), args.mode, allow_unclassified=args.allow_unclassified
             )
     except InputError as exc:
         raise UsageError(str(exc)) from None

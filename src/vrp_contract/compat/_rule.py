@@ -63,6 +63,5 @@ def rule(  # noqa: PLR0913 - the fields of one Rule
 
 
 def declare(rule_id: str, purpose: str, *, directions: tuple[str, ...], category: str) -> Rule:
-    """Register a rule that the walker or the revision checks apply themselves (no node function)."""
-    found = _TABLE.setdefault(rule_id, Rule(rule_id, purpose, directions, category))
-    return found
+    """Register a rule that the walker or the revision checks apply (it has no node function)."""
+    return _TABLE.setdefault(rule_id, Rule(rule_id, purpose, directions, category))

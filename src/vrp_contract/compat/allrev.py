@@ -1,7 +1,12 @@
-"""`compat --all DIR`: every consecutive pair of revisions, and every older one against the newest."""
+"""`compat --all DIR`: every consecutive pair of revisions, and every older one against the newest.
+
+A breaking change is allowed only across a declared major bump (it is then a warning); with a git
+`base`, every revision released there must be unchanged.
+"""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import PurePosixPath
 
 from vrp_contract.compat.check import CompatReport, compare_sets
@@ -27,8 +32,7 @@ def _join(folder: str, name: str) -> str:
 def run_all(
     folder: str, mode: Mode, *, base: str | None = None, allow_unclassified: bool = False
 ) -> CompatReport:
-    """Compare the revisions of `folder`; a breaking change is allowed only across a declared
-    major bump (it is then reported as a warning); check released revisions against `base`."""
+    """Compare the revisions of `folder` and check released revisions against `base`."""
     report = CompatReport(mode)
     names = revision_dirs(list(read_tree(folder)))
     if not names:
@@ -36,7 +40,7 @@ def run_all(
     sets: dict[str, SchemaSet] = {n: load_source(_join(folder, n)) for n in names}
     if len(names) == 1:
         report.notes.append(f"{folder}: only one revision ({names[0]}), nothing to compare.")
-    pairs = list(zip(names, names[1:], strict=False))
+    pairs = list(itertools.pairwise(names))
     pairs += [(n, names[-1]) for n in names[:-2]]
     for a, b in pairs:
         pair = compare_sets(sets[a], sets[b], mode, allow_unclassified=allow_unclassified)

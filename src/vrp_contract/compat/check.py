@@ -14,7 +14,7 @@ from typing import Any
 from vrp_contract.compat import revision
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import make_walker
-from vrp_contract.compat.sources import InputError, SchemaSet, load_source
+from vrp_contract.compat.sources import SchemaSet, load_source
 from vrp_contract.compat.walk import UNCLASSIFIED
 from vrp_contract.findings import Finding, Severity
 

@@ -36,8 +36,7 @@ def _type_names(atoms: frozenset[str]) -> list[str]:
 
 
 def merge(a: Branch, b: Branch) -> Branch | bool | None:  # noqa: C901, PLR0912 - a keyword table
-    """The conjunction of two schemas as one node, False when nothing can match both, or None
-    when one node cannot say it exactly."""
+    """The conjunction of two schemas as one node (False: nothing matches both; None: inexact)."""
     (an, al), (bn, bl) = a, b
     for group in (_OBJECT, _ARRAY):
         ka, kb = group & an.keys(), group & bn.keys()
@@ -78,7 +77,9 @@ def merge(a: Branch, b: Branch) -> Branch | bool | None:  # noqa: C901, PLR0912 
     return out, locs
 
 
-def expand(pair: Pair, *, old: bool) -> tuple[list[Branch], str | None] | None:
+def expand(  # noqa: C901, PLR0911, PLR0912 - one early exit per shape that cannot be flattened
+    pair: Pair, *, old: bool
+) -> tuple[list[Branch], str | None] | None:
     """One side as (branches, the union keyword) with no combinator left, or None."""
     node = pair.old if old else pair.new
     loc = pair.old_loc if old else pair.new_loc

@@ -16,8 +16,9 @@ _VALUE_KEYS = frozenset({"enum", "const", "examples", "default"})
 
 
 def normalize_legacy(doc: Any) -> Any:  # noqa: ANN401 - any schema document
-    """Return `doc` with tuple `items`, `additionalItems`, `dependencies` and draft-04 boolean
-    exclusive bounds rewritten as their 2020-12 equivalents; 2020-12 documents are returned as is.
+    """Return `doc` with legacy keywords rewritten as 2020-12 ones (2020-12 documents as is).
+
+    Tuple `items`, `additionalItems`, `dependencies` and draft-04 boolean exclusive bounds.
     """
     if not isinstance(doc, dict):
         return doc
@@ -27,7 +28,7 @@ def normalize_legacy(doc: Any) -> Any:  # noqa: ANN401 - any schema document
     return _rewrite(doc, draft4="draft-04" in dialect, bare_ref="2019-09" not in dialect)
 
 
-def _rewrite(node: Any, *, draft4: bool, bare_ref: bool) -> Any:  # noqa: ANN401, C901 - a keyword table
+def _rewrite(node: Any, *, draft4: bool, bare_ref: bool) -> Any:  # noqa: ANN401, C901, PLR0912 - a keyword table
     if isinstance(node, list):
         return [_rewrite(x, draft4=draft4, bare_ref=bare_ref) for x in node]
     if not isinstance(node, dict):

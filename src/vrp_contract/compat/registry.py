@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from vrp_contract.compat.sources import SchemaSet
 
 __all__ = [
-    "make_walker",
     "NODE_RULES",
     "RULES",
     "RuleExample",
     "cases_root",
     "examples",
     "get_rule",
+    "make_walker",
 ]
 
 _LOADED = (_rules, _revision, BOOLEAN, UNCLASSIFIED)  # importing them registers their rules

@@ -44,7 +44,7 @@ def version_of(name: str | None) -> tuple[int, int, int] | None:
 
 
 def declared_bump(old: str | None, new: str | None) -> Bump | None:
-    """The bump the revision numbers declare (None if either is not a version or NEW is not newer)."""
+    """The bump the revision numbers declare (None: not versions, or NEW is not newer)."""
     a, b = version_of(old), version_of(new)
     if a is None or b is None or b <= a:
         return None

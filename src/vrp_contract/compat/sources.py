@@ -35,7 +35,9 @@ class InputError(Exception):
 class _Tree:
     """Read-only files of one input: a filesystem directory or a directory of a git tree."""
 
-    def __init__(self, label: str, root: Path | None = None, git: tuple[str, str] | None = None):
+    def __init__(
+        self, label: str, root: Path | None = None, git: tuple[str, str] | None = None
+    ) -> None:
         self.label, self.root, self.git = label, root, git
 
     def uri(self, rel: str) -> str:
@@ -76,6 +78,14 @@ class _Tree:
             return _git("show", f"{ref}:{posixpath.normpath(posixpath.join(path_, rel))}")
         except InputError:
             return None
+
+
+class _Memory(_Tree):
+    """An in-memory document: nothing is beside it."""
+
+    def read(self, rel: str) -> bytes | None:
+        del rel
+        return None
 
 
 def _git(*args: str) -> bytes:
@@ -165,8 +175,10 @@ def _depth(doc: Any) -> int:  # noqa: ANN401 - any JSON value
 
 
 def _fast_valid(doc: Any) -> bool:  # noqa: ANN401 - any schema
-    """True when the optional Rust validator (jsonschema-rs) accepts `doc`; errors are explained
-    by `jsonschema`, which also decides whenever jsonschema-rs is missing or unsure."""
+    """True when the optional Rust validator (jsonschema-rs) accepts `doc`.
+
+    `jsonschema` explains errors, and decides whenever jsonschema-rs is missing or unsure.
+    """
     if _depth(doc) > 256:  # the Rust validator recurses on the native stack
         return False
     try:
@@ -188,7 +200,7 @@ def _check_metaschema(label: str, doc: Any) -> None:  # noqa: ANN401 - any JSON 
         return
     cls = validators.validator_for(doc, default=validators.Draft202012Validator)
     try:
-        cls.check_schema(doc)
+        cls.check_schema(doc)  # type: ignore[arg-type] # a boolean is a schema too
     except RecursionError:
         raise InputError(f"{label}: nested too deeply to check against its metaschema") from None
     except SchemaError as exc:
@@ -228,11 +240,11 @@ def _split(spec: str) -> tuple[_Tree, str | None]:
             return _Tree(spec, git=(ref, path)), None
         parent, name = str(PurePosixPath(path).parent), PurePosixPath(path).name
         return _Tree(spec, git=(ref, "" if parent == "." else parent)), name
-    path = Path(spec)
-    if path.is_dir():
-        return _Tree(spec, root=path), None
-    if path.is_file():
-        return _Tree(spec, root=path.parent), path.name
+    local = Path(spec)
+    if local.is_dir():
+        return _Tree(spec, root=local), None
+    if local.is_file():
+        return _Tree(spec, root=local.parent), local.name
     raise InputError(f"{spec}: no such file or directory")
 
 
@@ -272,12 +284,11 @@ def load_source(spec: str) -> SchemaSet:
 
 def load_document(label: str, doc: Any, name: str = "schema.json") -> SchemaSet:  # noqa: ANN401
     """Load one in-memory schema document (its `$ref`s must stay inside it)."""
-    tree = _Tree(label, git=("memory", label))
-    tree.read = lambda rel: None  # type: ignore[method-assign] # nothing beside the document
+    tree = _Memory(label, git=("memory", label))
     return _finish(label, tree, {name: doc}, [name], None, {}, is_dir=False)
 
 
-def _finish(  # noqa: PLR0913 - the parts of one SchemaSet
+def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then its registry
     spec: str,
     tree: _Tree,
     docs: dict[str, JSON],
@@ -331,17 +342,15 @@ def _finish(  # noqa: PLR0913 - the parts of one SchemaSet
             str(doc.get("$schema", DRAFT202012.id_of({}) or "")) if isinstance(doc, dict) else "",
             default=DRAFT202012,
         )
-        resources.append((base[rel], referencing.Resource(contents=doc, specification=spec_)))
+        resources.append((base[rel], spec_.create_resource(doc)))
         if tree.uri(rel) != base[rel]:
-            resources.append(
-                (tree.uri(rel), referencing.Resource(contents=doc, specification=spec_))
-            )
+            resources.append((tree.uri(rel), spec_.create_resource(doc)))
     for uri, rel in by_uri.items():
-        resources.append((uri, referencing.Resource(contents=docs[rel], specification=DRAFT202012)))
+        resources.append((uri, DRAFT202012.create_resource(docs[rel])))
 
     def retrieve(uri: str) -> referencing.Resource[Any]:
         msg = f"{uri} is not a file of {spec} (references are never fetched over the network)"
-        raise referencing.exceptions.NoSuchResource(ref=msg)
+        raise InputError(msg)  # referencing reports it as Unretrievable
 
     registry: referencing.Registry[Any] = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
     registry = registry.with_resources(resources).crawl()

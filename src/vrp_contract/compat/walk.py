@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ALL_TYPES",
     "ANNOTATIONS",
+    "ANY",
+    "NOTHING",
     "UNCLASSIFIED",
     "Pair",
     "Walker",
@@ -45,6 +47,10 @@ ANNOTATIONS = frozenset(
 CONTAINERS = frozenset({"$defs", "definitions"})
 """Keywords that only hold schemas for `$ref`; they are compared where they are referenced."""
 MAX_DEPTH = 2500
+ANY: bool = True
+"""The schema `true`, which accepts every instance."""
+NOTHING: bool = False
+"""The schema `false`, which accepts no instance."""
 _MISSING = object()
 
 UNCLASSIFIED: Rule = declare(
@@ -66,7 +72,7 @@ BOOLEAN: Rule = declare(
 
 def same_value(a: Any, b: Any) -> bool:  # noqa: ANN401 - JSON values
     """JSON Schema equality: 1 equals 1.0, true does not equal 1, objects ignore key order."""
-    return _canon(a) == _canon(b)
+    return bool(_canon(a) == _canon(b))
 
 
 def _canon(v: Any) -> Any:  # noqa: ANN401 - JSON values
@@ -328,8 +334,10 @@ class Walker:
             return None
 
     def synthetic(self, node: dict[str, Any], locs: dict[str, Loc] | None = None) -> dict[str, Any]:
-        """Keep a node built by a rule alive for the walk (so its id stays unique); `locs` says
-        where each keyword of a merged node comes from."""
+        """Keep a node built by a rule alive for the walk, so its id stays unique.
+
+        `locs` says where each keyword of a merged node comes from.
+        """
         self._keep.append(node)
         if locs:
             self.keylocs[id(node)] = locs

@@ -57,7 +57,10 @@ def items(pair: Pair) -> list[Change]:
             out.extend(summary(pair, "array.items", subs, text, at=o_at, new_at=n_at))
     subs = pair.sub(old_rest, new_rest, old_rest_at, new_rest_at)
     if isinstance(old_rest, bool) or isinstance(new_rest, bool):
-        text = f"The schema for further items changed from {render(old_rest, 50)} to {render(new_rest, 50)}."
+        text = (
+            f"The schema for further items changed from {render(old_rest, 50)} to "
+            f"{render(new_rest, 50)}."
+        )
         at = new_rest_at or old_rest_at
         out.extend(summary(pair, "array.items", subs, text, at=old_rest_at or at, new_at=at))
     else:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
-from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
 from vrp_contract.compat.expand import expand
+from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
 from vrp_contract.compat.rules._util import dirs_of, raw, render, summary
-from vrp_contract.compat.walk import finite_values, same_value, type_atoms
+from vrp_contract.compat.walk import ANY, NOTHING, finite_values, same_value, type_atoms
 
 if TYPE_CHECKING:
     from vrp_contract.compat.model import Change, Loc
@@ -42,14 +42,13 @@ def all_of(pair: Pair) -> list[Change]:
                 free_old.remove(i)
                 break
     rest_new = [j for j in range(len(new)) if j not in matched]
-    for j, i in zip(rest_new, free_old, strict=False):
-        matched[j] = i
+    matched.update(zip(rest_new, free_old, strict=False))
     out: list[Change] = []
     for j in range(len(new)):
         if j in matched:
             out.extend(pair.sub(old[matched[j]], new[j], ("allOf", matched[j]), ("allOf", j)))
         else:
-            subs = pair.sub(True, new[j], (), ("allOf", j))
+            subs = pair.sub(ANY, new[j], (), ("allOf", j))
             back = raw(pair, "backward")
             if any(back not in dirs_of(pair.sub(o, new[j], ("allOf", i), ("allOf", j)))
                    for i, o in enumerate(old)):  # fmt: skip
@@ -59,7 +58,7 @@ def all_of(pair: Pair) -> list[Change]:
                 summary(pair, "composition.all-of", subs, text, at=("allOf",), new_at=("allOf", j))
             )
     for i in free_old[len(rest_new) :]:
-        subs = pair.sub(old[i], True, ("allOf", i), ())
+        subs = pair.sub(old[i], ANY, ("allOf", i), ())
         fwd = raw(pair, "forward")
         if any(fwd not in dirs_of(pair.sub(old[i], n, ("allOf", i), ("allOf", j)))
                for j, n in enumerate(new)):  # fmt: skip
@@ -84,8 +83,11 @@ def _finite_disjoint(a: Any, b: Any) -> bool:  # noqa: ANN401 - schemas
 
 
 def disjoint(pair: Pair, a: Any, b: Any, *, a_old: bool, b_old: bool) -> bool:  # noqa: ANN401
-    """True when no instance can match both schemas (by type, `const`/`enum`, or a required
-    discriminator property whose `const`/`enum` values differ)."""
+    """True when no instance can match both schemas.
+
+    Proofs: disjoint types, disjoint `const`/`enum` values, or a required discriminator property
+    whose `const`/`enum` values differ.
+    """
     la, lb = (pair.old_loc if a_old else pair.new_loc), (pair.old_loc if b_old else pair.new_loc)
     a, la = _resolved(pair, a, la, old=a_old)
     b, lb = _resolved(pair, b, lb, old=b_old)
@@ -128,7 +130,7 @@ class _Union:
     new_kw: str | None
 
 
-def _cover(pair: Pair, u: _Union) -> list[Change]:  # noqa: C901, PLR0912
+def _cover(pair: Pair, u: _Union) -> list[Change]:
     """Each OLD branch must fit some NEW branch (backward) and each NEW one some OLD (forward)."""
     back, fwd = raw(pair, "backward"), raw(pair, "forward")
     old, new, grid = u.old, u.new, u.grid
@@ -136,25 +138,16 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:  # noqa: C901, PLR0912
     # types with different discriminators); verdicts only ask whether any branch covers.
     score = [[(disjoint(pair, o, n, a_old=True, b_old=False), _count(grid[i][j]), abs(i - j))
               for j, n in enumerate(new)] for i, o in enumerate(old)]  # fmt: skip
-    best_new = (
-        [min(range(len(new)), key=lambda j, i=i: score[i][j]) for i in range(len(old))]
-        if new
-        else []
-    )
-    best_old = (
-        [min(range(len(old)), key=lambda i, j=j: score[i][j]) for j in range(len(new))]
-        if old
-        else []
-    )
+    columns = [list(col) for col in zip(*score, strict=True)]
+    best_new = [min(range(len(new)), key=row.__getitem__) for row in score] if new else []
+    best_old = [min(range(len(old)), key=col.__getitem__) for col in columns] if old else []
     out: list[Change] = []
-    narrowed = widened = False
     for i, o in enumerate(old):
         j = best_new[i] if new else -1
         if j >= 0 and best_old[j] == i:  # mutual partners: keep their harmless changes too
             out.extend(c for c in grid[i][j] if not c.directions)
         if any(_count(grid[i][k], back) == 0 for k in range(len(new))):
             continue
-        narrowed = True
         if j >= 0 and best_old[j] == i and not score[i][j][0]:
             out.extend(c.without(fwd) for c in grid[i][j] if back in c.directions)
         else:
@@ -172,7 +165,6 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:  # noqa: C901, PLR0912
         i = best_old[j] if old else -1
         if any(_count(grid[k][j], fwd) == 0 for k in range(len(old))):
             continue
-        widened = True
         if i >= 0 and best_new[i] == j and not score[i][j][0]:
             out.extend(c.without(back) for c in grid[i][j] if fwd in c.directions)
         else:
@@ -189,10 +181,16 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:  # noqa: C901, PLR0912
         for i in range(len(old))
     )
     if u.new_kw == "oneOf" and not same and not _exclusive(pair, new, old=False):
-        text = "NEW's oneOf branches are not provably exclusive, so an instance OLD accepted may match two of them."
+        text = (
+            "NEW's oneOf branches are not provably exclusive, so an instance OLD accepted may "
+            "match two of them."
+        )
         out.append(pair.change("composition.one-of", BACKWARD, text, at=(), new_at=("oneOf",)))
     if u.old_kw == "oneOf" and not same and not _exclusive(pair, old, old=True):
-        text = "OLD's oneOf branches are not provably exclusive, so NEW may accept an instance that matched two of them."
+        text = (
+            "OLD's oneOf branches are not provably exclusive, so NEW may accept an instance that "
+            "matched two of them."
+        )
         out.append(pair.change("composition.one-of", FORWARD, text, at=("oneOf",), new_at=()))
     return out
 
@@ -203,8 +201,12 @@ def _disjunction(pair: Pair, keyword: str, rule_id: str) -> list[Change]:
     if old is None or new is None:
         branches = new if old is None else old
         assert branches is not None  # noqa: S101 - the rule runs only when one side has it
-        subs = [pair.sub(True, b, (), (keyword, j)) if old is None else pair.sub(b, True, (keyword, j), ())
-                for j, b in enumerate(branches)]  # fmt: skip
+        subs = [
+            pair.sub(ANY, b, (), (keyword, j))
+            if old is None
+            else pair.sub(b, ANY, (keyword, j), ())
+            for j, b in enumerate(branches)
+        ]
         overlap = keyword == "oneOf" and not _exclusive(pair, branches, old=new is None)
         if any(not s for s in subs) and not overlap:
             return []  # one branch accepts everything: the union constrains nothing
@@ -226,12 +228,16 @@ def restructured(pair: Pair) -> list[Change] | None:
     walker = pair.walker
     old = [walker.synthetic(node, locs) for node, locs in old_x[0]]
     new = [walker.synthetic(node, locs) for node, locs in new_x[0]]
-    grid = [[walker.compare(o, n, pair.old_loc, pair.new_loc, negated=pair.negated, depth=pair.depth + 1)
-             for n in new] for o in old]  # fmt: skip
+    depth = pair.depth + 1
+    grid = [
+        [walker.compare(o, n, pair.old_loc, pair.new_loc, negated=pair.negated, depth=depth)
+         for n in new]
+        for o in old
+    ]  # fmt: skip
     old_kw, new_kw = old_x[1], new_x[1]
     rule_id = "composition.one-of" if "oneOf" in (old_kw, new_kw) else "composition.any-of"
-    old_at = [(old_kw, i) if old_kw else () for i in range(len(old))]
-    new_at = [(new_kw, j) if new_kw else () for j in range(len(new))]
+    old_at: list[tuple[str | int, ...]] = [(old_kw, i) if old_kw else () for i in range(len(old))]
+    new_at: list[tuple[str | int, ...]] = [(new_kw, j) if new_kw else () for j in range(len(new))]
     return _cover(pair, _Union(rule_id, old, new, old_at, new_at, grid, old_kw, new_kw))
 
 
@@ -275,10 +281,10 @@ def not_(pair: Pair) -> list[Change]:
     if old is not None and new is not None:
         return pair.sub(old, new, ("not",), negate=True)
     if old is None:
-        subs = pair.sub(False, new, ("not",), negate=True)
+        subs = pair.sub(NOTHING, new, ("not",), negate=True)
         text = f"NEW adds not {render(new, 60)}, rejecting instances OLD accepted."
     else:
-        subs = pair.sub(old, False, ("not",), negate=True)
+        subs = pair.sub(old, NOTHING, ("not",), negate=True)
         text = f"NEW drops not {render(old, 60)}, accepting instances OLD rejected."
     return summary(pair, "composition.not", subs, text, at=("not",))
 
@@ -334,13 +340,13 @@ def if_then_else(pair: Pair) -> list[Change]:
         return [*cond, *pair.sub(old.get("then", True), new.get("then", True), ("then",)),
                 *pair.sub(old.get("else", True), new.get("else", True), ("else",))]  # fmt: skip
     if "if" in new:
-        subs = pair.sub(True, new.get("then", True), (), ("then",)) + pair.sub(
-            True, new.get("else", True), (), ("else",)
+        subs = pair.sub(ANY, new.get("then", True), (), ("then",)) + pair.sub(
+            ANY, new.get("else", True), (), ("else",)
         )
         text = f"NEW adds a conditional (if {render(new['if'], 50)})."
         return summary(pair, "conditional.if-then-else", subs, text, at=(), new_at=("if",))
-    subs = pair.sub(old.get("then", True), True, ("then",), ()) + pair.sub(
-        old.get("else", True), True, ("else",), ()
+    subs = pair.sub(old.get("then", True), ANY, ("then",), ()) + pair.sub(
+        old.get("else", True), ANY, ("else",), ()
     )
     text = f"NEW drops the conditional (if {render(old['if'], 50)})."
     return summary(pair, "conditional.if-then-else", subs, text, at=("if",), new_at=())

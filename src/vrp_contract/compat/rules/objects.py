@@ -106,16 +106,17 @@ def additional_properties(pair: Pair) -> list[Change]:
     """Compare the content model for names neither side declares."""
     out: list[Change] = []
     for node in (pair.old, pair.new):
-        if "unevaluatedProperties" in node and any(k in node for k in INPLACE):
-            if pair.old.get("unevaluatedProperties") != pair.new.get("unevaluatedProperties") or (
-                pair.old != pair.new
-            ):
-                text = (
-                    "unevaluatedProperties beside in-place applicators (allOf, $ref, ...) "
-                    "changed; which names it covers is not decided."
-                )
-                at = ("unevaluatedProperties",)
-                return [pair.change(UNCLASSIFIED.id, BOTH, text, at=at)]
+        if (
+            "unevaluatedProperties" in node
+            and any(k in node for k in INPLACE)
+            and pair.old != pair.new
+        ):
+            text = (
+                "unevaluatedProperties beside in-place applicators (allOf, $ref, ...) "
+                "changed; which names it covers is not decided."
+            )
+            at = ("unevaluatedProperties",)
+            return [pair.change(UNCLASSIFIED.id, BOTH, text, at=at)]
     o, o_at = additional(pair.old)
     n, n_at = additional(pair.new)
     subs = pair.sub(o, n, o_at, n_at)

@@ -85,7 +85,8 @@ def enum_const(pair: Pair) -> list[Change]:
     if new is None and old is not None:
         text = f"NEW accepts any value of its type where OLD allowed only {render(old)}."
         return [pair.change("value.enum-const", FORWARD, text, at=at, old=old)]
-    assert old is not None and new is not None  # noqa: S101 - keywords present on a side
+    assert old is not None  # noqa: S101 - both sides have the keyword here
+    assert new is not None  # noqa: S101 - both sides have the keyword here
     removed = [v for v in old if not any(same_value(v, w) for w in new)]
     added = [v for v in new if not any(same_value(v, w) for w in old)]
     if not removed and not added:
