@@ -256,8 +256,8 @@ def any_of(pair: Pair) -> list[Change]:
 
 @rule(
     "composition.one-of",
-    "As for `anyOf`, and NEW's `oneOf` branches must stay provably exclusive when they widen "
-    "(else an old instance may match two branches).",
+    "As for `anyOf`; and when the unions differ, branches that are not provably exclusive break "
+    "(an instance may match two branches, which `oneOf` rejects).",
     directions=BOTH,
     category="composition",
     keywords=("oneOf",),
