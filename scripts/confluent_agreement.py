@@ -41,8 +41,8 @@ REASONS: list[tuple[str, str]] = [
     (
         "#/additionalItems",
         (
-            "`additionalItems` beside no array-form `items` is ignored by draft-07 (it applies only "
-            "after a tuple `items`), so both schemas accept exactly the same instances; Confluent "
+            "`additionalItems` without an array-form `items` is ignored by draft-07 (it applies "
+            "only after a tuple `items`), so both schemas accept the same instances; Confluent "
             "compares the keyword anyway."
         ),
     ),
