@@ -69,7 +69,9 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         for schema in revision.variants.values()
     }
     open_structs = re.findall(
-        r"^type (\w+) struct \{[^}]*?\n\s*AdditionalProperties interface\{\}", types_go, re.M
+        r"^type (\w+) struct \{[^}]*?\n\s*AdditionalProperties interface\{\}",
+        types_go,
+        re.MULTILINE,
     )
     lines = [
         slash,

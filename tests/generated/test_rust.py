@@ -1,0 +1,41 @@
+"""Rust: `cargo test --locked` in each generated crate (the shared vectors), and the docs example."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.generated._toolchain import GENERATED, docs_example, need, run
+
+CRATES = sorted(p for p in (GENERATED / "rust").iterdir() if (p / "Cargo.toml").is_file())
+pytestmark = pytest.mark.toolchain
+
+
+@pytest.mark.parametrize("crate", CRATES, ids=[c.name for c in CRATES])
+def test_vectors(crate):
+    cargo = need("cargo", "Rust via rustup")
+    out = run([cargo, "test", "--locked"], cwd=crate, timeout=3600)
+    assert "test result: ok. 3 passed" in out
+
+
+def test_docs_example_runs(tmp_path):
+    cargo = need("cargo", "Rust via rustup")
+    crate = CRATES[-1]
+    name = f"vrp-event-{crate.name}"
+    (tmp_path / "Cargo.toml").write_text(
+        '[package]\nname = "docs-example"\nversion = "0.0.0"\nedition = "2021"\n'
+        f'publish = false\n\n[dependencies]\n{name} = {{ path = "{crate}" }}\nserde_json = "1"\n'
+    )
+    (tmp_path / "Cargo.lock").write_text(
+        (crate / "Cargo.lock").read_text().replace(f'name = "{name}"', 'name = "docs-example"')
+        + f'\n[[package]]\nname = "{name}"\nversion = "{crate.name[1:].replace("_", ".")}.0"\n'
+        'dependencies = [\n "serde",\n "serde_json",\n]\n'
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.rs").write_text(docs_example("rust"))
+    out = run(
+        [cargo, "run", "--quiet", "--offline"],
+        cwd=tmp_path,
+        env={"CARGO_TARGET_DIR": str(crate / "target")},
+        timeout=3600,
+    )
+    assert out.strip()
