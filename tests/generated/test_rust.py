@@ -1,4 +1,4 @@
-"""Rust: `cargo test --locked` in each generated crate (the shared vectors), and the docs example."""
+"""Rust: `cargo test --locked` in each generated crate (shared vectors), and the docs example."""
 
 from __future__ import annotations
 
