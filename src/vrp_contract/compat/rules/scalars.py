@@ -32,7 +32,8 @@ def _names(atoms: frozenset[str]) -> list[str]:
     names = set(atoms)
     if {"integer", "number"} <= names:
         names.discard("integer")
-    elif "number" in names:  # pragma: no cover - "number" always brings "integer"
+    elif "number" in names:  # numbers that are not integers
+        names.discard("number")
         names.add("non-integer number")
     return sorted(names)
 
