@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.generated._toolchain import GENERATED, gaps
+from tests.generated._toolchain import GENERATED, docs_example, gaps
 from vrp_contract import typed
 from vrp_contract.generated import v0_1
 from vrp_contract.revisions import load_revision
@@ -83,3 +83,8 @@ def test_vendored_module_is_the_package_module():
         assert module.to_dict(event) == VALID[0][1]["event"]
     finally:
         del sys.modules[spec.name]
+
+
+def test_docs_example_runs(capsys):
+    exec(compile(docs_example("python"), "docs/languages/python.md", "exec"), {})  # noqa: S102
+    assert "udp-a" in capsys.readouterr().out
