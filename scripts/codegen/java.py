@@ -1,5 +1,7 @@
-"""Java: a Maven project per revision, Jackson POJOs from jsonschema2pojo (Maven plugin, pinned in
-scripts/codegen/java/pom.xml), with Bean Validation annotations for the constraints.
+"""Java: a Maven project per revision, Jackson POJOs from jsonschema2pojo.
+
+The jsonschema2pojo Maven plugin is pinned in scripts/codegen/java/pom.xml; the classes carry
+Bean Validation annotations for the constraints.
 
 `generated/java/v0_1/` (artifact `dev.vrp.contract:vrp-event-v0_1`, package
 `dev.vrp.contract.v0_1`): one class per event type and per `details` object, the enums, the
