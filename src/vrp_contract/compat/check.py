@@ -151,7 +151,7 @@ def _finding(c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, *, allow: bo
         message=c.message,
         pointer=c.new.pointer,
         source=_where(new, c.new.source),
-        old_pointer=c.old.pointer,
+        old_pointer=None if c.rule.startswith("revision.") else c.old.pointer,
         directions=c.directions,
         context=context,
     )

@@ -234,11 +234,12 @@ class Walker:
         depth: int = 0,
     ) -> list[Change]:
         """Return the classified changes between two schema nodes (memoised, cycle-safe)."""
+        site = self._ref_site(old, new, old_loc, new_loc)
         old, old_loc = self.deref(self.old, old, old_loc)
         new, new_loc = self.deref(self.new, new, new_loc)
         key = (id(old), id(new), negated)
         if key in self._memo:
-            return self._memo[key] or []  # None: this pair is being compared further up
+            return site + (self._memo[key] or [])  # None: this pair is being compared further up
         self._memo[key] = None
         pair_old = old if isinstance(old, dict) else ({} if old else {"not": {}})
         pair_new = new if isinstance(new, dict) else ({} if new else {"not": {}})
@@ -253,7 +254,34 @@ class Walker:
         else:
             result = self._run(pair)
         self._memo[key] = result
-        return result
+        return site + result
+
+    @staticmethod
+    def _ref_site(old: Any, new: Any, old_loc: Loc, new_loc: Loc) -> list[Change]:  # noqa: ANN401
+        """Annotations beside a bare `$ref` (the walker follows it, so no rule sees them)."""
+        if not (isinstance(old, dict) and isinstance(new, dict)) or not (
+            "$ref" in old or "$ref" in new
+        ):
+            return []
+        keys = sorted(
+            k
+            for k in ANNOTATIONS - {"$id", "$schema"}
+            if not same_value(old.get(k, _MISSING), new.get(k, _MISSING))
+        )
+        if not keys:
+            return []
+        text = f"Annotation {', '.join(keys)} beside $ref changed; annotations never break."
+        return [
+            Change(
+                "annotation.changed",
+                (),
+                text,
+                old_loc,
+                new_loc,
+                {"keywords": keys},
+                annotation=True,
+            )
+        ]
 
     def _boolean(self, pair: Pair, old: Any, new: Any) -> list[Change]:  # noqa: ANN401
         if old is False and new is False:

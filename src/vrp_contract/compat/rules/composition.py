@@ -134,6 +134,8 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
     """Each OLD branch must fit some NEW branch (backward) and each NEW one some OLD (forward)."""
     back, fwd = raw(pair, "backward"), raw(pair, "forward")
     old, new, grid = u.old, u.new, u.grid
+    old_kw: tuple[str | int, ...] = (u.old_kw,) if u.old_kw else ()
+    new_kw: tuple[str | int, ...] = (u.new_kw,) if u.new_kw else ()
     # Partners are the most alike branches (never two provably disjoint ones, such as two event
     # types with different discriminators); verdicts only ask whether any branch covers.
     score = [[(disjoint(pair, o, n, a_old=True, b_old=False), _count(grid[i][j]), abs(i - j))
@@ -152,15 +154,7 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
             out.extend(c.without(fwd) for c in grid[i][j] if back in c.directions)
         else:
             text = f"NEW has no branch accepting everything OLD's branch {render(o, 60)} accepted."
-            out.append(
-                pair.change(
-                    u.rule_id,
-                    BACKWARD,
-                    text,
-                    at=u.old_at[i],
-                    new_at=u.new_at[0] if u.new_at else (),
-                )
-            )
+            out.append(pair.change(u.rule_id, BACKWARD, text, at=u.old_at[i], new_at=new_kw))
     for j, n in enumerate(new):
         i = best_old[j] if old else -1
         if any(_count(grid[k][j], fwd) == 0 for k in range(len(old))):
@@ -169,11 +163,7 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
             out.extend(c.without(back) for c in grid[i][j] if fwd in c.directions)
         else:
             text = f"NEW adds the branch {render(n, 60)}; OLD accepted no such instance."
-            out.append(
-                pair.change(
-                    u.rule_id, FORWARD, text, at=u.old_at[0] if u.old_at else (), new_at=u.new_at[j]
-                )
-            )
+            out.append(pair.change(u.rule_id, FORWARD, text, at=old_kw, new_at=u.new_at[j]))
     # Coverage alone is unsound for oneOf when branches may overlap: unless the unions are the
     # same branch for branch, overlapping branches on either side break that side's direction.
     same = len(old) == len(new) and all(

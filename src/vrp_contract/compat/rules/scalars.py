@@ -92,7 +92,10 @@ def enum_const(pair: Pair) -> list[Change]:
     added = [v for v in new if not any(same_value(v, w) for w in old)]
     if not removed and not added:
         return []
-    parts = [f"Allowed values changed from {render(old)} to {render(new)}"]
+    both = f"{render(old)} to {render(new)}"
+    if "…" in both:
+        both = f"{len(old)} to {len(new)} values"
+    parts = [f"Allowed values changed from {both}"]
     if removed:
         parts.append(f"removed {render(removed)}")
     if added:
