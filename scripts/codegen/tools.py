@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -97,7 +98,17 @@ def install() -> int:
         print("setup-codegen: cargo not found: Rust skipped")
     if shutil.which("mvn") and JAVA_POM.exists():
         t = time.monotonic()
-        ok = _run(["mvn", "-q", "-B", "-f", str(JAVA_POM), "generate-sources"])
+        with tempfile.TemporaryDirectory(prefix="vrp-setup-java-") as tmp:
+            (Path(tmp) / "schema").mkdir()
+            (Path(tmp) / "schema" / "probe.json").write_text('{"type": "object"}', "utf-8")
+            ok = _run(
+                [
+                    *("mvn", "-q", "-B", "-f", str(JAVA_POM), "generate-sources"),
+                    f"-Dvrp.schemaDir={tmp}/schema",
+                    f"-Dvrp.outDir={tmp}/java",
+                    f"-Dproject.build.directory={tmp}/build",
+                ]
+            )
         for pom in sorted((REPO / "generated" / "java").glob("*/pom.xml")):
             ok = ok and _run(["mvn", "-q", "-B", "-f", str(pom), "test-compile"])
         _step("jsonschema2pojo and Maven dependencies", ok, t, failures)
