@@ -166,9 +166,13 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
             out.append(pair.change(u.rule_id, FORWARD, text, at=old_kw, new_at=u.new_at[j]))
     # Coverage alone is unsound for oneOf when branches may overlap: unless the unions are the
     # same branch for branch, overlapping branches on either side break that side's direction.
-    same = len(old) == len(new) and all(
-        best_old[best_new[i]] == i and not any(c.directions for c in grid[i][best_new[i]])
-        for i in range(len(old))
+    same = (
+        u.old_kw == u.new_kw
+        and len(old) == len(new)
+        and all(
+            best_old[best_new[i]] == i and not any(c.directions for c in grid[i][best_new[i]])
+            for i in range(len(old))
+        )
     )
     if u.new_kw == "oneOf" and not same and not _exclusive(pair, new, old=False):
         text = (
