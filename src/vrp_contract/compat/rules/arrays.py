@@ -84,7 +84,7 @@ def contains(pair: Pair) -> list[Change]:
         return []  # minContains/maxContains mean nothing without contains
     if old is None or new is None:
         verb, dirs = ("added", BACKWARD) if old is None else ("removed", FORWARD)
-        text = f"contains was {verb} (OLD {render(old)}, NEW {render(new)})."
+        text = f"The contains schema was {verb} (OLD {render(old)}, NEW {render(new)})."
         return [pair.change("array.contains", dirs, text, at=("contains",))]
     out = pair.sub(old, new, ("contains",))
     rid = "array.contains"
@@ -126,6 +126,6 @@ def unique_items(pair: Pair) -> list[Change]:
     old, new = bool(pair.old.get("uniqueItems")), bool(pair.new.get("uniqueItems"))
     if old == new:
         return []
-    text = f"uniqueItems changed from {str(old).lower()} to {str(new).lower()}."
+    text = f"The uniqueItems flag changed from {str(old).lower()} to {str(new).lower()}."
     dirs = BACKWARD if new else FORWARD
     return [pair.change("array.unique-items", dirs, text, at=("uniqueItems",))]

@@ -155,8 +155,8 @@ def pattern_properties(pair: Pair) -> list[Change]:
         others = old_pp if added else new_pp
         if others:
             text = (
-                f"patternProperties {pat!r} was {'added' if added else 'removed'} beside other "
-                "patterns; overlapping regular expressions are not decided."
+                f"The patternProperties entry {pat!r} was {'added' if added else 'removed'} beside "
+                "other patterns; overlapping regular expressions are not decided."
             )
             out.append(pair.change(UNCLASSIFIED.id, BOTH, text, at=at))
             continue
@@ -168,7 +168,8 @@ def pattern_properties(pair: Pair) -> list[Change]:
             subs = pair.sub(old_pp[pat], n, at, n_at)
         verb = "added" if added else "removed"
         text = (
-            f"patternProperties {pat!r} was {verb}: names matching it are constrained differently."
+            f"The patternProperties entry {pat!r} was {verb}: names matching it are constrained "
+            "differently."
         )
         out.extend(summary(pair, "object.pattern-properties", subs, text, at=at))
     return out
@@ -189,7 +190,7 @@ def property_names(pair: Pair) -> list[Change]:
     if "propertyNames" in pair.old and "propertyNames" in pair.new:
         return subs
     verb = "added" if "propertyNames" in pair.new else "removed"
-    text = f"propertyNames was {verb} (OLD {render(old)}, NEW {render(new)})."
+    text = f"The propertyNames schema was {verb} (OLD {render(old)}, NEW {render(new)})."
     return summary(pair, "object.property-names", subs, text, at=("propertyNames",))
 
 
@@ -268,7 +269,7 @@ def dependent_schemas(pair: Pair) -> list[Change]:
             out.extend(subs)
         else:
             verb = "added" if key in new else "removed"
-            text = f"dependentSchemas for {key!r} was {verb}."
+            text = f"The dependentSchemas entry for {key!r} was {verb}."
             out.extend(summary(pair, "object.dependent-schemas", subs, text, at=at))
     return out
 

@@ -225,7 +225,7 @@ def multiple_of(pair: Pair) -> list[Change]:
         return []
     narrowed = n is not None and (o is None or (o / n).denominator != 1)
     widened = o is not None and (n is None or (n / o).denominator != 1)
-    text = f"multipleOf changed from {render(old)} to {render(new)}."
+    text = f"The multipleOf step changed from {render(old)} to {render(new)}."
     return [
         pair.change(
             "number.multiple-of", directions(narrowed=narrowed, widened=widened), text,
@@ -281,5 +281,5 @@ def pattern(pair: Pair) -> list[Change]:
     elif new is None:
         text, dirs = f"NEW drops pattern {render(old)}; it accepts any string.", FORWARD
     else:
-        text, dirs = f"pattern changed from {render(old)} to {render(new)}.", BOTH
+        text, dirs = f"The pattern changed from {render(old)} to {render(new)}.", BOTH
     return [pair.change("string.pattern", dirs, text, at=("pattern",), old=old, new=new)]
