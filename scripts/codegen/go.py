@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scripts.codegen import pins
 from scripts.codegen.common import (
@@ -62,11 +62,31 @@ def _go_view(revision: Revision) -> dict[str, object]:
     return view
 
 
+def _admits_null(schema: dict[str, Any], defs: dict[str, Any]) -> bool:
+    """True when a property schema (following one local `$ref`) accepts JSON null."""
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        schema = defs[ref.removeprefix("#/$defs/")]
+    kind = schema.get("type")
+    if kind is None:
+        return ("const" not in schema and "enum" not in schema) or None in schema.get("enum", [])
+    return kind == "null" or (isinstance(kind, list) and "null" in kind)
+
+
 def _union(revision: Revision, types_go: str, slash: str) -> str:
     variants = [(schema["title"], tag) for tag, schema in revision.variants.items()]
     allowed = {
         schema["title"]: sorted(schema.get("properties", {}))
         for schema in revision.variants.values()
+    }
+    defs = revision.bundle()["$defs"]
+    nullable = {
+        title: sorted(
+            key
+            for key, prop in defs[title].get("properties", {}).items()
+            if _admits_null(prop, defs)
+        )
+        for title, _ in variants
     }
     open_structs = re.findall(
         r"^type (\w+) struct \{[^}]*?\n\s*AdditionalProperties interface\{\}",
@@ -79,6 +99,7 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         "package vrpevent",
         "",
         "import (",
+        '\t"bytes"',
         '\t"encoding/json"',
         '\t"fmt"',
         '\t"unsafe"',
@@ -110,6 +131,16 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
     lines += [
         "}",
         "",
+        "// nullableKeys lists the top-level keys whose schema admits `null`; for every other",
+        "// key a JSON null is an error rather than an absent key.",
+        "var nullableKeys = map[string]map[string]bool{",
+    ]
+    for title, tag in variants:
+        keys = ", ".join(f'"{k}": true' for k in nullable[title])
+        lines.append(f'\t"{tag}": {{{keys}}},')
+    lines += [
+        "}",
+        "",
         "// Decode reads one JSON event into its event type struct, dispatching on `event_type`.",
         "// It rejects unknown event types, unknown top-level keys, missing required keys, values",
         "// of the wrong JSON type, values outside an enum, and the constraints types.go checks.",
@@ -130,9 +161,12 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         "\tif !known {",
         '\t\treturn nil, fmt.Errorf("field event_type: unknown event type %q", tag)',
         "\t}",
-        "\tfor key := range raw {",
+        "\tfor key, value := range raw {",
         "\t\tif !keys[key] {",
         '\t\t\treturn nil, fmt.Errorf("field %s: unknown key (the envelope is closed)", key)',
+        "\t\t}",
+        '\t\tif string(bytes.TrimSpace(value)) == "null" && !nullableKeys[tag][key] {',
+        '\t\t\treturn nil, fmt.Errorf("field %s: null is not allowed (omit the key)", key)',
         "\t\t}",
         "\t}",
         "\tswitch tag {",

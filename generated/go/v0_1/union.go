@@ -4,6 +4,7 @@
 package vrpevent
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"unsafe"
@@ -54,6 +55,19 @@ var closedKeys = map[string]map[string]bool{
 	"AUDIT_EVENT":           {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
 }
 
+// nullableKeys lists the top-level keys whose schema admits `null`; for every other
+// key a JSON null is an error rather than an absent key.
+var nullableKeys = map[string]map[string]bool{
+	"SESSION_CREATED":       {},
+	"CANDIDATES_DISCOVERED": {},
+	"PATH_SELECTED":         {},
+	"VOLATILITY_SIGNAL":     {},
+	"MUTATION_TICK":         {},
+	"STATE_CHANGE":          {},
+	"RECOVERY_SIGNAL":       {},
+	"AUDIT_EVENT":           {},
+}
+
 // Decode reads one JSON event into its event type struct, dispatching on `event_type`.
 // It rejects unknown event types, unknown top-level keys, missing required keys, values
 // of the wrong JSON type, values outside an enum, and the constraints types.go checks.
@@ -74,9 +88,12 @@ func Decode(data []byte) (Event, error) {
 	if !known {
 		return nil, fmt.Errorf("field event_type: unknown event type %q", tag)
 	}
-	for key := range raw {
+	for key, value := range raw {
 		if !keys[key] {
 			return nil, fmt.Errorf("field %s: unknown key (the envelope is closed)", key)
+		}
+		if string(bytes.TrimSpace(value)) == "null" && !nullableKeys[tag][key] {
+			return nil, fmt.Errorf("field %s: null is not allowed (omit the key)", key)
 		}
 	}
 	switch tag {

@@ -1,6 +1,8 @@
 // @@HEADER@@
 package @@PACKAGE@@;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -37,6 +39,10 @@ public final class VrpEvents {
         }
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+        // No property of the contract is nullable: `null` for a string or an integer is an error,
+        // not an absent key (open `details` values are Object-typed and keep their nulls).
+        mapper.configOverride(String.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        mapper.configOverride(Long.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         mapper.coercionConfigFor(LogicalType.Integer)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         return mapper;

@@ -2,6 +2,8 @@
 // Change the schema, then run `python scripts/generate.py`; `python scripts/generate.py --check` detects drift.
 package dev.vrp.contract.v0_1;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -38,6 +40,10 @@ public final class VrpEvents {
         }
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+        // No property of the contract is nullable: `null` for a string or an integer is an error,
+        // not an absent key (open `details` values are Object-typed and keep their nulls).
+        mapper.configOverride(String.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        mapper.configOverride(Long.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         mapper.coercionConfigFor(LogicalType.Integer)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         return mapper;
