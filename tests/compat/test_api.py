@@ -9,6 +9,7 @@ import pytest
 
 from tests.compat._revisions import REAL
 from vrp_contract.compat import RULES, Bump, InputError, Mode, check_all, compare, get_rule
+from vrp_contract.compat.locate import pointer_lines
 
 CASES = Path(__file__).parent / "cases"
 
@@ -53,3 +54,12 @@ def test_every_message_is_a_sentence_naming_values():
             assert finding.message.rstrip().endswith("."), finding.message
             assert finding.rule in {r.id for r in RULES}
             assert json.dumps(finding.to_dict())
+
+
+def test_pointer_lines_locate_values():
+    text = '{\n  "a": {\n    "b~/c": [1,\n      {"d": null}]\n  },\n  "e": "x"\n}\n'
+    lines = pointer_lines(text)
+    assert lines["/a"] == 2
+    assert lines["/a/b~0~1c"] == 3
+    assert lines["/a/b~0~1c/1/d"] == 4
+    assert lines["/e"] == 6

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vrp_contract.compat import revision
+from vrp_contract.compat.locate import pointer_lines
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import make_walker
 from vrp_contract.compat.sources import SchemaSet, load_source
@@ -134,7 +135,26 @@ def _where(side: SchemaSet, rel: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(side.label), rel))
 
 
-def _finding(c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, *, allow: bool) -> Finding:
+class _Lines:
+    """Line numbers of pointers in NEW's files, parsed once per file on first use."""
+
+    def __init__(self, side: SchemaSet) -> None:
+        self.side = side
+        self.files: dict[str, dict[str, int]] = {}
+
+    def __call__(self, rel: str, pointer: str) -> int | None:
+        if rel not in self.files:
+            data = self.side.raw.get(rel)
+            self.files[rel] = pointer_lines(data.decode("utf-8", "replace")) if data else {}
+        lines = self.files[rel]
+        while pointer and pointer not in lines:  # a keyword NEW lacks: point at its parent
+            pointer = pointer.rsplit("/", 1)[0]
+        return lines.get(pointer)
+
+
+def _finding(  # noqa: PLR0913 - one change and what it needs to become a finding
+    c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, lines: _Lines, *, allow: bool
+) -> Finding:
     breaks = bool(set(c.directions) & mode.directions)
     severity = Severity.ERROR if breaks else Severity.INFO
     if c.rule == UNCLASSIFIED.id and allow:
@@ -151,6 +171,7 @@ def _finding(c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, *, allow: bo
         message=c.message,
         pointer=c.new.pointer,
         source=_where(new, c.new.source),
+        line=lines(c.new.source, c.new.pointer) if not c.rule.startswith("revision.") else None,
         old_pointer=None if c.rule.startswith("revision.") else c.old.pointer,
         directions=c.directions,
         context=context,
@@ -178,7 +199,8 @@ def compare_sets(
     changes = _merge(changes + revision.file_set(old, new))
     bump = bump_of(changes, mode)
     changes += revision.released_edited(old, new) + revision.undersized_bump(old, new, bump)
-    findings = [_finding(c, old, new, mode, allow=allow_unclassified) for c in changes]
+    lines = _Lines(new)
+    findings = [_finding(c, old, new, mode, lines, allow=allow_unclassified) for c in changes]
     findings.sort(key=lambda f: (not f.is_error, f.source or "", f.pointer))
     return PairReport(old.label, new.label, mode, changes, findings, bump)
 

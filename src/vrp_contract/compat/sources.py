@@ -278,6 +278,7 @@ def load_source(spec: str) -> SchemaSet:
             raise InputError(f"{spec}: cannot read")
         label = spec
         docs[entry] = _parse(label, data)
+        raw[entry] = data
         roots = [entry]
     return _finish(spec, tree, docs, roots, manifest, raw, is_dir=entry is None)
 
@@ -333,6 +334,7 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
                 msg = f"{spec}: $ref {ref!r} points to {doc_uri}, which is not a file of this input"
                 raise InputError(msg + " (references are never fetched over the network)")
             docs[sibling] = _parse(f"{spec}: {sibling}", data)
+            raw.setdefault(sibling, data)
             add(sibling)
             by_uri[doc_uri] = sibling
             pending.append(sibling)
