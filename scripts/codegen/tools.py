@@ -33,10 +33,11 @@ def go_jsonschema_path() -> Path | None:
     go = shutil.which("go")
     if go is None:
         return None
-    gopath = subprocess.run(
-        [go, "env", "GOPATH"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    exe = Path(gopath.split(":")[0]) / "bin" / "go-jsonschema"
+    gobin, gopath = subprocess.run(
+        [go, "env", "GOBIN", "GOPATH"], capture_output=True, text=True, check=False
+    ).stdout.splitlines()[:2]
+    bindir = Path(gobin) if gobin else Path(gopath.split(":")[0]) / "bin"
+    exe = bindir / "go-jsonschema"
     if not exe.exists():
         return None
     info = subprocess.run(
