@@ -309,7 +309,8 @@ class Walker:
             if r.keywords and not pair.has(*r.keywords):
                 continue
             assert r.fn is not None  # noqa: S101 - node rules always have a function
-            changes.extend(r.fn(pair))
+            found = self._gate(pair, r, list(r.fn(pair)))
+            changes.extend(found)
         for keyword in sorted((old.keys() | new.keys()) - self.known):
             a, b = old.get(keyword, _MISSING), new.get(keyword, _MISSING)
             if keyword.startswith("x-") or (
@@ -322,6 +323,18 @@ class Walker:
                             "classifies it.", at=(keyword,), keyword=keyword)
             )  # fmt: skip
         return self._finite(pair, changes)
+
+    @staticmethod
+    def _gate(pair: Pair, rule: Rule, found: list[Change]) -> list[Change]:
+        """A keyword for one instance kind (strings, ...) cannot reject what a side never accepts."""
+        if rule.applies_to is None:
+            return found
+        family = _FAMILY[rule.applies_to]
+        for side_types, direction in ((pair.old_types, "backward"), (pair.new_types, "forward")):
+            if not side_types & family:
+                strip = direction if not pair.negated else _OTHER[direction]
+                found = [c.without(strip) for c in found]
+        return found
 
     def _finite(self, pair: Pair, changes: list[Change]) -> list[Change]:
         """Drop a direction proven safe by checking every value of a finite `enum`/`const`."""
@@ -389,6 +402,7 @@ class Walker:
 
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
+_OTHER = {"backward": "forward", "forward": "backward"}
 _PURE_REF = ANNOTATIONS | CONTAINERS | {"$ref", "$dynamicRef"}
 _FAMILY = {
     "string": frozenset({"string"}),
