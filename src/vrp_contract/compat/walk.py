@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 from vrp_contract.compat._rule import Rule, declare
 from vrp_contract.compat.model import BOTH, Change, Loc
+from vrp_contract.compat.values import ALL_TYPES, finite_values, same_value, type_atoms
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,8 +36,6 @@ __all__ = [
     "type_atoms",
 ]
 
-ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "integer", "number"})
-"""Instance kinds; `number` means a number that is not an integer, so `integer` is inside it."""
 ANNOTATIONS = frozenset(
     {
         "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
@@ -68,59 +67,6 @@ BOOLEAN: Rule = declare(
     directions=BOTH,
     category="schema",
 )
-
-
-def same_value(a: Any, b: Any) -> bool:  # noqa: ANN401 - JSON values
-    """JSON Schema equality: 1 equals 1.0, true does not equal 1, objects ignore key order."""
-    return bool(_canon(a) == _canon(b))
-
-
-def _canon(v: Any) -> Any:  # noqa: ANN401 - JSON values
-    if isinstance(v, bool) or v is None or isinstance(v, str):
-        return (type(v).__name__, v)
-    if isinstance(v, int | float):
-        return ("num", int(v)) if isinstance(v, float) and v.is_integer() else ("num", v)
-    if isinstance(v, list):
-        return ("list", tuple(_canon(x) for x in v))
-    if isinstance(v, dict):
-        return ("obj", tuple(sorted((k, _canon(x)) for k, x in v.items())))
-    return ("?", repr(v))  # pragma: no cover - not JSON
-
-
-def _kind(v: Any) -> str:  # noqa: ANN401 - JSON values
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int) or (isinstance(v, float) and v.is_integer()):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}[type(v)]
-
-
-def finite_values(node: dict[str, Any]) -> list[Any] | None:
-    """The values `const`/`enum` allow (the intersection when both are present), or None."""
-    out: list[Any] | None = None
-    if "const" in node:
-        out = [node["const"]]
-    if isinstance(node.get("enum"), list):
-        enum = node["enum"]
-        out = enum if out is None else [v for v in out if any(same_value(v, e) for e in enum)]
-    return out
-
-
-def type_atoms(node: dict[str, Any]) -> frozenset[str]:
-    """The instance kinds a node's `type`, `const` and `enum` let through."""
-    declared = node.get("type")
-    if declared is None:
-        atoms = set(ALL_TYPES)
-    else:
-        atoms = set()
-        for name in [declared] if isinstance(declared, str) else declared:
-            atoms |= {"integer", "number"} if name == "number" else {name}
-    values = finite_values(node)
-    if values is not None:
-        atoms &= {_kind(v) for v in values}
-    return frozenset(atoms)
 
 
 @dataclass
@@ -326,7 +272,7 @@ class Walker:
 
     @staticmethod
     def _gate(pair: Pair, rule: Rule, found: list[Change]) -> list[Change]:
-        """A keyword for one instance kind (strings, ...) cannot reject what a side never accepts."""
+        """A keyword for one kind of instance cannot break a side that accepts none of that kind."""
         if rule.applies_to is None:
             return found
         family = _FAMILY[rule.applies_to]
