@@ -43,4 +43,4 @@ typecheck: ## mypy --strict
 pytest: ## the Python test suite
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest $(TEST_TARGETS) ## everything CI runs
+test: setup lint typecheck pytest $(TEST_TARGETS) ## install what is missing, then run everything CI runs

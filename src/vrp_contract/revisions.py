@@ -185,7 +185,8 @@ class Revision:
         validator checks events against inlined variants. A recursive reference stays a `$ref`.
         """
         resolver = self.registry.resolver(base_uri=schema.get("$id", ""))
-        return _inline(schema, resolver, ())
+        result: JSON = _inline(schema, resolver, ())
+        return result
 
     def bundle(self) -> JSON:
         """Return the event schema as one self-contained document.

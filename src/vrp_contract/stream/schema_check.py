@@ -60,7 +60,8 @@ class SchemaChecker:
 
     def is_valid(self, event: dict[str, Any]) -> bool:
         """Return True when the event conforms to the revision."""
-        validator = self.variants.get(event.get("event_type"))  # type: ignore[arg-type]
+        event_type = event.get("event_type")
+        validator = self.variants.get(event_type) if event_type.__class__ is str else None
         return validator is not None and validator.is_valid(event)
 
     def problems(self, event: dict[str, Any]) -> Iterator[LineProblem]:

@@ -85,7 +85,9 @@ class SessionTracker:
         """Check one parsed event against its session and advance the session."""
         sid = event.get("session_id")
         event_type = event.get("event_type")
-        if sid.__class__ is not str or not sid or event_type not in self.event_types:
+        if sid.__class__ is not str or not sid or event_type.__class__ is not str:
+            return []  # not attributable to a session: the schema check reports it
+        if event_type not in self.event_types:
             return []  # not attributable to a session: the schema check reports it
         ts = event.get("ts_ms")
         src = dst = None
@@ -94,7 +96,9 @@ class SessionTracker:
             if details.__class__ is dict:
                 states = self.ctx.model.states
                 src, dst = details.get("from_state"), details.get("to_state")
-                if src not in states or dst not in states:
+                if src.__class__ is not str or dst.__class__ is not str:
+                    src = dst = None
+                elif src not in states or dst not in states:
                     src = dst = None  # the schema check reports unknown states
         return self.step(sid, event_type, ts if ts.__class__ is int else None, src, dst)
 
