@@ -11,6 +11,7 @@ from vrp_contract.findings import ExitCode
 from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
+from vrp_contract.stream.parallel import parallel_findings
 
 if TYPE_CHECKING:
     from vrp_contract.cli._io import IO
@@ -62,6 +63,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how many terminated session ids to remember for session.terminated-final "
         "(bounds memory; default: 200000)",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="validate files on N processes (sessions are split by id; same findings, same "
+        "order; stdin always uses one)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="print each finding's context too"
@@ -97,9 +107,13 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     )
     progress = Progress.for_stream(io.stderr, args.progress)
     try:
-        for source in open_sources(args.paths, io.stdin):
-            for finding in progress.track(source, validator):
+        if args.jobs > 1 and args.paths and "-" not in args.paths:
+            for finding in parallel_findings(validator, args.paths, args.jobs):
                 reporter.finding(finding)
+        else:
+            for source in open_sources(args.paths, io.stdin):
+                for finding in progress.track(source, validator):
+                    reporter.finding(finding)
     except InputError as exc:
         progress.clear()
         io.stdout.flush()

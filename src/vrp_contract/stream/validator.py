@@ -116,7 +116,7 @@ class StreamValidator:
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
-        return self.iter_findings((raw for _, raw in source.lines()), source.name)
+        return self.iter_numbered(source.lines(), source.name)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of every line (bytes or str, with or without line terminators).
@@ -124,12 +124,19 @@ class StreamValidator:
         Lines the fast decoder accepts go straight to the session fold; every other line takes
         the reference path, which parses it, checks it with jsonschema and explains.
         """
+        return self.iter_numbered(enumerate(lines, 1), source)
+
+    def iter_numbered(
+        self, lines: Iterable[tuple[int, bytes | str]], source: str = "-"
+    ) -> Iterator[Finding]:
+        """Like `iter_findings`, for (line number, line) pairs: a subset of a stream's lines."""
         summary = self.summary
         summary.sources.append(source)
         fast, step, reference = self.fast, self.tracker.step, self._reference
         count = valid = 0
         try:
-            for count, raw in enumerate(lines, 1):
+            for number, raw in lines:
+                count += 1
                 data = raw.encode("utf-8", "surrogateescape") if raw.__class__ is str else raw
                 record = fast(data) if fast is not None else None  # type: ignore[arg-type]
                 if record is not None:
@@ -143,7 +150,7 @@ class StreamValidator:
                     if not problems:
                         valid += 1
                         continue
-                yield from self._findings(problems, sid, event_type, ts, source, count)
+                yield from self._findings(problems, sid, event_type, ts, source, number)
         finally:
             summary.lines += count
             summary.valid += valid
