@@ -12,7 +12,7 @@ TEST_TARGETS :=
 -include mk/*.mk
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-python demo test lint typecheck pytest fmt
+.PHONY: help setup setup-python demo test lint typecheck pytest fmt bench
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -42,5 +42,8 @@ typecheck: ## mypy --strict
 
 pytest: ## the Python test suite
 	$(BIN)/pytest -q
+
+bench: setup-python ## stream validator vs peers (ajv, jsonschema, jsonschema-rs...), whole processes
+	$(PY) bench/run.py
 
 test: setup lint typecheck pytest $(TEST_TARGETS) ## install what is missing, then run everything CI runs

@@ -1,6 +1,8 @@
 """vrp-contract: the VRP behavioral event contract as a library.
 
 Load a revision's schema, validate one event, or iterate findings over a whole stream.
+Sub-packages: `vrp_contract.stream` (the validator), `vrp_contract.compat` (the compatibility
+checker), `vrp_contract.typed` (generated dataclasses and their loader).
 """
 
 from __future__ import annotations

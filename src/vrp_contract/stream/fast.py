@@ -140,6 +140,8 @@ class FastDecoder:
             cls, details = compiler.variant(event_type, schema)
             self.kinds[cls] = (event_type, details)
         self._decode = msgspec.json.Decoder(Union[tuple(self.kinds)]).decode  # noqa: UP007
+        self.decode = self._build()
+        """The per-line function: `decode(raw)` is `self(raw)` without the method call."""
 
     @classmethod
     def for_revision(cls, revision: Revision) -> FastDecoder | None:
@@ -149,35 +151,51 @@ class FastDecoder:
         except UnsupportedSchemaError:
             return None
 
-    def __call__(self, raw: bytes) -> Record | None:  # noqa: C901 - one flat pass per line
+    def __call__(self, raw: bytes) -> Record | None:
         """Return the fold record of a valid event line, or None to use the reference path."""
-        try:
-            ev: Any = self._decode(raw)
-        except Exception:  # noqa: BLE001 - bad UTF-8, deep nesting, anything: the reference decides
-            return None
-        event_type, checks = self.kinds[ev.__class__]
-        unset = msgspec.UNSET
-        keys = 3
-        if ev.node_id is not unset:
-            keys += 1
-        if ev.reason_code is not unset:
-            keys += 1
-        details = ev.details
-        if details is not unset:
-            keys += 1 + len(details)
-            for key, required, check in checks:
-                value = details.get(key, unset)
-                if value is unset:
-                    if required:
-                        return None
-                elif not check(value):
-                    return None
-        if raw.count(b":") != keys:
-            # Nested objects, colons inside strings, or a duplicate key (which msgspec resolves
-            # silently): count exactly, and look for duplicates only when counts still differ.
-            exact = keys if details is unset else keys - len(details) + count_keys(details)
-            if raw.count(b":") != exact and find_duplicates(raw):
+        return self.decode(raw)
+
+    def _build(self) -> Callable[[bytes], Record | None]:  # noqa: C901 - one flat pass per line
+        """Return the per-line function, with everything it needs bound as locals (hot loop)."""
+        decode, kinds, unset = self._decode, self.kinds, msgspec.UNSET
+
+        def record(raw: bytes) -> Record | None:  # noqa: C901 - flat on purpose
+            try:
+                ev: Any = decode(raw)
+            except Exception:  # noqa: BLE001 - bad UTF-8, deep nesting, anything: reference decides
                 return None
-        if event_type == "STATE_CHANGE":
-            return ev.session_id, event_type, ev.ts_ms, details["from_state"], details["to_state"]
-        return ev.session_id, event_type, ev.ts_ms, None, None
+            event_type, checks = kinds[ev.__class__]
+            keys = 3
+            if ev.node_id is not unset:
+                keys += 1
+            if ev.reason_code is not unset:
+                keys += 1
+            details = ev.details
+            if details is not unset:
+                keys += 1 + len(details)
+                if checks:
+                    for key, required, check in checks:
+                        value = details.get(key, unset)
+                        if value is unset:
+                            if required:
+                                return None
+                        elif not check(value):
+                            return None
+            colons = raw.count(b":")
+            if colons != keys:
+                # Nested objects, colons inside strings, or a duplicate key (which msgspec
+                # resolves silently): count exactly; look for duplicates only if still different.
+                exact = keys if details is unset else keys - len(details) + count_keys(details)
+                if colons != exact and find_duplicates(raw):
+                    return None
+            if event_type == "STATE_CHANGE":
+                return (
+                    ev.session_id,
+                    event_type,
+                    ev.ts_ms,
+                    details["from_state"],
+                    details["to_state"],
+                )
+            return ev.session_id, event_type, ev.ts_ms, None, None
+
+        return record

@@ -132,7 +132,8 @@ class StreamValidator:
         """Like `iter_findings`, for (line number, line) pairs: a subset of a stream's lines."""
         summary = self.summary
         summary.sources.append(source)
-        fast, step, reference = self.fast, self.tracker.step, self._reference
+        fast = self.fast.decode if self.fast is not None else None
+        step, reference = self.tracker.step, self._reference
         count = valid = 0
         try:
             for number, raw in lines:
