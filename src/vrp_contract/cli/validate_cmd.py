@@ -69,8 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=1,
         metavar="N",
-        help="validate files on N processes (sessions are split by id; same findings, same "
-        "order; stdin always uses one)",
+        help="decode and schema-check files on N worker processes (same findings, same order; "
+        "stdin always uses one process)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     parser.add_argument(

@@ -39,6 +39,18 @@ class Source:
         except (OSError, ValueError):
             return 0
 
+    def raw_lines(self) -> Iterator[bytes]:
+        """Yield every raw line (see `lines`), without numbers."""
+        return itertools.chain.from_iterable(self._blocks())
+
+    def blocks(self) -> Iterator[bytes]:
+        """Yield a file's lines in chunks of about 4 MiB, each line ending with a newline.
+
+        For files only (`--jobs` ships whole chunks to worker processes).
+        """
+        for lines in self._blocks():
+            yield b"\n".join(lines) + b"\n"
+
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """Yield (1-based line number, raw line; its line terminator may or may not be kept).
 
@@ -59,8 +71,9 @@ class Source:
             while block := self.stream.read(_BLOCK):
                 lines = (tail + block).split(b"\n")  # only \n ends a line, as for readline()
                 tail = lines.pop()
-                done += len(lines)
-                yield lines
+                if lines:  # a block inside one long line holds no whole line yet
+                    done += len(lines)
+                    yield lines
             if tail:
                 yield [tail]
         except (OSError, EOFError, zlib.error) as exc:

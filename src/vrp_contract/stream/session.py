@@ -15,6 +15,8 @@ __all__ = ["Model", "SessionState", "SessionTracker"]
 
 Problem = tuple[str, str, str]
 """(rule id, JSON Pointer, message)."""
+FoldArgs = tuple[str, str, int | None, str | None, str | None]
+"""(session_id, event_type, ts_ms, from_state, to_state): what the fold needs of one event."""
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,20 @@ class SessionTracker:
 
     def observe(self, event: dict[str, Any]) -> list[Problem]:
         """Check one parsed event against its session and advance the session."""
+        args = self.fold_args(event)
+        return [] if args is None else self.step(*args)
+
+    def fold_args(self, event: dict[str, Any]) -> FoldArgs | None:
+        """Return the `step` arguments of a parsed event, or None when it has no usable session.
+
+        Pure (no session state is read), so it may run in another process than the fold.
+        """
         sid = event.get("session_id")
         event_type = event.get("event_type")
         if sid.__class__ is not str or not sid or event_type.__class__ is not str:
-            return []  # not attributable to a session: the schema check reports it
+            return None  # not attributable to a session: the schema check reports it
         if event_type not in self.event_types:
-            return []  # not attributable to a session: the schema check reports it
+            return None
         ts = event.get("ts_ms")
         src = dst = None
         if event_type == "STATE_CHANGE":
@@ -100,7 +110,7 @@ class SessionTracker:
                     src = dst = None
                 elif src not in states or dst not in states:
                     src = dst = None  # the schema check reports unknown states
-        return self.step(sid, event_type, ts if ts.__class__ is int else None, src, dst)
+        return sid, event_type, ts if ts.__class__ is int else None, src, dst
 
     def step(  # noqa: C901, PLR0912 - the hot loop stays flat on purpose
         self, sid: str, event_type: str, ts: int | None, src: str | None, dst: str | None

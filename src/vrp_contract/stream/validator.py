@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
@@ -12,10 +12,10 @@ from vrp_contract.stream.fast import FastDecoder
 from vrp_contract.stream.parse import parse_line
 from vrp_contract.stream.policy import Policy, load_policy
 from vrp_contract.stream.schema_check import SchemaChecker
-from vrp_contract.stream.session import SessionTracker
+from vrp_contract.stream.session import FoldArgs, SessionTracker
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.reader import Source
@@ -24,6 +24,9 @@ __all__ = ["StreamSummary", "StreamValidator"]
 
 _WARNINGS = frozenset({"input.blank-line"})
 Problem = tuple[str, str, str]
+Explained = tuple[list[Problem], "FoldArgs | None", Any, Any, Any]
+Decoded = Union["FoldArgs", Explained]
+"""One decoded line: fold arguments (accepted by the fast path) or an explanation."""
 
 
 @dataclass
@@ -116,7 +119,7 @@ class StreamValidator:
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
-        return self.iter_numbered(source.lines(), source.name)
+        return self.fold(map(self.decoder(), source.raw_lines()), source.name)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of every line (bytes or str, with or without line terminators).
@@ -124,34 +127,48 @@ class StreamValidator:
         Lines the fast decoder accepts go straight to the session fold; every other line takes
         the reference path, which parses it, checks it with jsonschema and explains.
         """
-        return self.iter_numbered(enumerate(lines, 1), source)
+        raw = (x.encode("utf-8", "surrogateescape") if x.__class__ is str else x for x in lines)
+        return self.fold(map(self.decoder(), raw), source)  # type: ignore[arg-type]
 
-    def iter_numbered(
-        self, lines: Iterable[tuple[int, bytes | str]], source: str = "-"
-    ) -> Iterator[Finding]:
-        """Like `iter_findings`, for (line number, line) pairs: a subset of a stream's lines."""
+    def decoder(self) -> Callable[[bytes], Decoded]:
+        """Return the stateless per-line function: a fold record, or `explain`'s explanation.
+
+        A fold record is `FoldArgs` (its first item a str); an explanation is `explain`'s tuple
+        (its first item the list of problems). `--jobs` runs this in worker processes.
+        """
+        explain = self.explain
+        if self.fast is None:
+            return explain
+        fast = self.fast.decode
+
+        def decode(raw: bytes) -> Decoded:
+            return fast(raw) or explain(raw)
+
+        return decode
+
+    def fold(self, decoded: Iterable[Decoded], source: str = "-") -> Iterator[Finding]:
+        """Feed decoded lines, in order, through the session fold; yield their findings."""
         summary = self.summary
         summary.sources.append(source)
-        fast = self.fast.decode if self.fast is not None else None
-        step, reference = self.tracker.step, self._reference
+        step = self.tracker.step
         count = valid = 0
         try:
-            for number, raw in lines:
-                count += 1
-                data = raw.encode("utf-8", "surrogateescape") if raw.__class__ is str else raw
-                record = fast(data) if fast is not None else None  # type: ignore[arg-type]
-                if record is not None:
-                    problems = step(*record)
+            item: Any  # the Decoded union, narrowed by its first element below
+            for count, item in enumerate(decoded, 1):
+                if item[0].__class__ is str:  # accepted by the fast path
+                    problems = step(*item)
                     if not problems:
                         valid += 1
                         continue
-                    sid, event_type, ts = record[0], record[1], record[2]
+                    sid, event_type, ts = item[0], item[1], item[2]
                 else:
-                    problems, sid, event_type, ts = reference(data)  # type: ignore[arg-type]
+                    problems, args, sid, event_type, ts = item
+                    if args is not None:
+                        problems = problems + step(*args)
                     if not problems:
                         valid += 1
                         continue
-                yield from self._findings(problems, sid, event_type, ts, source, number)
+                yield from self._findings(problems, sid, event_type, ts, source, count)
         finally:
             summary.lines += count
             summary.valid += valid
@@ -159,16 +176,20 @@ class StreamValidator:
             summary.sessions = self.tracker.seen
             summary.open_sessions = self.tracker.open_sessions
 
-    def _reference(self, raw: bytes) -> tuple[list[Problem], Any, Any, Any]:
-        """Parse, schema-check and fold one line the slow, explaining way."""
+    def explain(self, raw: bytes) -> Explained:
+        """The stateless half of the reference path: input and schema problems, fold arguments.
+
+        Returns (problems, step arguments or None, session_id, event_type, ts_ms); it reads no
+        session state, so `--jobs` runs it in worker processes.
+        """
         if raw[-1:] == b"\n":
             raw = raw.rstrip(b"\r\n")
         obj, problems = parse_line(raw)
         if obj is None:
-            return problems, None, None, None
+            return problems, None, None, None, None
         problems.extend(self.schema.problems(obj))
-        problems.extend(self.tracker.observe(obj))
-        return problems, obj.get("session_id"), obj.get("event_type"), obj.get("ts_ms")
+        args = self.tracker.fold_args(obj)
+        return problems, args, obj.get("session_id"), obj.get("event_type"), obj.get("ts_ms")
 
     def _findings(  # noqa: PLR0913, PLR0917 - the parts of one line's identity
         self,
