@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,54 @@ def test_small_chunks_and_no_final_newline(tmp_path: Path, monkeypatch: pytest.M
         run_cli("validate", path).out.splitlines()[-1]
         == (run_cli("validate", "-j", "2", path).out.splitlines()[-1])
     )
+
+
+def test_gzip_files_match_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from vrp_contract.stream import reader  # noqa: PLC0415
+
+    monkeypatch.setattr(reader, "_BLOCK", 4096)  # several chunks per worker
+    plain = b"".join(fuzz_lines(2000, seed=4))
+    path = tmp_path / "d.jsonl.gz"
+    path.write_bytes(gzip.compress(plain))
+    one = run_cli("validate", "--format", "jsonl", str(path))
+    many = run_cli("validate", "--format", "jsonl", "-j", "3", str(path))
+    assert one.code == many.code == 1
+    assert many.out == one.out
+    assert many.out.count("\n") > 100
+
+
+def test_a_corrupt_gzip_stops_both_modes_at_the_same_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from vrp_contract.stream import reader  # noqa: PLC0415
+
+    monkeypatch.setattr(reader, "_BLOCK", 2048)
+    data = gzip.compress(b"".join(fuzz_lines(3000, seed=5)))
+    path = tmp_path / "e.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])  # truncated in the middle
+    one = run_cli("validate", "--format", "jsonl", str(path))
+    many = run_cli("validate", "--format", "jsonl", "-j", "2", str(path))
+    assert one.code == many.code == 2
+    assert "cannot read past line" in one.err
+    assert many.err == one.err
+    assert many.out == one.out  # the findings before the damage are all reported
+    assert one.out.count("\n") > 10
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 4096])
+def test_chunks_hold_exactly_the_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int):
+    from vrp_contract.stream import reader  # noqa: PLC0415
+
+    monkeypatch.setattr(reader, "_BLOCK", block)
+    data = b'{"a":1}\n\n' + b"x" * 300 + b"\n\r\n" + b"tail without newline"
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data)
+    for source in reader.open_sources([str(path)], stdin=None):  # type: ignore[arg-type]
+        chunks = list(source.chunks())
+    assert b"".join(chunks) == data
+    assert all(chunk.endswith(b"\n") for chunk in chunks[:-1])
+    lines = [line for chunk in chunks for line in reader.split_lines(chunk)]
+    assert lines == data.split(b"\n")
 
 
 def test_stdin_uses_one_process():

@@ -36,17 +36,19 @@ class Progress:
         if self.out is None:
             yield from validator.check_source(source)
             return
-        for finding in validator.iter_findings(self._counted(source), source.name):
+        for finding in validator.check_blocks(self._counted(source), source.name):
             self.clear()
             yield finding
 
-    def _counted(self, source: Source) -> Iterator[bytes]:
+    def _counted(self, source: Source) -> Iterator[list[bytes]]:
         start = last = time.monotonic()
-        count = 0
-        for count, raw in source.lines():
-            if count % _EVERY_LINES == 0:
+        count = drawn = 0
+        for lines in source.line_blocks():
+            count += len(lines)
+            if count - drawn >= _EVERY_LINES:
+                drawn = count
                 last = self._draw(source, count, start, last)
-            yield raw
+            yield lines
         self._draw(source, count, start, 0.0)
 
     def _draw(self, source: Source, lines: int, start: float, last: float) -> float:

@@ -1,31 +1,33 @@
 """`--jobs N`: decode lines on N worker processes, fold sessions in order in this one.
 
 Everything expensive about a line is stateless: parsing it, checking it against the schema and,
-for a rejected line, explaining it (`StreamValidator.decoder`). Workers do that for chunks of
-about 4 MiB of lines; this process receives the decoded chunks in input order and runs the
-session fold (a dictionary lookup and a few comparisons a line). Findings, their order and the
-summary are therefore those of one process, by construction.
+for a rejected line, explaining it (`StreamValidator.decoder`). Every worker reads every input
+itself and cuts it into the same chunks (`Source.chunks` depends on the content only); worker
+`w` of `N` decodes chunks `w, w+N, w+2N...` and sends them back column by column, which is
+cheap to pickle. This process receives chunk `k` from worker `k mod N`, so chunks arrive in input
+order, and runs the session fold (a dictionary lookup and a few comparisons a line). Findings,
+their order and the summary are therefore those of one process, by construction.
+
+No threads and no task queue: this process only receives, and a worker that runs ahead blocks on
+its pipe, so memory stays bounded (about one chunk per worker) whatever the input size.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from vrp_contract.stream.reader import open_sources
+from vrp_contract.stream.reader import InputError, open_sources, split_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
+    from multiprocessing.connection import Connection
 
     from vrp_contract.findings import Finding
     from vrp_contract.stream.validator import Decoded, StreamValidator
 
 __all__ = ["WorkerConfig", "parallel_findings"]
-
-_IN_FLIGHT = 4
-"""Chunks queued per worker: bounds memory whatever the input size."""
 
 
 @dataclass(frozen=True)
@@ -34,43 +36,69 @@ class WorkerConfig:
 
     revision: str
     engine: str
+    paths: tuple[str, ...]
+    index: int
+    jobs: int
 
 
-_decode: Callable[[bytes], Decoded] | None = None
-
-
-def _init(config: WorkerConfig) -> None:
-    global _decode  # noqa: PLW0603 - one decoder per worker process
+def _serve(conn: Connection, config: WorkerConfig) -> None:
+    """Worker: decode the chunks this worker owns, source by source; then say where it ended."""
     from vrp_contract.stream.validator import StreamValidator  # noqa: PLC0415 - in the worker
 
-    _decode = StreamValidator(config.revision, engine=config.engine).decoder()
+    decode = StreamValidator(config.revision, engine=config.engine).decoder()
+    try:
+        for source in open_sources(list(config.paths), stdin=None):  # type: ignore[arg-type]
+            for number, chunk in enumerate(source.chunks()):
+                if number % config.jobs == config.index:
+                    # columns (each line a 5-tuple) pickle far more cheaply than rows
+                    conn.send(tuple(zip(*map(decode, split_lines(chunk)), strict=True)))
+            conn.send(None)  # the end of this source
+    except InputError as exc:
+        conn.send(exc)
+    finally:
+        conn.close()
 
 
-def _decode_chunk(chunk: bytes) -> list[Decoded]:
-    assert _decode is not None  # noqa: S101 - set by _init
-    return list(map(_decode, chunk.split(b"\n")[:-1]))
-
-
-def _bounded(chunks: Iterator[bytes], slots: threading.Semaphore) -> Iterator[bytes]:
-    for chunk in chunks:
-        slots.acquire()
-        yield chunk
-
-
-def _released(chunks: Iterator[list[Decoded]], slots: threading.Semaphore) -> Iterator[Decoded]:
-    for chunk in chunks:
-        slots.release()
-        yield from chunk
+def _chunks(conns: list[Connection]) -> Iterator[Iterator[Decoded]]:
+    """Yield one source's decoded chunks in input order, taking chunk `k` from worker `k mod N`."""
+    ended = 0
+    number = 0
+    while ended < len(conns):
+        message: Any = conns[number % len(conns)].recv()
+        number += 1
+        if isinstance(message, InputError):
+            raise message
+        if message is None:  # this worker has no more chunks: the others end in turn
+            ended += 1
+            continue
+        yield zip(*message, strict=True)
 
 
 def parallel_findings(validator: StreamValidator, paths: list[str], jobs: int) -> Iterator[Finding]:
     """Validate the files `paths` with `jobs` decoding processes; same findings as `--jobs 1`."""
-    config = WorkerConfig(validator.revision.name, "fast" if validator.fast else "reference")
+    for _ in open_sources(paths, stdin=None):  # type: ignore[arg-type]
+        pass  # fail fast on a missing file, before starting any process
+    engine = "fast" if validator.fast is not None else "reference"
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ctx.Pool(jobs, initializer=_init, initargs=(config,)) as pool:
-        for source in open_sources(paths, stdin=None):  # type: ignore[arg-type]
-            slots = threading.Semaphore(_IN_FLIGHT * jobs)
-            decoded = pool.imap(_decode_chunk, _bounded(source.blocks(), slots))
-
-            yield from validator.fold(_released(decoded, slots), source.name)
+    conns, procs = [], []
+    try:
+        for index in range(jobs):
+            config = WorkerConfig(validator.revision.name, engine, tuple(paths), index, jobs)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_serve, args=(child, config), daemon=True)  # type: ignore[attr-defined]
+            proc.start()
+            child.close()
+            conns.append(parent)
+            procs.append(proc)
+        for path in paths:
+            yield from validator.fold(_chunks(conns), path)
+    except EOFError:
+        raise InputError("a --jobs worker process ended unexpectedly") from None
+    finally:
+        for conn in conns:
+            conn.close()
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import itertools
 import os
 import zlib
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["InputError", "Source", "open_sources"]
+__all__ = ["InputError", "Source", "open_sources", "split_lines"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BLOCK = 1 << 22
@@ -39,46 +38,47 @@ class Source:
         except (OSError, ValueError):
             return 0
 
-    def raw_lines(self) -> Iterator[bytes]:
-        """Yield every raw line (see `lines`), without numbers."""
-        return itertools.chain.from_iterable(self._blocks())
+    def chunks(self) -> Iterator[bytes]:
+        """Yield the input as chunks of whole lines, each ending with a newline but the last.
 
-    def blocks(self) -> Iterator[bytes]:
-        """Yield a file's lines in chunks of about 4 MiB, each line ending with a newline.
-
-        For files only (`--jobs` ships whole chunks to worker processes).
+        Regular files (gzip too) are read in blocks of 4 MiB: a chunk is everything up to the
+        last newline read so far, so the chunking depends on the content only (every `--jobs`
+        worker cuts a file identically). Pipes yield one line at a time, so a live stream is
+        checked as it comes. Only a newline byte ends a line, as for `readline()`.
         """
-        for lines in self._blocks():
-            yield b"\n".join(lines) + b"\n"
-
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """Yield (1-based line number, raw line; its line terminator may or may not be kept).
-
-        Regular files are read in large blocks and split in C, so the per-line cost is that of
-        a list iteration; pipes are read line by line, so a live stream is checked as it comes.
-        """
-        return zip(itertools.count(1), itertools.chain.from_iterable(self._blocks()), strict=False)
-
-    def _blocks(self) -> Iterator[list[bytes]]:
         done = 0
         try:
             if self.size is None:  # a pipe or stdin: never wait for a whole block
                 for raw in self.stream:
                     done += 1
-                    yield [raw]
+                    yield raw
                 return
             tail = b""
             while block := self.stream.read(_BLOCK):
-                lines = (tail + block).split(b"\n")  # only \n ends a line, as for readline()
-                tail = lines.pop()
-                if lines:  # a block inside one long line holds no whole line yet
-                    done += len(lines)
-                    yield lines
+                cut = block.rfind(b"\n") + 1
+                if not cut:  # a block inside one long line holds no whole line yet
+                    tail += block
+                    continue
+                chunk, tail = tail + block[:cut], block[cut:]
+                done += chunk.count(b"\n")
+                yield chunk
             if tail:
-                yield [tail]
+                yield tail
         except (OSError, EOFError, zlib.error) as exc:
             msg = f"{self.name}: cannot read past line {done}: {exc}"
             raise InputError(msg) from None
+
+    def line_blocks(self) -> Iterator[list[bytes]]:
+        """Yield the raw lines of each chunk (see `chunks`), without their final newline."""
+        return map(split_lines, self.chunks())
+
+
+def split_lines(chunk: bytes) -> list[bytes]:
+    """Split a chunk of whole lines; a final newline ends the last line, it starts no new one."""
+    lines = chunk.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _wrap(name: str, stream: BinaryIO, size: int | None) -> Source:

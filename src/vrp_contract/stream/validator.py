@@ -119,16 +119,22 @@ class StreamValidator:
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
-        return self.fold(map(self.decoder(), source.raw_lines()), source.name)
+        return self.check_blocks(source.line_blocks(), source.name)
+
+    def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
+        """Yield the findings of consecutive blocks of raw lines (the lines of one source)."""
+        decode = self.decoder()
+        return self.fold((map(decode, lines) for lines in blocks), source)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of every line (bytes or str, with or without line terminators).
 
         Lines the fast decoder accepts go straight to the session fold; every other line takes
-        the reference path, which parses it, checks it with jsonschema and explains.
+        the reference path, which parses it, checks it with jsonschema and explains. Lines are
+        consumed one at a time, so a live iterable gets its findings as it goes.
         """
         raw = (x.encode("utf-8", "surrogateescape") if x.__class__ is str else x for x in lines)
-        return self.fold(map(self.decoder(), raw), source)  # type: ignore[arg-type]
+        return self.fold([map(self.decoder(), raw)], source)  # type: ignore[arg-type]
 
     def decoder(self) -> Callable[[bytes], Decoded]:
         """Return the stateless per-line function: a fold record, or `explain`'s explanation.
@@ -146,29 +152,34 @@ class StreamValidator:
 
         return decode
 
-    def fold(self, decoded: Iterable[Decoded], source: str = "-") -> Iterator[Finding]:
-        """Feed decoded lines, in order, through the session fold; yield their findings."""
+    def fold(self, chunks: Iterable[Iterable[Decoded]], source: str = "-") -> Iterator[Finding]:
+        """Feed decoded lines, chunk by chunk in input order, through the session fold.
+
+        This is the only stateful step; it yields the findings of each line as it goes.
+        """
         summary = self.summary
         summary.sources.append(source)
         step = self.tracker.step
         count = valid = 0
         try:
             item: Any  # the Decoded union, narrowed by its first element below
-            for count, item in enumerate(decoded, 1):
-                if item[0].__class__ is str:  # accepted by the fast path
-                    problems = step(*item)
-                    if not problems:
-                        valid += 1
-                        continue
-                    sid, event_type, ts = item[0], item[1], item[2]
-                else:
-                    problems, args, sid, event_type, ts = item
-                    if args is not None:
-                        problems = problems + step(*args)
-                    if not problems:
-                        valid += 1
-                        continue
-                yield from self._findings(problems, sid, event_type, ts, source, count)
+            for chunk in chunks:
+                for item in chunk:
+                    count += 1
+                    if item[0].__class__ is str:  # accepted by the fast path
+                        problems = step(*item)
+                        if not problems:
+                            valid += 1
+                            continue
+                        sid, event_type, ts = item[0], item[1], item[2]
+                    else:
+                        problems, args, sid, event_type, ts = item
+                        if args is not None:
+                            problems = problems + step(*args)
+                        if not problems:
+                            valid += 1
+                            continue
+                    yield from self._findings(problems, sid, event_type, ts, source, count)
         finally:
             summary.lines += count
             summary.valid += valid
