@@ -27,8 +27,11 @@ from scripts.codegen.common import REPO, GeneratorError, header_lines, write
 from vrp_contract.revisions import list_revisions
 
 # Build outputs that language test runs leave inside generated/ (all .gitignored).
-IGNORED_DIRS = frozenset({"node_modules", "target", "__pycache__", "dist", ".mypy_cache"})
+IGNORED_DIRS = frozenset(
+    {"node_modules", "target", "__pycache__", "dist", ".mypy_cache", ".pytest_cache"}
+)
 INDEX = "generated/README.md"
+GENERATED = "generated"
 
 
 def _files(root: Path) -> dict[str, Path]:
@@ -93,17 +96,26 @@ def _generate(out: Path, selected: list[str]) -> list[str]:
         roots.extend(target.ROOTS)
     if set(selected) == {t.NAME for t in TARGETS}:
         _write_index(out, selected)
-        roots.append(INDEX)
+        roots = whole_folder(roots)
     return roots
 
 
-def _compare(fresh: Path, roots: list[str]) -> list[str]:
+def whole_folder(roots: list[str]) -> list[str]:
+    """With every target selected, `generated/` is managed as a whole (the index included).
+
+    A file no target writes (a stray language folder, a note added by hand) is then drift too.
+    """
+    inside = GENERATED + "/"
+    return [GENERATED, *(r for r in roots if r != GENERATED and not r.startswith(inside))]
+
+
+def _compare(fresh: Path, roots: list[str], repo: Path = REPO) -> list[str]:
     """Describe every difference between `fresh` and the repository under `roots`."""
     problems: list[str] = []
     for root in roots:
-        new, old = _files(fresh / root), _files(REPO / root)
+        new, old = _files(fresh / root), _files(repo / root)
         if (fresh / root).is_file():
-            new, old = {"": fresh / root}, ({"": REPO / root} if (REPO / root).is_file() else {})
+            new, old = {"": fresh / root}, ({"": repo / root} if (repo / root).is_file() else {})
         for rel in sorted(new.keys() | old.keys()):
             name = f"{root}/{rel}".rstrip("/")
             if rel not in old:
@@ -137,6 +149,10 @@ def _sync(fresh: Path, roots: list[str]) -> int:
             if rel not in pairs:
                 path.unlink()
                 changed += 1
+                folder = path.parent
+                while folder != dst and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()  # a folder left empty by the removal goes too
+                    folder = folder.parent
         for rel, path in pairs.items():
             target = dst / rel if rel else dst
             if not target.exists() or target.read_bytes() != path.read_bytes():

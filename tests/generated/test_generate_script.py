@@ -73,3 +73,23 @@ def test_usage_error_exit_code():
         check=False,
     )
     assert proc.returncode == 2
+
+
+def test_whole_folder_replaces_the_per_language_roots():
+    roots = ["generated/jsonschema", "generated/python", "src/vrp_contract/generated"]
+    assert generate.whole_folder(roots) == ["generated", "src/vrp_contract/generated"]
+
+
+def test_a_stray_file_in_generated_is_drift(tmp_path):
+    fresh, repo = tmp_path / "fresh", tmp_path / "repo"
+    roots = generate._generate(fresh, ["jsonschema"])
+    for rel, path in generate._files(fresh).items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_bytes(path.read_bytes())
+    (repo / "generated" / "csharp").mkdir()
+    (repo / "generated" / "csharp" / "Event.cs").write_text("// by hand\n")
+    (repo / "generated" / "jsonschema" / "node_modules").mkdir()  # build output: ignored
+    (repo / "generated" / "jsonschema" / "node_modules" / "x.js").write_text("")
+    assert generate._compare(fresh, roots, repo) == []  # per-language roots miss it
+    problems = generate._compare(fresh, generate.whole_folder(roots), repo)
+    assert problems == ["stale: generated/csharp/Event.cs (no longer generated)"]

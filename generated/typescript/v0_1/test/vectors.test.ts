@@ -10,7 +10,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { eventTypes, schema } from "../index";
 import type { VrpEvent } from "../index";
 
-// Run from this package's folder (generated/typescript/vv0_1): the vectors live in the repository.
+// Run from this package's folder (generated/typescript/v0_1): the vectors live in the repository.
 const examples = path.resolve(process.cwd(), "../../../schema/v0.1/examples");
 const gaps = JSON.parse(fs.readFileSync("known-gaps.json", "utf8")) as {
   invalid_accepted: Record<string, string>;

@@ -85,6 +85,22 @@ class VectorsTest {
     }
 
     @Test
+    void explicitNullIsRejectedOutsideOpenKeys() throws Exception {
+        String base = "{\"ts_ms\":1,\"event_type\":\"SESSION_CREATED\",\"session_id\":\"s\"";
+        for (String key : new String[] {"details", "node_id", "reason_code"}) {
+            String json = base + ",\"" + key + "\":null}";
+            try {
+                VrpEvents.decode(json, VALIDATOR);
+                fail("accepted " + json);
+            } catch (Exception expected) {
+                // an optional key is omitted, never null
+            }
+        }
+        String open = base + ",\"details\":{\"a\":null,\"b\":[1,null,{\"c\":null}]}}";
+        assertEquals(PLAIN.readTree(open), PLAIN.readTree(VrpEvents.encode(VrpEvents.decode(open, VALIDATOR))));
+    }
+
+    @Test
     void knownGapsNameRealVectors() throws IOException {
         gaps("valid_not_round_tripped").fieldNames().forEachRemaining(n -> assertTrue(
                 safe(() -> vectors("valid").containsKey(n)), n + " is not a valid vector"));

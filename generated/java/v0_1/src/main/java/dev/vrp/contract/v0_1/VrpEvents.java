@@ -40,10 +40,10 @@ public final class VrpEvents {
         }
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
-        // No property of the contract is nullable: `null` for a string or an integer is an error,
-        // not an absent key (open `details` values are Object-typed and keep their nulls).
-        mapper.configOverride(String.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
-        mapper.configOverride(Long.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        // No property of the contract is nullable: `null` for any named property (a string, an
+        // integer, an enum, an optional `details` object) is an error, not an absent key. The keys
+        // an open `details` object does not name go through its any-setter and keep their nulls.
+        mapper.setDefaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         mapper.coercionConfigFor(LogicalType.Integer)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         return mapper;
