@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
+import sys
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +140,8 @@ def test_consecutive_revisions_get_a_change_page_from_the_checker(monkeypatch):
 
 
 def test_change_page_with_the_real_checker():
-    compat = pytest.importorskip("vrp_contract.compat")
+    from vrp_contract import compat  # noqa: PLC0415 - the real checker, not the hook's guarded one
+
     rev = load_revision()
     page = compat_pages._pair_page(compat, rev, Revision("9.9", rev.root))
     assert "compatible both ways" in page
@@ -153,10 +156,37 @@ def test_rule_pages_say_so_when_the_checker_is_missing(monkeypatch):
 
 
 def test_rule_pages_come_from_the_registry(site):
-    registry = pytest.importorskip("vrp_contract.compat.registry")
+    from vrp_contract.compat import registry  # noqa: PLC0415 - a missing registry fails here
+
+    assert registry.RULES
     for rule in registry.RULES:
         page = site.pages[compat_pages.rule_page_path(rule.id)]
         assert page.startswith(f"# `{rule.id}`\n\n{rule.purpose}")
+        assert "\n## Examples\n" in page, f"{rule.id}: no fixture case shown"
+
+
+def test_a_checker_that_cannot_be_imported_is_a_warning(monkeypatch, caplog):
+    import vrp_contract  # noqa: PLC0415
+
+    monkeypatch.delattr(vrp_contract, "compat", raising=False)
+    monkeypatch.setitem(sys.modules, "vrp_contract.compat", None)  # the import raises ImportError
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.vrp_site"):
+        pages, nav = compat_pages.rule_pages()
+    assert nav == []
+    assert "not available in this build" in pages["rules/index.md"]
+    # a WARNING under `mkdocs.` is what makes `mkdocs build --strict` fail
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert caplog.records[0].name.startswith("mkdocs.")
+
+
+def test_a_validator_that_fails_is_a_warning(monkeypatch, caplog):
+    def broken(*_args: object, **_kwargs: object) -> list[object]:
+        raise RuntimeError("validator in progress")
+
+    monkeypatch.setattr(examples, "_load_validator", lambda: broken)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.vrp_site"):
+        assert examples.validator_messages(load_revision(), {}) is None
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
 
 
 def test_validator_failure_falls_back_to_the_expected_error(monkeypatch):

@@ -58,10 +58,10 @@ def gaps(path: Path) -> dict[str, Any]:
     return data
 
 
-def docs_example(language: str) -> str:
-    """The code block after `<!-- tested example -->` in docs/languages/<language>.md."""
+def docs_example(language: str, marker: str = "tested example") -> str:
+    """The code block after `<!-- {marker} -->` in docs/languages/<language>.md."""
     text = (REPO / "docs" / "languages" / f"{language}.md").read_text("utf-8")
-    marker = text.index("<!-- tested example -->")
-    fence_start = text.index("```", marker)
+    at = text.index(f"<!-- {marker} -->")
+    fence_start = text.index("```", at)
     body_start = text.index("\n", fence_start) + 1
     return text[body_start : text.index("```", body_start)]

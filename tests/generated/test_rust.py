@@ -21,9 +21,13 @@ def test_docs_example_runs(tmp_path):
     cargo = need("cargo", "Rust via rustup")
     crate = CRATES[-1]
     name = f"vrp-event-{crate.name}"
+    # The [dependencies] block of the docs, with the vendored folder pointing at the crate.
+    dependencies = docs_example("rust", "tested dependencies")
+    vendored = f'path = "third_party/{name}"'
+    assert vendored in dependencies
     (tmp_path / "Cargo.toml").write_text(
-        '[package]\nname = "docs-example"\nversion = "0.0.0"\nedition = "2021"\n'
-        f'publish = false\n\n[dependencies]\n{name} = {{ path = "{crate}" }}\nserde_json = "1"\n'
+        '[package]\nname = "docs-example"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+        + dependencies.replace(vendored, f'path = "{crate}"')
     )
     (tmp_path / "Cargo.lock").write_text(
         (crate / "Cargo.lock").read_text().replace(f'name = "{name}"', 'name = "docs-example"')

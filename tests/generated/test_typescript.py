@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.generated._toolchain import GENERATED, REPO, docs_example, need, run
@@ -26,27 +28,28 @@ def test_vectors(package):
     assert "# pass 0" not in out
 
 
-def test_docs_example_compiles_and_runs():
+def test_docs_example_compiles_and_runs(tmp_path):
     node, tsc = _tools()
+    npm = need("npm", "Node.js 20+ with npm")
     package = PACKAGES[-1]
-    work = package / "dist" / "docs"
-    link = work / "node_modules" / "@vrp-contract" / f"event-{package.name[1:].replace('_', '.')}"
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if not link.exists():
-        link.symlink_to(package, target_is_directory=True)  # as `npm install <folder>` would
-    ajv = work / "node_modules" / "ajv"
-    if not ajv.exists():
-        ajv.symlink_to(TOOLS / "ajv", target_is_directory=True)
-    (work / "example.ts").write_text(docs_example("typescript"), "utf-8")
+    name = json.loads((package / "package.json").read_text("utf-8"))["name"]
+    # As the docs say: install the vendored folder with npm (offline: a local folder, no deps).
+    (tmp_path / "package.json").write_text('{"private": true}\n', "utf-8")
+    run([npm, "install", "--offline", "--no-audit", "--no-fund", str(package)], cwd=tmp_path)
+    assert (tmp_path / "node_modules" / name / "package.json").is_file()
+    (tmp_path / "node_modules" / "ajv").symlink_to(TOOLS / "ajv", target_is_directory=True)
+    example = docs_example("typescript")
+    assert f'from "{name}"' in example, f"the docs example must import the package as {name}"
+    (tmp_path / "example.ts").write_text(example, "utf-8")
     run(
         [
             tsc,
             *("--strict", "--esModuleInterop", "--module", "commonjs", "--target", "ES2022"),
             *("--moduleResolution", "node", "--typeRoots", str(TOOLS / "@types")),
-            *("--types", "node", "--outDir", str(work)),
+            *("--types", "node", "--outDir", str(tmp_path)),
             "example.ts",
         ],
-        cwd=work,
+        cwd=tmp_path,
     )
-    out = run([node, "example.js"], cwd=work, env={"NODE_PATH": str(TOOLS)})
-    assert out.strip()
+    out = run([node, "example.js"], cwd=tmp_path)
+    assert out.split() == ["udp-a", "true"]

@@ -1,7 +1,8 @@
 """Pages from the compatibility checker: one page per rule id, one change page per revision pair.
 
 The checker (`vrp_contract.compat`) is imported lazily and guarded: when it is missing or fails,
-the pages say so instead of breaking the build.
+the pages say so and the hook logs a warning, so `mkdocs build --strict` fails rather than publish
+a site without its rule pages (`mkdocs serve` keeps going).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ DIRECTIONS = {
 def _compat() -> Any | None:  # noqa: ANN401 - the module, when present
     try:
         from vrp_contract import compat  # noqa: PLC0415 - optional, developed alongside
-    except Exception as exc:  # noqa: BLE001 - never break the docs build on a checker in progress
-        log.info("vrp_site: compatibility checker not available (%r)", exc)
+    except Exception as exc:  # noqa: BLE001 - reported as a warning: --strict fails, serve goes on
+        log.warning("vrp_site: compatibility checker not available (%r)", exc)
         return None
     return compat
 
@@ -63,8 +64,8 @@ def _expected(findings: list[JSON]) -> str:
 def _examples_md(compat: Any, rule_id: str) -> str:  # noqa: ANN401
     try:
         cases = list(compat.examples(rule_id))
-    except Exception as exc:  # noqa: BLE001 - fixtures are optional for the site
-        log.info("vrp_site: no fixture cases for %s (%r)", rule_id, exc)
+    except Exception as exc:  # noqa: BLE001 - reported as a warning: --strict fails, serve goes on
+        log.warning("vrp_site: the fixture cases of %s failed to load (%r)", rule_id, exc)
         return ""
     out = []
     for case in cases:
