@@ -88,3 +88,12 @@ def test_vendored_module_is_the_package_module():
 def test_docs_example_runs(capsys):
     exec(compile(docs_example("python"), "docs/languages/python.md", "exec"), {})  # noqa: S102
     assert "udp-a" in capsys.readouterr().out
+
+
+def test_integer_valued_number_is_an_integer():
+    # JSON Schema (and `vrp-contract validate`) accept 1.0 for an integer; so does the loader.
+    event = typed.from_dict({"ts_ms": 1.0, "event_type": "SESSION_CREATED", "session_id": "s"})
+    assert type(event.ts_ms) is int
+    assert typed.to_dict(event) == {"ts_ms": 1, "event_type": "SESSION_CREATED", "session_id": "s"}
+    with pytest.raises(v0_1.DecodeError, match="expected an integer"):
+        v0_1.from_dict({"ts_ms": 1.5, "event_type": "SESSION_CREATED", "session_id": "s"})

@@ -307,6 +307,8 @@ def _decode(tp: _t.Any, value: _t.Any, ptr: str) -> _t.Any:  # noqa: C901, PLR09
             raise DecodeError(ptr, f"expected a boolean, got {value!r}")
         return value
     if tp is int:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)  # JSON Schema: an integer is any number without a fraction (1.0)
         if not isinstance(value, int) or isinstance(value, bool):
             raise DecodeError(ptr, f"expected an integer, got {value!r}")
         return value
