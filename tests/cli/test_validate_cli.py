@@ -101,6 +101,15 @@ def test_schema_command_prints_the_bundle():
     assert missing.code == 2
 
 
+@pytest.mark.parametrize("rel", ["../../README.md", "/etc/passwd", "x/../../pyproject.json"])
+def test_schema_file_stays_inside_the_revision(rel: str):
+    result = run_cli("schema", "--file", rel)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.count("\n") == 1
+    assert "inside the revision" in result.err
+
+
 def test_help_and_version():
     assert run_cli("--help").code == 0
     assert run_cli("validate", "--help").code == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
@@ -122,6 +124,36 @@ def test_truncated_gzip_is_an_input_error(tmp_path: Path):
     assert result.err.startswith("vrp-contract: error: ")
     assert str(path) in result.err
     assert "Traceback" not in result.err + result.out
+
+
+def test_truncated_gzip_loses_no_readable_line(tmp_path: Path):
+    ticks = b"".join(
+        b'{"ts_ms":%d,"event_type":"MUTATION_TICK","session_id":"s%d"}\n' % (i, i % 7)
+        for i in range(200_000)
+    )
+    data = gzip.compress(ticks)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) * 3 // 4])
+    args = ("validate", "--format", "jsonl", "--assume-open-sessions")
+    from_file = run_cli(*args, str(path))
+    from_stdin = run_cli(*args, stdin=path.read_bytes())
+    assert from_file.code == from_stdin.code == 2
+    read = int(from_stdin.err.split("cannot read past line ")[1].split(":")[0])
+    assert read > 100_000  # far beyond the first 4 MiB block
+    assert from_file.err == from_stdin.err.replace("-:", f"{path}:")
+
+
+def test_named_pipes_and_dev_stdin_are_streams(tmp_path: Path):
+    fifo = tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    data = (ROOT / "examples" / "demo.jsonl").read_bytes()
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    through_fifo = run_cli("validate", "-j", "2", str(fifo))
+    writer.join()
+    from_file = run_cli("validate", str(ROOT / "examples" / "demo.jsonl"))
+    assert through_fifo.code == from_file.code == 1
+    assert through_fifo.out.splitlines()[-1] == from_file.out.splitlines()[-1]
 
 
 def test_sessions_carry_over_between_files(tmp_path: Path):

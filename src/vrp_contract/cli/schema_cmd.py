@@ -43,6 +43,10 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     except UnknownRevisionError as exc:
         raise UsageError(str(exc)) from None
     if args.file:
+        parts = args.file.replace("\\", "/").split("/")
+        if args.file.startswith("/") or ".." in parts or not args.file.endswith(".json"):
+            msg = "--file takes a .json file inside the revision (e.g. state-machine.json)"
+            raise UsageError(f"{msg}, not {args.file!r}")
         try:
             doc = rev.data_file(args.file)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):

@@ -12,6 +12,7 @@ from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
 from vrp_contract.stream.parallel import parallel_findings
+from vrp_contract.stream.reader import regular_files
 
 if TYPE_CHECKING:
     from vrp_contract.cli._io import IO
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     )
     progress = Progress.for_stream(io.stderr, args.progress)
     try:
-        if args.jobs > 1 and args.paths and "-" not in args.paths:
+        if args.jobs > 1 and regular_files(args.paths):
             for finding in parallel_findings(validator, args.paths, args.jobs):
                 reporter.finding(finding)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, ClassVar
 
 from vrp_contract.findings import Severity
@@ -22,6 +23,11 @@ def location(finding: Finding) -> str:
     return f"{source}#{finding.pointer}"
 
 
+def _printable(text: str) -> str:
+    """`text`, or its JSON-escaped form when it holds a newline or another control character."""
+    return text if text.isprintable() else json.dumps(text, ensure_ascii=False)
+
+
 class TextReporter(Reporter):
     """`--format text`: `file:line: severity rule: message`, then the summary."""
 
@@ -34,7 +40,7 @@ class TextReporter(Reporter):
             return
         where: list[str] = []
         if finding.session_id is not None:
-            where.append(f"session {finding.session_id}")
+            where.append(f"session {_printable(finding.session_id)}")
         if finding.line is not None and finding.pointer:
             where.append(f"at {finding.pointer}")
         if finding.old_pointer is not None:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import orjson
 
-__all__ = ["LineProblem", "count_keys", "duplicate_keys", "find_duplicates", "parse_line"]
+__all__ = [
+    "LineProblem",
+    "count_keys",
+    "duplicate_keys",
+    "find_duplicates",
+    "json_kind",
+    "parse_line",
+]
 
 LineProblem = tuple[str, str, str]
 """(rule, pointer, message) for a line that is not a usable event."""
 
 _MAX_PREVIEW = 40
+_MAX_DEPTH = 1100
+"""More than the deepest nesting orjson parses (1,024 levels)."""
 
 
 def _reject_constant(name: str) -> None:
@@ -38,7 +48,7 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
             ),
         )
     try:
-        return json.loads(text, parse_constant=_reject_constant), None
+        obj = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         return None, ("input.not-json", "", "The line nests JSON too deeply to be parsed.")
     except ValueError as exc:
@@ -47,6 +57,35 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
             "",
             f"The line is not valid JSON: {exc} in {_preview(raw)}.",
         )
+    bad = _lone_surrogate(obj)
+    if bad is not None:
+        return None, (
+            "input.not-utf8",
+            "",
+            (
+                f"The line is not valid Unicode: the escape \\u{ord(bad):04x} is a lone "
+                "surrogate, which no UTF-8 text can hold."
+            ),
+        )
+    return obj, None
+
+
+def _lone_surrogate(obj: Any) -> str | None:  # noqa: ANN401
+    """Return the first lone surrogate in any key or string of a parsed value, if any."""
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is dict:
+            stack.extend(node)
+            stack.extend(node.values())
+        elif node.__class__ is list:
+            stack.extend(node)
+        elif node.__class__ is str:
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return str(node[exc.start])
+    return None
 
 
 def count_keys(obj: Any) -> int:  # noqa: ANN401
@@ -88,7 +127,14 @@ def find_duplicates(raw: bytes) -> list[tuple[str, str, int]]:
             dups.extend((id(out), k, n) for k, n in seen.items() if n > 1)
         return out
 
-    reparsed = json.loads(raw, object_pairs_hook=hook)
+    # `raw` parsed already (orjson goes 1,024 levels deep), so the recursive json module gets
+    # room for that depth plus the frames below us, and no more.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + _MAX_DEPTH)
+    try:
+        reparsed = json.loads(raw, object_pairs_hook=hook)
+    finally:
+        sys.setrecursionlimit(limit)
     if not dups:
         return []
     paths = _object_paths(reparsed)
@@ -113,6 +159,16 @@ def _object_paths(root: Any) -> dict[int, str]:  # noqa: ANN401
     return paths
 
 
+_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+
+
+def json_kind(value: Any) -> str:  # noqa: ANN401
+    """Name the JSON kind of a parsed value: object, array, string, number, boolean or null."""
+    if value is None:
+        return "null"
+    return "object" if isinstance(value, dict) else _KINDS.get(type(value), type(value).__name__)
+
+
 def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
     """Parse one line; return (object or None, problems). Problems never stop the stream."""
     if not raw.strip():
@@ -126,12 +182,12 @@ def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
         if problem is not None:
             return None, [problem]
     if obj.__class__ is not dict:
-        kind = type(obj).__name__.replace("NoneType", "null").replace("list", "array")
-        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(
-            kind, kind
-        )
         return None, [
-            ("input.not-object", "", f"The line holds a JSON {kind}, not an event object.")
+            (
+                "input.not-object",
+                "",
+                f"The line holds a JSON {json_kind(obj)}, not an event object.",
+            )
         ]
     problems: list[LineProblem] = [
         (

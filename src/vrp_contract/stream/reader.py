@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, BinaryIO
@@ -11,7 +12,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["InputError", "Source", "open_sources", "split_lines"]
+__all__ = ["InputError", "Source", "open_sources", "regular_files", "split_lines"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BLOCK = 1 << 22
@@ -54,7 +55,7 @@ class Source:
                     yield raw
                 return
             tail = b""
-            while block := self.stream.read(_BLOCK):
+            for block in self._blocks():
                 cut = block.rfind(b"\n") + 1
                 if not cut:  # a block inside one long line holds no whole line yet
                     tail += block
@@ -67,6 +68,32 @@ class Source:
         except (OSError, EOFError, zlib.error) as exc:
             msg = f"{self.name}: cannot read past line {done}: {exc}"
             raise InputError(msg) from None
+
+    def _blocks(self) -> Iterator[bytes]:
+        """Yield blocks of `_BLOCK` bytes, the last one shorter.
+
+        A read error is raised only after a block holding everything read before it, so a
+        truncated gzip loses no line it holds.
+        """
+        if not isinstance(self.stream, gzip.GzipFile):
+            while block := self.stream.read(_BLOCK):
+                yield block
+            return
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while piece := self.stream.read1(_BLOCK - size):
+                parts.append(piece)
+                size += len(piece)
+                if size == _BLOCK:
+                    yield b"".join(parts)
+                    parts, size = [], 0
+        except (OSError, EOFError, zlib.error):
+            if parts:
+                yield b"".join(parts)  # a truncated or corrupt gzip: what it held before
+            raise
+        if parts:
+            yield b"".join(parts)
 
     def line_blocks(self) -> Iterator[list[bytes]]:
         """Yield the raw lines of each chunk (see `chunks`), without their final newline."""
@@ -96,7 +123,7 @@ def open_sources(paths: list[str], stdin: BinaryIO | IO[bytes]) -> Iterator[Sour
     """
     names = paths or ["-"]
     for name in names:
-        if name != "-" and not os.path.isfile(name):  # noqa: PTH113 - str paths throughout
+        if name != "-" and (os.path.isdir(name) or not os.path.exists(name)):  # noqa: PTH110, PTH112 - str paths throughout
             what = "is a directory" if os.path.isdir(name) else "does not exist"  # noqa: PTH112
             raise InputError(f"{name}: {what}")
     for name in names:
@@ -109,7 +136,14 @@ def open_sources(paths: list[str], stdin: BinaryIO | IO[bytes]) -> Iterator[Sour
         except OSError as exc:
             raise InputError(f"{name}: cannot open: {exc.strerror}") from None
         with handle:
-            yield _wrap(name, handle, os.fstat(handle.fileno()).st_size)
+            info = os.fstat(handle.fileno())
+            # a named pipe, `<(...)` or /dev/stdin is read as the stream it is, line by line
+            yield _wrap(name, handle, info.st_size if stat.S_ISREG(info.st_mode) else None)
+
+
+def regular_files(paths: list[str]) -> bool:
+    """True when every path names a regular file (which `--jobs` workers can each read)."""
+    return bool(paths) and all(p != "-" and os.path.isfile(p) for p in paths)  # noqa: PTH113
 
 
 class _Buffered:

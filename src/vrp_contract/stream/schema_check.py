@@ -7,6 +7,7 @@ schemas". The verdict is the union's verdict: the variants' `event_type` constan
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
@@ -35,7 +36,8 @@ def _pointer(path: Any) -> str:  # noqa: ANN401 - a deque of str/int
 
 
 def _show(value: Any) -> str:  # noqa: ANN401
-    text = repr(value)
+    """The value as JSON text (what the producer wrote), cut to 60 characters."""
+    text = json.dumps(value, ensure_ascii=False, default=repr)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -70,7 +72,13 @@ class SchemaChecker:
         validator = self.variants.get(event_type) if isinstance(event_type, str) else None
         if validator is None:
             validator = self.envelope
-        for error in validator.iter_errors(event):
+        errors = list(validator.iter_errors(event))
+        # A value of the wrong type breaks every other keyword at its place too: one mistake,
+        # one finding (null is not "an unknown event type", it is not a string at all).
+        mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+        for error in errors:
+            if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+                continue
             yield from self._explain(error, event_type)
 
     def _explain(

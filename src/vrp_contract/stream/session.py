@@ -83,15 +83,12 @@ class SessionTracker:
         self.remember_terminated = remember_terminated
         self.seen = 0
 
-    def observe(self, event: dict[str, Any]) -> list[Problem]:
-        """Check one parsed event against its session and advance the session."""
-        args = self.fold_args(event)
-        return [] if args is None else self.step(*args)
-
-    def fold_args(self, event: dict[str, Any]) -> FoldArgs | None:
+    def fold_args(self, event: dict[str, Any], *, ts_valid: bool = True) -> FoldArgs | None:
         """Return the `step` arguments of a parsed event, or None when it has no usable session.
 
-        Pure (no session state is read), so it may run in another process than the fold.
+        A `ts_ms` the schema rejected (`ts_valid=False`) takes no part in the session checks: one
+        mistake, one finding. A whole float such as `2000.0` is an integer to JSON Schema, so it
+        counts as one. Pure (no session state is read), so it may run in another process.
         """
         sid = event.get("session_id")
         event_type = event.get("event_type")
@@ -110,6 +107,10 @@ class SessionTracker:
                     src = dst = None
                 elif src not in states or dst not in states:
                     src = dst = None  # the schema check reports unknown states
+        if not ts_valid:
+            ts = None
+        elif ts.__class__ is float and ts.is_integer():
+            ts = int(ts)
         return sid, event_type, ts if ts.__class__ is int else None, src, dst
 
     def step(  # noqa: C901, PLR0912 - the hot loop stays flat on purpose

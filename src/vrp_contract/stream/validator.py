@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Union
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.fast import FastDecoder
-from vrp_contract.stream.parse import parse_line
+from vrp_contract.stream.parse import json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
 from vrp_contract.stream.schema_check import SchemaChecker
 from vrp_contract.stream.session import FoldArgs, SessionTracker
@@ -199,7 +199,8 @@ class StreamValidator:
         if obj is None:
             return problems, None, None, None, None
         problems.extend(self.schema.problems(obj))
-        args = self.tracker.fold_args(obj)
+        ts_valid = not any(pointer == "/ts_ms" for _, pointer, _ in problems)
+        args = self.tracker.fold_args(obj, ts_valid=ts_valid)
         return problems, args, obj.get("session_id"), obj.get("event_type"), obj.get("ts_ms")
 
     def _findings(  # noqa: PLR0913, PLR0917 - the parts of one line's identity
@@ -247,12 +248,8 @@ def validate_event(event: Any, revision: Revision | str | None = None) -> list[F
     rev = load_revision(revision) if not hasattr(revision, "registry") else revision
     checker = _checker(rev)  # type: ignore[arg-type]
     if not isinstance(event, dict):
-        kind = type(event).__name__
-        return [
-            Finding(
-                "input.not-object", Severity.ERROR, f"The value is a {kind}, not an event object."
-            )
-        ]
+        message = f"The value is a JSON {json_kind(event)}, not an event object."
+        return [Finding("input.not-object", Severity.ERROR, message)]
     return [
         Finding(rule, Severity.ERROR, message, pointer)
         for rule, pointer, message in checker.problems(event)
