@@ -80,6 +80,25 @@ def test_every_property_is_described_and_every_ref_resolves_locally(item):
             assert described, f"{rel}{path}/properties/{name} has no description"
 
 
+@pytest.mark.parametrize("item", FILES, ids=map(_ids, FILES))
+def test_every_property_has_examples_that_it_accepts(item):
+    rev, rel = item
+    schema = rev.schema_file(rel)
+    resolver = rev.registry.resolver(base_uri=schema["$id"])
+    for path, node in _subschemas(schema):
+        for name, prop in node.get("properties", {}).items():
+            target = resolver.lookup(prop["$ref"]).contents if "$ref" in prop else {}
+            examples = prop.get("examples") or target.get("examples")
+            if "const" in prop or examples is None and "const" in target:
+                continue  # a constant is its own example
+            assert examples, f"{rel}{path}/properties/{name} has no examples"
+            # a base beside its file, so relative `$ref`s inside resolve as they do there
+            base = urljoin(schema["$id"], "property-under-test.json")
+            check = jsonschema.Draft202012Validator({**prop, "$id": base}, registry=rev.registry)
+            for example in examples:
+                assert check.is_valid(example), f"{rel}{path}/properties/{name}: {example!r}"
+
+
 def test_defs_have_examples():
     for rev in REVISIONS:
         for name, definition in rev.schema_file("common.schema.json")["$defs"].items():

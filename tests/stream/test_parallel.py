@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -112,3 +113,35 @@ def test_stdin_uses_one_process():
     result = run_cli("validate", "-j", "2", "--format", "jsonl", stdin=data)
     assert result.code == 1
     assert len([json.loads(x) for x in result.out.splitlines()]) == 9
+
+
+def test_jobs_auto_uses_every_core_only_for_big_regular_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from vrp_contract.stream import parallel  # noqa: PLC0415
+
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(b"{}\n")
+    big = tmp_path / "big.jsonl"
+    with big.open("wb") as handle:
+        handle.truncate(parallel.AUTO_MIN_BYTES)  # sparse: the size counts, not the disk
+    assert parallel.choose_jobs(0, [str(small)]) == 1
+    assert parallel.choose_jobs(0, [str(big)]) == 3
+    assert parallel.choose_jobs(0, [str(small), str(big)]) == 3
+    assert parallel.choose_jobs(5, [str(small)]) == 5  # asked for: done, even for a small file
+    assert parallel.choose_jobs(0, []) == 1  # stdin
+    assert parallel.choose_jobs(4, ["-"]) == 1
+    fifo = tmp_path / "p.fifo"
+    os.mkfifo(fifo)
+    assert parallel.choose_jobs(4, [str(big), str(fifo)]) == 1
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert parallel.choose_jobs(0, [str(big)]) == 1
+
+
+def test_jobs_option_takes_auto_or_a_positive_number():
+    assert run_cli("validate", "-j", "auto", str(ROOT / "examples" / "demo.jsonl")).code == 1
+    for bad in ("0", "-1", "many"):
+        result = run_cli("validate", "-j", bad, str(ROOT / "examples" / "demo.jsonl"))
+        assert result.code == 2
+        assert result.err.count("\n") == 1

@@ -11,8 +11,7 @@ from vrp_contract.findings import ExitCode
 from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
-from vrp_contract.stream.parallel import parallel_findings
-from vrp_contract.stream.reader import regular_files
+from vrp_contract.stream.parallel import choose_jobs, parallel_findings
 
 if TYPE_CHECKING:
     from vrp_contract.cli._io import IO
@@ -32,6 +31,15 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
     return value
+
+
+def _jobs(text: str) -> int:
+    if text == "auto":
+        return 0  # `choose_jobs` decides
+    try:
+        return _positive(text)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (or auto)") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,11 +75,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=_positive,
-        default=1,
+        type=_jobs,
+        default=0,
         metavar="N",
-        help="decode and schema-check files on N worker processes (same findings, same order; "
-        "stdin always uses one process)",
+        help="decode and schema-check files on N worker processes; same findings in the same "
+        "order as one process. Default auto: one per core for regular files of 32 MiB or more, "
+        "else 1. Pipes and stdin always use one process",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     parser.add_argument(
@@ -108,8 +117,9 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     )
     progress = Progress.for_stream(io.stderr, args.progress)
     try:
-        if args.jobs > 1 and regular_files(args.paths):
-            for finding in parallel_findings(validator, args.paths, args.jobs):
+        jobs = choose_jobs(args.jobs, args.paths)
+        if jobs > 1:
+            for finding in parallel_findings(validator, args.paths, jobs):
                 reporter.finding(finding)
         else:
             for source in open_sources(args.paths, io.stdin):

@@ -15,10 +15,11 @@ its pipe, so memory stays bounded (about one chunk per worker) whatever the inpu
 from __future__ import annotations
 
 import multiprocessing
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.stream.reader import InputError, open_sources, split_lines
+from vrp_contract.stream.reader import InputError, open_sources, regular_files, split_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,7 +28,12 @@ if TYPE_CHECKING:
     from vrp_contract.findings import Finding
     from vrp_contract.stream.validator import Decoded, StreamValidator
 
-__all__ = ["WorkerConfig", "parallel_findings"]
+__all__ = ["AUTO_MIN_BYTES", "WorkerConfig", "choose_jobs", "parallel_findings"]
+
+AUTO_MIN_BYTES = 32 << 20
+"""Below this much input, forking workers costs more than it saves."""
+_MAX_AUTO_JOBS = 8
+"""The fold stays in one process: beyond this many decoders it is the bottleneck."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,24 @@ class WorkerConfig:
     paths: tuple[str, ...]
     index: int
     jobs: int
+
+
+def choose_jobs(requested: int, paths: list[str]) -> int:
+    """Return how many worker processes to use; `requested` 0 means choose (`--jobs auto`).
+
+    Only regular files can be read by several workers at once; anything else uses one process.
+    """
+    if not regular_files(paths):
+        return 1
+    if requested:
+        return requested
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    if cores < 2 or sum(map(os.path.getsize, paths)) < AUTO_MIN_BYTES:
+        return 1
+    return min(cores, _MAX_AUTO_JOBS)
 
 
 def _serve(conn: Connection, config: WorkerConfig) -> None:
