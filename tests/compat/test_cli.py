@@ -101,6 +101,14 @@ def test_invalid_json_names_file_line_and_column(tmp_path):
     assert f"{bad}:3:1: invalid JSON" in result.err
 
 
+def test_nan_is_not_json(tmp_path):
+    bad = tmp_path / "nan.json"
+    bad.write_text('{"minimum": NaN}\n', "utf-8")
+    result = run_cli("compat", str(bad), str(bad))
+    assert result.code == 2
+    assert f"{bad}: invalid JSON: NaN is not a JSON value" in result.err
+
+
 def test_schema_failing_its_metaschema_is_an_input_error(tmp_path):
     bad = write(tmp_path / "bad.json", {"$schema": S, "type": "strnig"})
     result = run_cli("compat", str(bad), str(bad))
@@ -203,3 +211,73 @@ def test_deleted_released_revision_fails_against_base(tmp_path, monkeypatch):
     result = run_cli("compat", "--all", "schema", "--base", "HEAD")
     assert result.code == 1
     assert "Released revision v0.1 was deleted" in result.out
+
+
+def _released_repo(tmp_path: Path) -> Path:
+    copy_revision(tmp_path / "schema", "0.1")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "base")
+    patch(
+        tmp_path / "schema" / "v0.1" / "events" / "path_selected.schema.json",
+        lambda d: d["required"].append("node_id"),
+    )
+    return tmp_path
+
+
+def test_released_check_does_not_depend_on_the_folder_spelling(tmp_path, monkeypatch):
+    repo = _released_repo(tmp_path)
+    (repo / "sub").mkdir()
+    for cwd, folder in ((repo, str(repo / "schema")), (repo / "sub", "../schema"),
+                        (repo.parent, str(repo / "schema"))):  # fmt: skip
+        monkeypatch.chdir(cwd)
+        result = run_cli("compat", "--all", folder, "--base", "HEAD")
+        assert result.code == 1, (cwd, folder, result.out, result.err)
+        assert "revision.released-edited" in result.out
+
+
+def test_released_check_ignores_a_renumbered_manifest(tmp_path, monkeypatch):
+    repo = _released_repo(tmp_path)
+    patch(repo / "schema" / "v0.1" / "revision.json", lambda d: d.update(revision="0.1.1"))
+    monkeypatch.chdir(repo)
+    result = run_cli("compat", "--all", "schema", "--base", "HEAD")
+    assert result.code == 1
+    assert "revision.json was edited in released revision 0.1" in result.out
+
+
+def test_an_unknown_base_is_an_input_error(tmp_path, monkeypatch):
+    repo = _released_repo(tmp_path)
+    monkeypatch.chdir(repo)
+    result = run_cli("compat", "--all", "schema", "--base", "no-such-branch")
+    assert result.code == 2
+    assert "--base no-such-branch: no such commit" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_base_outside_a_git_work_tree_is_an_input_error(tmp_path, monkeypatch):
+    copy_revision(tmp_path / "schema", "0.1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    result = run_cli("compat", "--all", str(tmp_path / "schema"), "--base", "HEAD")
+    assert result.code == 2
+    assert "not inside a git work tree" in result.err
+
+
+def test_a_folder_new_since_base_is_noted(tmp_path, monkeypatch):
+    write(tmp_path / "README.md", "x")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "base")
+    copy_revision(tmp_path / "schema", "0.1")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("compat", "--all", "schema", "--base", "HEAD")
+    assert result.code == 0, result.out
+    assert "schema did not exist at HEAD" in result.out
+
+
+def test_a_folder_without_entry_against_a_file_is_an_input_error(tmp_path):
+    file = write(tmp_path / "one.schema.json", {"$schema": S, "type": "object"})
+    write(tmp_path / "dir" / "a.schema.json", {"$schema": S, "type": "string"})
+    write(tmp_path / "dir" / "b.schema.json", {"$schema": S, "type": "object"})
+    result = run_cli("compat", str(file), str(tmp_path / "dir"))
+    assert result.code == 2
+    assert "needs an entry schema (event.schema.json is missing" in result.err

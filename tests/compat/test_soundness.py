@@ -72,6 +72,8 @@ def _node(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         st.builds(lambda s: {"type": "array", "items": s}, inner),
         st.builds(lambda s, t: {"prefixItems": [s], "items": t}, inner, inner),
         st.builds(lambda s: {"contains": s}, inner),
+        st.builds(lambda s, m: {"contains": s, "maxContains": m}, inner, st.integers(0, 2)),
+        st.builds(lambda s: {"contains": s, "unevaluatedItems": False}, inner),
         st.lists(inner, min_size=1, max_size=3).map(lambda b: {"anyOf": b}),
         st.lists(inner, min_size=1, max_size=3).map(lambda b: {"oneOf": b}),
         st.lists(inner, min_size=1, max_size=3).map(lambda b: {"allOf": b}),

@@ -9,10 +9,11 @@ from __future__ import annotations
 import itertools
 from pathlib import PurePosixPath
 
-from vrp_contract.compat.check import CompatReport, compare_sets
+from vrp_contract.compat.check import CompatReport, PairReport, compare_sets
 from vrp_contract.compat.model import Bump, Mode
 from vrp_contract.compat.revision import declared_bump, version_of
 from vrp_contract.compat.sources import InputError, SchemaSet, load_source, read_tree
+from vrp_contract.compat.tree import git_folder
 from vrp_contract.findings import Finding, Severity
 
 __all__ = ["revision_dirs", "run_all"]
@@ -52,7 +53,7 @@ def run_all(
             )
         report.pairs.append(pair)
     if base is not None:
-        report.pairs.extend(_released_against(folder, base, sets, mode))
+        report.pairs.extend(_released_against(folder, base, sets, report))
     return report
 
 
@@ -65,18 +66,23 @@ def _demote(f: Finding) -> Finding:
     )  # fmt: skip
 
 
-def _released_against(folder: str, base: str, sets: dict[str, SchemaSet], mode: Mode) -> list:  # type: ignore[type-arg]
+def _released_against(
+    folder: str, base: str, sets: dict[str, SchemaSet], report: CompatReport
+) -> list[PairReport]:
     """Every revision released at `base` must exist, byte for byte, in `folder`."""
-    from vrp_contract.compat.check import PairReport  # noqa: PLC0415
-
-    spec = f"git:{base}:{folder.strip('/')}" if not folder.startswith("git:") else folder
+    if folder.startswith("git:"):
+        spec, cwd = folder, None
+    else:
+        cwd, rel = git_folder(folder, base)
+        spec = f"git:{base}:{rel}"
     try:
-        old_names = revision_dirs(list(read_tree(spec)))
+        old_names = revision_dirs(list(read_tree(spec, cwd)))
     except InputError:
-        return []  # the folder does not exist at base: nothing was released there
+        report.notes.append(f"{folder} did not exist at {base}, so no revision was released there.")
+        return []
     out: list[PairReport] = []
     for name in old_names:
-        old = load_source(_join(spec, name))
+        old = load_source(_join(spec, name), cwd)
         if not old.released:
             continue
         if name not in sets:
@@ -85,8 +91,8 @@ def _released_against(folder: str, base: str, sets: dict[str, SchemaSet], mode: 
                 f"Released revision {name} was deleted; a released revision is immutable.",
                 "", _join(folder, name), directions=("backward", "forward"),
             )  # fmt: skip
-            out.append(PairReport(old.label, _join(folder, name), mode, [], [finding], Bump.MAJOR))
+            out.append(PairReport(old.label, _join(folder, name), report.mode, [], [finding],
+                                  Bump.MAJOR))  # fmt: skip
             continue
-        pair = compare_sets(old, sets[name], mode)
-        out.append(pair)
+        out.append(compare_sets(old, sets[name], report.mode, same_revision=True))
     return out

@@ -15,7 +15,7 @@ from vrp_contract.compat import revision
 from vrp_contract.compat.locate import pointer_lines
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import make_walker
-from vrp_contract.compat.sources import SchemaSet, load_source
+from vrp_contract.compat.sources import InputError, SchemaSet, load_source
 from vrp_contract.compat.walk import UNCLASSIFIED
 from vrp_contract.findings import Finding, Severity
 
@@ -161,6 +161,7 @@ def _finding(  # noqa: PLR0913 - one change and what it needs to become a findin
         severity = Severity.WARNING
     if c.rule in _REVISION_RULES:
         severity = Severity.ERROR
+    whole_file = c.rule.startswith("revision.") or "file" in c.context  # no pointer, no line
     context = dict(c.context)
     old_where = _where(old, c.old.source)
     if old_where != _where(new, c.new.source):
@@ -171,17 +172,41 @@ def _finding(  # noqa: PLR0913 - one change and what it needs to become a findin
         message=c.message,
         pointer=c.new.pointer,
         source=_where(new, c.new.source),
-        line=lines(c.new.source, c.new.pointer) if not c.rule.startswith("revision.") else None,
-        old_pointer=None if c.rule.startswith("revision.") else c.old.pointer,
+        line=None if whole_file else lines(c.new.source, c.new.pointer),
+        old_pointer=None if whole_file else c.old.pointer,
         directions=c.directions,
         context=context,
     )
 
 
+def _entry(side: SchemaSet) -> str:
+    """The document a folder compared with a single file stands for: its declared entry."""
+    if not side.is_dir:
+        return side.roots[0]
+    entry = str((side.manifest or {}).get("entry", "event.schema.json"))
+    if entry not in side.docs:
+        msg = (
+            f"{side.label}: a folder compared with a single schema file needs an entry schema "
+            f'({entry} is missing; revision.json can name another with "entry"); compare two '
+            "files or two folders instead"
+        )
+        raise InputError(msg)
+    return entry
+
+
 def compare_sets(
-    old: SchemaSet, new: SchemaSet, mode: Mode = Mode.BACKWARD, *, allow_unclassified: bool = False
+    old: SchemaSet,
+    new: SchemaSet,
+    mode: Mode = Mode.BACKWARD,
+    *,
+    allow_unclassified: bool = False,
+    same_revision: bool = False,
 ) -> PairReport:
-    """Compare two loaded inputs: entry documents first, then every document both have."""
+    """Compare two loaded inputs: entry documents first, then every document both have.
+
+    `same_revision`: NEW is OLD's folder as it is now, so a released OLD must be unchanged
+    whatever NEW's manifest says.
+    """
     walker = make_walker(old, new)
     changes: list[Change] = []
     limit = sys.getrecursionlimit()
@@ -191,14 +216,15 @@ def compare_sets(
             pairs = [(old.roots[0], new.roots[0])] if old.roots[0] == new.roots[0] else []
             pairs += [(r, r) for r in old.roots if r in new.docs and (r, r) not in pairs]
         else:
-            pairs = [(old.roots[0], new.roots[0])]
+            pairs = [(_entry(old), _entry(new))]
         for a, b in pairs:
             changes.extend(walker.root(a, b))
     finally:
         sys.setrecursionlimit(limit)
-    changes = _merge(changes + revision.file_set(old, new))
+    changes = _merge(changes + revision.file_set(old, new) + revision.data_files(old, new))
     bump = bump_of(changes, mode)
-    changes += revision.released_edited(old, new) + revision.undersized_bump(old, new, bump)
+    changes += revision.released_edited(old, new, same_folder=same_revision)
+    changes += revision.undersized_bump(old, new, bump)
     lines = _Lines(new)
     findings = [_finding(c, old, new, mode, lines, allow=allow_unclassified) for c in changes]
     findings.sort(key=lambda f: (not f.is_error, f.source or "", f.pointer))

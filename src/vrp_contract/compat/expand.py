@@ -25,6 +25,26 @@ _OBJECT = frozenset(
     {"properties", "patternProperties", "additionalProperties", "unevaluatedProperties"}
 )
 _ARRAY = frozenset({"prefixItems", "items", "unevaluatedItems"})
+_UNEVALUATED = frozenset({"unevaluatedProperties", "unevaluatedItems"})
+_EVALUATING = (
+    _OBJECT
+    | _ARRAY
+    | {
+        "prefixItems",
+        "contains",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "$ref",
+        "$dynamicRef",
+    }
+)
+"""Keywords whose evaluated properties/items an adjacent `unevaluated*` would see."""  # fmt: skip
 Branch = tuple[dict[str, Any], dict[str, "Loc"]]
 
 
@@ -35,9 +55,13 @@ def _type_names(atoms: frozenset[str]) -> list[str]:
     return sorted(names)
 
 
-def merge(a: Branch, b: Branch) -> Branch | bool | None:  # noqa: C901, PLR0912 - a keyword table
+def merge(a: Branch, b: Branch) -> Branch | bool | None:  # noqa: C901, PLR0911, PLR0912 - a keyword table
     """The conjunction of two schemas as one node (False: nothing matches both; None: inexact)."""
     (an, al), (bn, bl) = a, b
+    if (_UNEVALUATED & an.keys() and _EVALUATING & bn.keys()) or (
+        _UNEVALUATED & bn.keys() and _EVALUATING & an.keys()
+    ):
+        return None  # side by side, unevaluated* would see the other node's evaluations
     for group in (_OBJECT, _ARRAY):
         ka, kb = group & an.keys(), group & bn.keys()
         if (

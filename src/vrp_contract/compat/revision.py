@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import declare
 from vrp_contract.compat.model import BACKWARD, BOTH, NONE, Bump, Change, Loc
+from vrp_contract.compat.values import same_value
+from vrp_contract.compat.walk import UNCLASSIFIED
 
 if TYPE_CHECKING:
     from vrp_contract.compat.sources import SchemaSet
 
-__all__ = ["declared_bump", "file_set", "released_edited", "undersized_bump", "version_of"]
+__all__ = [
+    "data_files",
+    "declared_bump",
+    "file_set",
+    "released_edited",
+    "undersized_bump",
+    "version_of",
+]
 
 FILE_SET = declare(
     "revision.file-set",
@@ -68,11 +78,50 @@ def file_set(old: SchemaSet, new: SchemaSet) -> list[Change]:
     return out
 
 
-def released_edited(old: SchemaSet, new: SchemaSet) -> list[Change]:
-    """Files of a released revision that differ, when NEW is the same revision as OLD."""
+def _is_data(rel: str) -> bool:
+    """A contract data file (state machine, invariants, policy): JSON that is not a schema."""
+    return (
+        rel.endswith(".json")
+        and not rel.endswith(".schema.json")
+        and rel != "revision.json"
+        and not rel.startswith("examples/")
+        and "/examples/" not in rel
+    )
+
+
+def _json(data: bytes | None) -> Any:  # noqa: ANN401 - any JSON value
+    try:
+        return json.loads(data or b"")
+    except ValueError:
+        return data  # not JSON: compare the bytes
+
+
+def data_files(old: SchemaSet, new: SchemaSet) -> list[Change]:
+    """Contract data files that differ between two folders: no rule compares them (fail closed)."""
+    if not (old.is_dir and new.is_dir):
+        return []
+    out: list[Change] = []
+    for rel in sorted(r for r in set(old.raw) | set(new.raw) if _is_data(r)):
+        a, b = old.raw.get(rel), new.raw.get(rel)
+        if a is not None and b is not None and same_value(_json(a), _json(b)):
+            continue
+        what = "added" if a is None else "removed" if b is None else "changed"
+        text = (
+            f"Contract data file {rel} was {what}; no rule compares data files (state machine, "
+            "invariants, policy), so review the change by hand."
+        )
+        out.append(Change(UNCLASSIFIED.id, BOTH, text, Loc(rel), Loc(rel), {"file": rel}))
+    return out
+
+
+def released_edited(old: SchemaSet, new: SchemaSet, *, same_folder: bool = False) -> list[Change]:
+    """Files of a released revision that differ, when NEW is the same revision as OLD.
+
+    `same_folder`: NEW is known to be OLD's folder, so a changed manifest cannot hide an edit.
+    """
     if not (old.is_dir and new.is_dir and old.released and old.revision is not None):
         return []
-    if new.revision != old.revision:
+    if new.revision != old.revision and not same_folder:
         return []
     out: list[Change] = []
     for rel in sorted(set(old.raw) | set(new.raw)):

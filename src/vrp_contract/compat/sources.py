@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import posixpath
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import referencing
 import referencing.exceptions
@@ -21,82 +20,12 @@ from jsonschema.exceptions import SchemaError
 from referencing.jsonschema import DRAFT202012, specification_with
 
 from vrp_contract.compat.normalize import normalize_legacy
+from vrp_contract.compat.tree import InputError, MemoryTree, Tree, git
 
 __all__ = ["InputError", "SchemaSet", "load_document", "load_source", "read_tree"]
 
 JSON = dict[str, Any]
 MANIFEST = "revision.json"
-
-
-class InputError(Exception):
-    """An input that cannot be compared (unreadable, invalid JSON, fails its metaschema)."""
-
-
-class _Tree:
-    """Read-only files of one input: a filesystem directory or a directory of a git tree."""
-
-    def __init__(
-        self, label: str, root: Path | None = None, git: tuple[str, str] | None = None
-    ) -> None:
-        self.label, self.root, self.git = label, root, git
-
-    def uri(self, rel: str) -> str:
-        if self.root is not None:
-            return (self.root / rel).resolve().as_uri()
-        assert self.git is not None  # noqa: S101 - one of the two is set by construction
-        return f"file:///git/{self.git[0]}/{posixpath.normpath(posixpath.join(self.git[1], rel))}"
-
-    def rel_of(self, uri: str) -> str | None:
-        """Map a `file:` URI onto a path relative to the input's folder (may start with ..)."""
-        base = self.uri("x")[:-1]
-        if not uri.startswith("file:///") or not base.startswith("file:///"):
-            return None
-        rel = posixpath.relpath(unquote(urlsplit(uri).path), unquote(urlsplit(base).path))
-        return None if rel.startswith("../../../") else rel
-
-    def list(self) -> list[str]:
-        if self.root is not None:
-            return sorted(
-                p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()
-            )
-        ref, path = self.git or ("", "")
-        spec = f"{ref}:{path}" if path else f"{ref}:"
-        out = _git("ls-tree", "-r", "--name-only", spec)
-        return sorted(out.decode().splitlines())
-
-    def read(self, rel: str) -> bytes | None:
-        if self.root is not None:
-            path = self.root / rel
-            try:
-                return path.read_bytes()
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                return None
-            except OSError as exc:
-                raise InputError(f"{self.label}/{rel}: cannot read: {exc.strerror}") from None
-        ref, path_ = self.git or ("", "")
-        try:
-            return _git("show", f"{ref}:{posixpath.normpath(posixpath.join(path_, rel))}")
-        except InputError:
-            return None
-
-
-class _Memory(_Tree):
-    """An in-memory document: nothing is beside it."""
-
-    def read(self, rel: str) -> bytes | None:
-        del rel
-        return None
-
-
-def _git(*args: str) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InputError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        lines = done.stderr.decode(errors="replace").strip().splitlines() or ["failed"]
-        raise InputError(f"git {' '.join(args)}: {lines[-1]}")
-    return done.stdout
 
 
 @dataclass
@@ -151,9 +80,19 @@ class SchemaSet:
         return (self.manifest or {}).get("status") == "released"
 
 
+class _NotJsonError(ValueError):
+    """NaN and Infinity: Python's json accepts them, JSON (RFC 8259) does not."""
+
+
+def _constant(name: str) -> Any:  # noqa: ANN401 - never returns
+    raise _NotJsonError(name)
+
+
 def _parse(label: str, data: bytes) -> Any:  # noqa: ANN401 - any JSON value
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), parse_constant=_constant)
+    except _NotJsonError as exc:
+        raise InputError(f"{label}: invalid JSON: {exc} is not a JSON value") from None
     except UnicodeDecodeError:
         raise InputError(f"{label}: not UTF-8 text") from None
     except RecursionError:
@@ -226,8 +165,11 @@ def _refs(node: Any, base: str, out: list[tuple[str, str]]) -> None:  # noqa: AN
                     stack.append((value, here))
 
 
-def _split(spec: str) -> tuple[_Tree, str | None]:
-    """Return the tree holding the input and the entry file (None for a directory)."""
+def _split(spec: str, cwd: str | None = None) -> tuple[Tree, str | None]:
+    """Return the tree holding the input and the entry file (None for a directory).
+
+    `cwd` is the git work tree a `git:REF:PATH` input is read from (default: the current one).
+    """
     if spec.startswith("git:"):
         ref, sep, path = spec[4:].partition(":")
         if not sep or not ref:
@@ -235,22 +177,23 @@ def _split(spec: str) -> tuple[_Tree, str | None]:
                 f"{spec}: expected git:REF:PATH, for example git:origin/main:schema/v0.1"
             )
         path = path.strip("/")
-        kind = _git("cat-file", "-t", f"{ref}:{path}" if path else f"{ref}:").decode().strip()
+        obj = f"{ref}:{path}" if path else f"{ref}:"
+        kind = git("cat-file", "-t", obj, cwd=cwd).decode().strip()
         if kind == "tree":
-            return _Tree(spec, git=(ref, path)), None
+            return Tree(spec, git=(ref, path), cwd=cwd), None
         parent, name = str(PurePosixPath(path).parent), PurePosixPath(path).name
-        return _Tree(spec, git=(ref, "" if parent == "." else parent)), name
+        return Tree(spec, git=(ref, "" if parent == "." else parent), cwd=cwd), name
     local = Path(spec)
     if local.is_dir():
-        return _Tree(spec, root=local), None
+        return Tree(spec, root=local), None
     if local.is_file():
-        return _Tree(spec, root=local.parent), local.name
+        return Tree(spec, root=local.parent), local.name
     raise InputError(f"{spec}: no such file or directory")
 
 
-def load_source(spec: str) -> SchemaSet:
-    """Load one side of a comparison from a file, a directory or `git:REF:PATH`."""
-    tree, entry = _split(spec)
+def load_source(spec: str, cwd: str | None = None) -> SchemaSet:
+    """Load one side of a comparison from a file, a directory or `git:REF:PATH` (read in `cwd`)."""
+    tree, entry = _split(spec, cwd)
     docs: dict[str, JSON] = {}
     raw: dict[str, bytes] = {}
     manifest: JSON | None = None
@@ -285,13 +228,13 @@ def load_source(spec: str) -> SchemaSet:
 
 def load_document(label: str, doc: Any, name: str = "schema.json") -> SchemaSet:  # noqa: ANN401
     """Load one in-memory schema document (its `$ref`s must stay inside it)."""
-    tree = _Memory(label, git=("memory", label))
+    tree = MemoryTree(label, git=("memory", label))
     return _finish(label, tree, {name: doc}, [name], None, {}, is_dir=False)
 
 
 def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then its registry
     spec: str,
-    tree: _Tree,
+    tree: Tree,
     docs: dict[str, JSON],
     roots: list[str],
     manifest: JSON | None,
@@ -365,7 +308,7 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
     return out
 
 
-def _local_name(doc_uri: str, base: dict[str, str], tree: _Tree) -> str | None:
+def _local_name(doc_uri: str, base: dict[str, str], tree: Tree) -> str | None:
     """Map a referenced document URI onto a file of the input, relative to a known document."""
     direct = tree.rel_of(doc_uri)
     if direct is not None:
@@ -379,9 +322,9 @@ def _local_name(doc_uri: str, base: dict[str, str], tree: _Tree) -> str | None:
     return None
 
 
-def read_tree(spec: str) -> dict[str, bytes]:
+def read_tree(spec: str, cwd: str | None = None) -> dict[str, bytes]:
     """Return every file under a directory input (`DIR` or `git:REF:DIR`) as bytes."""
-    tree, entry = _split(spec)
+    tree, entry = _split(spec, cwd)
     if entry is not None:
         raise InputError(f"{spec}: expected a directory")
     out: dict[str, bytes] = {}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
+from vrp_contract.compat.deep import deep_equal
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
-from vrp_contract.compat.rules._util import bound, render, summary
+from vrp_contract.compat.rules._util import bound, dirs_of, raw, render, summary
 from vrp_contract.compat.rules.objects import INPLACE
 from vrp_contract.compat.walk import UNCLASSIFIED
 
@@ -15,11 +16,15 @@ if TYPE_CHECKING:
     from vrp_contract.compat.walk import Pair
 
 
+_EVALUATES_ITEMS = (*INPLACE, "contains")
+"""Keywords whose evaluated items `unevaluatedItems` would see (`contains` marks its matches)."""
+
+
 def _rest(node: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
     """The schema for items past `prefixItems`, and its keyword."""
     if "items" in node:
         return node["items"], ("items",)
-    if "unevaluatedItems" in node and not any(k in node for k in INPLACE):
+    if "unevaluatedItems" in node and not any(k in node for k in _EVALUATES_ITEMS):
         return node["unevaluatedItems"], ("unevaluatedItems",)
     return True, ()
 
@@ -36,8 +41,16 @@ def _rest(node: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
 def items(pair: Pair) -> list[Change]:
     """Compare position by position, then the schema for the remaining items."""
     for node in (pair.old, pair.new):
-        if "unevaluatedItems" in node and any(k in node for k in INPLACE) and pair.old != pair.new:
-            text = "unevaluatedItems beside in-place applicators changed; not decided."
+        if (
+            "unevaluatedItems" in node
+            and "items" not in node
+            and any(k in node for k in _EVALUATES_ITEMS)
+            and not deep_equal(pair)
+        ):
+            text = (
+                "The node has unevaluatedItems beside in-place applicators or contains and "
+                "changed; which items it covers is not decided."
+            )
             return [pair.change(UNCLASSIFIED.id, BOTH, text, at=("unevaluatedItems",))]
     old_pre, new_pre = pair.old.get("prefixItems", []), pair.new.get("prefixItems", [])
     old_rest, old_rest_at = _rest(pair.old)
@@ -86,8 +99,24 @@ def contains(pair: Pair) -> list[Change]:
         verb, dirs = ("added", BACKWARD) if old is None else ("removed", FORWARD)
         text = f"The contains schema was {verb} (OLD {render(old)}, NEW {render(new)})."
         return [pair.change("array.contains", dirs, text, at=("contains",))]
-    out = pair.sub(old, new, ("contains",))
     rid = "array.contains"
+    out = pair.sub(old, new, ("contains",))
+    # Under maxContains the count is also capped: a schema matching more items (wider) can push
+    # an OLD array past NEW's cap, and one matching fewer (narrower) lets NEW accept arrays past
+    # OLD's cap. The sub-changes only say which way the schema moved.
+    moved = {raw(pair, d) for d in dirs_of(out)}
+    capped = set(moved)
+    if "forward" in moved and "maxContains" in pair.new:
+        capped.add("backward")
+    if "backward" in moved and "maxContains" in pair.old:
+        capped.add("forward")
+    if capped != moved:
+        text = (
+            f"The contains schema changed from {render(old, 50)} to {render(new, 50)} under "
+            f"maxContains (OLD {render(pair.old.get('maxContains'))}, NEW "
+            f"{render(pair.new.get('maxContains'))}), so the number of matching items changes."
+        )
+        out.append(pair.change(rid, tuple(sorted(capped)), text, at=("contains",)))
     out += bound(pair, rid, "minContains", pair.old.get("minContains", 1),
                  pair.new.get("minContains", 1), lower=True, what="match count")  # fmt: skip
     out += bound(pair, rid, "maxContains", pair.old.get("maxContains"),

@@ -128,6 +128,9 @@ class _Union:
     grid: list[list[list[Change]]]
     old_kw: str | None
     new_kw: str | None
+    exact: bool = True
+    """False for flattened branches: their finite-domain proofs are about the whole node, so a
+    pair without breaking changes is not proven equal (only annotation changes count as equal)."""
 
 
 def _cover(pair: Pair, u: _Union) -> list[Change]:
@@ -170,7 +173,8 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
         u.old_kw == u.new_kw
         and len(old) == len(new)
         and all(
-            best_old[best_new[i]] == i and not any(c.directions for c in grid[i][best_new[i]])
+            best_old[best_new[i]] == i
+            and not any(c.directions or not (u.exact or c.annotation) for c in grid[i][best_new[i]])
             for i in range(len(old))
         )
     )
@@ -232,7 +236,9 @@ def restructured(pair: Pair) -> list[Change] | None:
     rule_id = "composition.one-of" if "oneOf" in (old_kw, new_kw) else "composition.any-of"
     old_at: list[tuple[str | int, ...]] = [(old_kw, i) if old_kw else () for i in range(len(old))]
     new_at: list[tuple[str | int, ...]] = [(new_kw, j) if new_kw else () for j in range(len(new))]
-    return _cover(pair, _Union(rule_id, old, new, old_at, new_at, grid, old_kw, new_kw))
+    return _cover(
+        pair, _Union(rule_id, old, new, old_at, new_at, grid, old_kw, new_kw, exact=False)
+    )
 
 
 @rule(

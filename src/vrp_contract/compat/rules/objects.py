@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
+from vrp_contract.compat.deep import deep_equal
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
 from vrp_contract.compat.rules._util import bound, render, summary
 from vrp_contract.compat.walk import UNCLASSIFIED
@@ -108,12 +109,13 @@ def additional_properties(pair: Pair) -> list[Change]:
     for node in (pair.old, pair.new):
         if (
             "unevaluatedProperties" in node
+            and "additionalProperties" not in node
             and any(k in node for k in INPLACE)
-            and pair.old != pair.new
+            and not deep_equal(pair)
         ):
             text = (
-                "unevaluatedProperties beside in-place applicators (allOf, $ref, ...) "
-                "changed; which names it covers is not decided."
+                "The node has unevaluatedProperties beside in-place applicators (allOf, $ref, "
+                "...) and changed; which property names it covers is not decided."
             )
             at = ("unevaluatedProperties",)
             return [pair.change(UNCLASSIFIED.id, BOTH, text, at=at)]
