@@ -92,6 +92,17 @@ def test_markdown_summary_comment(breaking):
     assert "✅ compatible" in ok.out
 
 
+def test_markdown_table_cells_escape_pipes(tmp_path):
+    old = tmp_path / "old.json"
+    new = tmp_path / "new.json"
+    old.write_text(json.dumps({"properties": {"a|b": {"type": "string"}}}), "utf-8")
+    new.write_text(json.dumps({"properties": {"a|b": {"type": "integer"}}}), "utf-8")
+    result = run_cli("compat", "--format", "markdown", str(old), str(new))
+    row = next(x for x in result.out.splitlines() if x.startswith("| `type.changed`"))
+    assert "`/properties/a\\|b/type` → `/properties/a\\|b/type`" in row
+    assert row.count(" | ") == 4  # five cells, none split by the pipe in the name
+
+
 def test_quiet_keeps_only_breaking_findings(breaking):
     result = run_cli("compat", "--quiet", "--format", "jsonl", str(REAL), breaking)
     rows = [json.loads(x) for x in result.out.splitlines()]

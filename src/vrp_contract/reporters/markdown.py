@@ -60,7 +60,7 @@ class MarkdownReporter(Reporter):
             ]
             for f in group[:200]:
                 breaks = ", ".join(f.directions) or "—"
-                where = f"`{f.old_pointer or '/'}` → `{f.pointer or '/'}`"
+                where = f"`{_cell(f.old_pointer or '/')}` → `{_cell(f.pointer or '/')}`"
                 out.append(
                     f"| `{f.rule}` | {breaks} | {_cell(f.source or '-')} | {where} | "
                     f"{_cell(f.message)} |"
