@@ -89,7 +89,7 @@ def test_every_property_has_examples_that_it_accepts(item):
         for name, prop in node.get("properties", {}).items():
             target = resolver.lookup(prop["$ref"]).contents if "$ref" in prop else {}
             examples = prop.get("examples") or target.get("examples")
-            if "const" in prop or examples is None and "const" in target:
+            if "const" in prop or (examples is None and "const" in target):
                 continue  # a constant is its own example
             assert examples, f"{rel}{path}/properties/{name} has no examples"
             # a base beside its file, so relative `$ref`s inside resolve as they do there

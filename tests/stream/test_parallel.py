@@ -120,7 +120,7 @@ def test_jobs_auto_uses_every_core_only_for_big_regular_files(
 ):
     from vrp_contract.stream import parallel  # noqa: PLC0415
 
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
     small = tmp_path / "small.jsonl"
     small.write_bytes(b"{}\n")
     big = tmp_path / "big.jsonl"
@@ -135,7 +135,7 @@ def test_jobs_auto_uses_every_core_only_for_big_regular_files(
     fifo = tmp_path / "p.fifo"
     os.mkfifo(fifo)
     assert parallel.choose_jobs(4, [str(big), str(fifo)]) == 1
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert parallel.choose_jobs(0, [str(big)]) == 1
 
 
