@@ -145,3 +145,18 @@ def test_jobs_option_takes_auto_or_a_positive_number():
         result = run_cli("validate", "-j", bad, str(ROOT / "examples" / "demo.jsonl"))
         assert result.code == 2
         assert result.err.count("\n") == 1
+
+
+def test_chunk_messages_round_trip_whatever_the_values():
+    from vrp_contract.stream.parallel import _decode, _encode  # noqa: PLC0415
+
+    records = [
+        ("s1", "STATE_CHANGE", 7, "BIRTH", "ATTACHED"),
+        ([("schema.type", "/ts_ms", "The field ...")], None, "s1", "MUTATION_TICK", "x"),
+    ]
+    back = json.loads(json.dumps(records))  # every array a list, as msgpack gives them back
+    assert _decode(_encode(records)) == back  # type: ignore[arg-type]
+    beyond = [([("schema.maximum", "/ts_ms", "...")], None, "s", "MUTATION_TICK", 10**30)]
+    message = _encode(beyond)  # type: ignore[arg-type]
+    assert message[:1] == b"P"  # msgpack stops at 64 bits: pickle carries it
+    assert _decode(message) == beyond
