@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
@@ -63,12 +64,21 @@ def test_single_files_follow_sibling_refs(tmp_path):
     assert "at /$defs/SessionState/enum" in result.out
 
 
-def test_git_inputs_read_the_committed_tree():
+def test_git_inputs_read_the_committed_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # a repository of its own, so the test holds whatever is uncommitted in this one
+    shutil.copytree(REAL, tmp_path / "schema" / "v0.1")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "v0.1"]):
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path), *args]
+        subprocess.run(git, check=True)
+    monkeypatch.chdir(tmp_path)
     result = run_cli("compat", "git:HEAD:schema/v0.1", str(REAL))
     assert result.code == 0, result.err
     result = run_cli(
         "compat", "git:HEAD:schema/v0.1/event.schema.json", str(REAL / "event.schema.json")
     )
+    assert result.code == 0, result.err
+    (tmp_path / "schema" / "v0.1" / "event.schema.json").write_text("{}")  # uncommitted
+    result = run_cli("compat", "git:HEAD:schema/v0.1", str(REAL))
     assert result.code == 0, result.err
 
 

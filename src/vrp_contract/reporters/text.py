@@ -44,7 +44,7 @@ class TextReporter(Reporter):
         if finding.line is not None and finding.pointer:
             where.append(f"at {finding.pointer}")
         if finding.old_pointer is not None:
-            where.append(f"old {finding.old_pointer}")
+            where.append(f"old {finding.old_pointer or '(root)'}")
         if finding.directions:
             where.append("breaks " + "+".join(finding.directions))
         suffix = f" [{', '.join(where)}]" if where else ""
