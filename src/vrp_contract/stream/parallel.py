@@ -87,7 +87,7 @@ def _decode(message: bytes) -> list[Decoded]:
     gc.disable()
     try:
         if message[:1] == _MSGPACK:
-            # arrays come back as lists: the fold reads records and explanations by position
+            # records come back as tuples, arrays inside them as lists: the fold reads by position
             return _DECODER.decode(memoryview(message)[1:])
         return pickle.loads(memoryview(message)[1:])  # type: ignore[no-any-return]  # noqa: S301 - our own worker
     finally:
@@ -95,7 +95,7 @@ def _decode(message: bytes) -> list[Decoded]:
 
 
 _ENCODER = msgspec.msgpack.Encoder()
-_DECODER: msgspec.msgpack.Decoder[list[Any]] = msgspec.msgpack.Decoder(list[Any])
+_DECODER = msgspec.msgpack.Decoder(list[tuple[Any, ...]])
 
 
 def _serve(conn: Connection, config: WorkerConfig) -> None:
