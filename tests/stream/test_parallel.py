@@ -160,3 +160,12 @@ def test_chunk_messages_round_trip_whatever_the_values():
     message = _encode(beyond)  # type: ignore[arg-type]
     assert message[:1] == b"P"  # msgpack stops at 64 bits: pickle carries it
     assert _decode(message) == beyond
+
+
+def test_progress_is_drawn_with_jobs_too(tmp_path: Path):
+    path = _write(tmp_path / "h.jsonl", fuzz_lines(3000, seed=7))
+    one = run_cli("validate", "--progress", "always", path)
+    many = run_cli("validate", "--progress", "always", "-j", "2", path)
+    assert "3,000 lines" in one.err
+    assert "3,000 lines" in many.err
+    assert many.out == one.out

@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from vrp_contract.findings import Finding
     from vrp_contract.stream import Source, StreamValidator
@@ -24,6 +24,9 @@ class Progress:
         """Draw on `out`; None draws nothing."""
         self.out = out
         self._drawn = False
+        self._name: str | None = None
+        self._count = self._at = 0
+        self._start = self._last = 0.0
 
     @classmethod
     def for_stream(cls, out: TextIO, mode: str) -> Progress:
@@ -41,28 +44,45 @@ class Progress:
             yield finding
 
     def _counted(self, source: Source) -> Iterator[list[bytes]]:
-        start = last = time.monotonic()
-        count = drawn = 0
-        for lines in source.line_blocks():
-            count += len(lines)
-            if count - drawn >= _EVERY_LINES:
-                drawn = count
-                last = self._draw(source, count, start, last)
-            yield lines
-        self._draw(source, count, start, 0.0)
+        def share() -> float:
+            return source.position() / (source.size or 1)
 
-    def _draw(self, source: Source, lines: int, start: float, last: float) -> float:
+        for lines in source.line_blocks():
+            self.advance(source.name, len(lines), share if source.size else None)
+            yield lines
+        self.advance(source.name, 0, share if source.size else None, final=True)
+
+    def advance(
+        self,
+        name: str,
+        lines: int,
+        share: Callable[[], float] | None = None,
+        *,
+        final: bool = False,
+    ) -> None:
+        """Count `lines` more lines of input `name`; redraw at most four times a second.
+
+        `share`, when given, tells how much of the input is read (0 to 1), for a percentage;
+        `final` draws now (the input is done).
+        """
+        if self.out is None:
+            return
+        if name != self._name:
+            self._name, self._count, self._at = name, 0, 0
+            self._start = self._last = time.monotonic()
+        self._count += lines
+        if self._count - self._at < _EVERY_LINES and not final:
+            return  # cheap for line-by-line input: look at the clock every 65,536 lines
+        self._at = self._count
         now = time.monotonic()
-        if self.out is None or now - last < _EVERY_SECONDS:
-            return last
-        rate = lines / max(now - start, 1e-9)
-        share = ""
-        if source.size:
-            share = f", {100 * source.position() / source.size:5.1f}%"
-        self.out.write(f"\r{source.name}: {lines:,} lines, {rate:,.0f}/s{share}")
+        if now - self._last < _EVERY_SECONDS and not final:
+            return
+        self._last = now
+        rate = self._count / max(now - self._start, 1e-9)
+        percent = f", {100 * share():5.1f}%" if share is not None else ""
+        self.out.write(f"\r{name}: {self._count:,} lines, {rate:,.0f}/s{percent}")
         self.out.flush()
         self._drawn = True
-        return now
 
     def clear(self) -> None:
         """Erase the status line, if one is drawn."""

@@ -119,7 +119,12 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     try:
         jobs = choose_jobs(args.jobs, args.paths)
         if jobs > 1:
-            for finding in parallel_findings(validator, args.paths, jobs):
+
+            def told(path: str, lines: int, *, done: bool) -> None:
+                progress.advance(path, lines, final=done)
+
+            for finding in parallel_findings(validator, args.paths, jobs, told):
+                progress.clear()
                 reporter.finding(finding)
         else:
             for source in open_sources(args.paths, io.stdin):

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
@@ -32,12 +32,19 @@ if TYPE_CHECKING:
     from vrp_contract.findings import Finding
     from vrp_contract.stream.validator import Decoded, StreamValidator
 
-__all__ = ["AUTO_MIN_BYTES", "WorkerConfig", "choose_jobs", "parallel_findings"]
+__all__ = ["AUTO_MIN_BYTES", "ProgressHook", "WorkerConfig", "choose_jobs", "parallel_findings"]
 
 AUTO_MIN_BYTES = 32 << 20
 """Below this much input, forking workers costs more than it saves."""
 _MAX_AUTO_JOBS = 8
 """The fold stays in one process: beyond this many decoders it is the bottleneck."""
+
+
+class ProgressHook(Protocol):
+    """Told after each folded chunk of `path` how many lines it held; `done` at a file's end."""
+
+    def __call__(self, path: str, lines: int, *, done: bool) -> None:
+        """Count `lines` more lines of `path`."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,26 @@ def _chunks(conns: list[Connection]) -> Iterator[list[Decoded]]:
             yield _decode(message)
 
 
-def parallel_findings(validator: StreamValidator, paths: list[str], jobs: int) -> Iterator[Finding]:
-    """Validate the files `paths` with `jobs` decoding processes; same findings as `--jobs 1`."""
+def _told(
+    chunks: Iterator[list[Decoded]], path: str, progress: ProgressHook
+) -> Iterator[list[Decoded]]:
+    for chunk in chunks:
+        yield chunk
+        progress(path, len(chunk), done=False)
+    progress(path, 0, done=True)
+
+
+def parallel_findings(
+    validator: StreamValidator,
+    paths: list[str],
+    jobs: int,
+    progress: ProgressHook | None = None,
+) -> Iterator[Finding]:
+    """Validate the files `paths` with `jobs` decoding processes; same findings as `--jobs 1`.
+
+    `progress(path, lines, done)` is called after each chunk is folded, with its number of
+    lines, and once more with `done` true at the end of each file.
+    """
     for _ in open_sources(paths, stdin=None):  # type: ignore[arg-type]
         pass  # fail fast on a missing file, before starting any process
     engine = "fast" if validator.fast is not None else "reference"
@@ -153,7 +178,10 @@ def parallel_findings(validator: StreamValidator, paths: list[str], jobs: int) -
             conns.append(parent)
             procs.append(proc)
         for path in paths:
-            yield from validator.fold(_chunks(conns), path)
+            chunks = _chunks(conns)
+            if progress is not None:
+                chunks = _told(chunks, path, progress)
+            yield from validator.fold(chunks, path)
     except EOFError:
         raise InputError("a --jobs worker process ended unexpectedly") from None
     finally:
