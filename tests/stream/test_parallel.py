@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -169,3 +172,22 @@ def test_progress_is_drawn_with_jobs_too(tmp_path: Path):
     assert "3,000 lines" in one.err
     assert "3,000 lines" in many.err
     assert many.out == one.out
+
+
+@pytest.mark.parametrize("how", ["interrupt", "head"])
+def test_stopping_early_leaves_no_traceback(tmp_path: Path, how: str):
+    path = tmp_path / "big.jsonl"
+    path.write_bytes((ROOT / "examples" / "demo.jsonl").read_bytes() * 20_000)  # 440,000 lines
+    cmd = [sys.executable, "-m", "vrp_contract", "validate", "-j", "2", str(path)]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline()  # running, workers started
+    if how == "interrupt":
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    else:
+        proc.stdout.close()  # like `| head -1`
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert proc.returncode == (130 if how == "interrupt" else 0)

@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -109,6 +110,7 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
     """Worker: decode the chunks this worker owns, source by source; then say where it ended."""
     from vrp_contract.stream.validator import StreamValidator  # noqa: PLC0415 - in the worker
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     decode = StreamValidator(config.revision, engine=config.engine).decoder()
     try:
         for source in open_sources(list(config.paths), stdin=None):  # type: ignore[arg-type]
@@ -123,6 +125,8 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
             conn.send_bytes(_END)  # the end of this source
     except InputError as exc:
         conn.send_bytes(_ERROR + str(exc).encode("utf-8", "surrogateescape"))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the parent stopped reading (`| head`, an error, Ctrl-C): nothing left to do
     finally:
         conn.close()
 
