@@ -14,6 +14,7 @@ its pipe, so memory stays bounded (about one chunk per worker) whatever the inpu
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -89,17 +90,28 @@ def _encode(decoded: list[Decoded]) -> bytes:
         return _PICKLE + pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _decode(message: bytes) -> list[Decoded]:
-    # Decoding builds tens of thousands of small containers, none in a cycle: without this, the
-    # collector would run hundreds of times per chunk, scanning every live object each time.
+@contextlib.contextmanager
+def _acyclic() -> Iterator[None]:
+    """Pause the cycle collector while a chunk's records are built.
+
+    They are tens of thousands of small containers, none in a cycle: otherwise the collector
+    runs hundreds of times per chunk, scanning every live object each time.
+    """
+    enabled = gc.isenabled()
     gc.disable()
     try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _decode(message: bytes) -> list[Decoded]:
+    with _acyclic():
         if message[:1] == _MSGPACK:
             # records come back as tuples, arrays inside them as lists: the fold reads by position
             return _DECODER.decode(memoryview(message)[1:])
         return pickle.loads(memoryview(message)[1:])  # type: ignore[no-any-return]  # noqa: S301 - our own worker
-    finally:
-        gc.enable()
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -116,11 +128,8 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
         for source in open_sources(list(config.paths), stdin=None):  # type: ignore[arg-type]
             for number, chunk in enumerate(source.chunks()):
                 if number % config.jobs == config.index:
-                    gc.disable()  # a chunk's records are small acyclic containers (see _decode)
-                    try:
+                    with _acyclic():
                         decoded = list(map(decode, split_lines(chunk)))
-                    finally:
-                        gc.enable()
                     conn.send_bytes(_encode(decoded))
             conn.send_bytes(_END)  # the end of this source
     except InputError as exc:
