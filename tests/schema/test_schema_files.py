@@ -64,39 +64,38 @@ def _subschemas(node: Any, path: str = ""):
             yield from _subschemas(value, f"{path}/{i}")
 
 
-@pytest.mark.parametrize("item", FILES, ids=map(_ids, FILES))
-def test_every_property_is_described_and_every_ref_resolves_locally(item):
-    rev, rel = item
+def _properties(rev: Any, rel: str):
+    """Yield (where, property schema, its `$ref` target or {}) for every property of a file."""
     schema = rev.schema_file(rel)
     resolver = rev.registry.resolver(base_uri=schema["$id"])
     for path, node in _subschemas(schema):
-        if "$ref" in node:
+        if "$ref" in node:  # every reference resolves locally, and is described on one side
             target = resolver.lookup(node["$ref"]).contents
             assert "description" in node or "description" in target, path
         for name, prop in node.get("properties", {}).items():
-            described = "description" in prop or (
-                "$ref" in prop and "description" in resolver.lookup(prop["$ref"]).contents
-            )
-            assert described, f"{rel}{path}/properties/{name} has no description"
+            target = resolver.lookup(prop["$ref"]).contents if "$ref" in prop else {}
+            yield f"{rel}{path}/properties/{name}", prop, target
+
+
+@pytest.mark.parametrize("item", FILES, ids=map(_ids, FILES))
+def test_every_property_is_described_and_every_ref_resolves_locally(item):
+    for where, prop, target in _properties(*item):
+        assert "description" in prop or "description" in target, f"{where} has no description"
 
 
 @pytest.mark.parametrize("item", FILES, ids=map(_ids, FILES))
 def test_every_property_has_examples_that_it_accepts(item):
     rev, rel = item
-    schema = rev.schema_file(rel)
-    resolver = rev.registry.resolver(base_uri=schema["$id"])
-    for path, node in _subschemas(schema):
-        for name, prop in node.get("properties", {}).items():
-            target = resolver.lookup(prop["$ref"]).contents if "$ref" in prop else {}
-            examples = prop.get("examples") or target.get("examples")
-            if "const" in prop or (examples is None and "const" in target):
-                continue  # a constant is its own example
-            assert examples, f"{rel}{path}/properties/{name} has no examples"
-            # a base beside its file, so relative `$ref`s inside resolve as they do there
-            base = urljoin(schema["$id"], "property-under-test.json")
-            check = jsonschema.Draft202012Validator({**prop, "$id": base}, registry=rev.registry)
-            for example in examples:
-                assert check.is_valid(example), f"{rel}{path}/properties/{name}: {example!r}"
+    # a base beside its file, so relative `$ref`s inside a property resolve as they do there
+    base = urljoin(rev.schema_file(rel)["$id"], "property-under-test.json")
+    for where, prop, target in _properties(rev, rel):
+        examples = prop.get("examples") or target.get("examples")
+        if "const" in prop or (examples is None and "const" in target):
+            continue  # a constant is its own example
+        assert examples, f"{where} has no examples"
+        check = jsonschema.Draft202012Validator({**prop, "$id": base}, registry=rev.registry)
+        for example in examples:
+            assert check.is_valid(example), f"{where}: {example!r}"
 
 
 def test_defs_have_examples():
