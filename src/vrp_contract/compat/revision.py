@@ -12,6 +12,8 @@ from vrp_contract.compat.values import same_value
 from vrp_contract.compat.walk import UNCLASSIFIED
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
     from vrp_contract.compat.sources import SchemaSet
 
 __all__ = [
@@ -96,16 +98,24 @@ def _json(data: bytes | None) -> Any:  # noqa: ANN401 - any JSON value
         return data  # not JSON: compare the bytes
 
 
+def _differing(
+    old: SchemaSet, new: SchemaSet, rels: Iterable[str], same: Callable[[bytes, bytes], bool]
+) -> Iterator[tuple[str, str]]:
+    """Yield (rel, "added" | "removed" | "changed") for each of `rels` that differs."""
+    for rel in sorted(rels):
+        a, b = old.raw.get(rel), new.raw.get(rel)
+        if a is not None and b is not None and same(a, b):
+            continue
+        yield rel, "added" if a is None else "removed" if b is None else "changed"
+
+
 def data_files(old: SchemaSet, new: SchemaSet) -> list[Change]:
     """Contract data files that differ between two folders: no rule compares them (fail closed)."""
     if not (old.is_dir and new.is_dir):
         return []
+    data = (r for r in set(old.raw) | set(new.raw) if _is_data(r))
     out: list[Change] = []
-    for rel in sorted(r for r in set(old.raw) | set(new.raw) if _is_data(r)):
-        a, b = old.raw.get(rel), new.raw.get(rel)
-        if a is not None and b is not None and same_value(_json(a), _json(b)):
-            continue
-        what = "added" if a is None else "removed" if b is None else "changed"
+    for rel, what in _differing(old, new, data, lambda a, b: same_value(_json(a), _json(b))):
         text = (
             f"Contract data file {rel} was {what}; no rule compares data files (state machine, "
             "invariants, policy), so review the change by hand."
@@ -124,13 +134,10 @@ def released_edited(old: SchemaSet, new: SchemaSet, *, same_folder: bool = False
     if new.revision != old.revision and not same_folder:
         return []
     out: list[Change] = []
-    for rel in sorted(set(old.raw) | set(new.raw)):
-        a, b = old.raw.get(rel), new.raw.get(rel)
-        if a == b:
-            continue
-        what = "added to" if a is None else "removed from" if b is None else "edited in"
+    for rel, what in _differing(old, new, set(old.raw) | set(new.raw), bytes.__eq__):
+        how = {"added": "added to", "removed": "removed from", "changed": "edited in"}[what]
         text = (
-            f"File {rel} was {what} released revision {old.revision}; a released revision is "
+            f"File {rel} was {how} released revision {old.revision}; a released revision is "
             "immutable, so publish the change as a new revision."
         )
         out.append(Change(RELEASED_EDITED.id, BOTH, text, Loc(rel), Loc(rel), {"file": rel}))

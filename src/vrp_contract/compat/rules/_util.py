@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.compat.model import directions
+from vrp_contract.compat.deep import deep_equal
+from vrp_contract.compat.model import BOTH, directions
+from vrp_contract.compat.walk import UNCLASSIFIED
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -87,3 +89,23 @@ def bound(  # noqa: PLR0913 - the parts of one bound
             new=new,
         )
     ]
+
+
+def undecided(
+    pair: Pair, keyword: str, plain: str, applicators: Iterable[str], text: str
+) -> list[Change]:
+    """An unclassified change when `keyword` (unevaluated*) sits beside in-place `applicators`.
+
+    Without `plain` (its additional* twin) beside it, which names or items `keyword` covers
+    depends on what the applicators evaluate, which this checker does not decide: any change
+    there fails closed, unless the two nodes are equal all the way down.
+    """
+    for node in (pair.old, pair.new):
+        if (
+            keyword in node
+            and plain not in node
+            and any(k in node for k in applicators)
+            and not deep_equal(pair)
+        ):
+            return [pair.change(UNCLASSIFIED.id, BOTH, text, at=(keyword,))]
+    return []

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
-from vrp_contract.compat.deep import deep_equal
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
-from vrp_contract.compat.rules._util import bound, dirs_of, raw, render, summary
+from vrp_contract.compat.rules._util import bound, dirs_of, raw, render, summary, undecided
 from vrp_contract.compat.rules.objects import INPLACE
-from vrp_contract.compat.walk import UNCLASSIFIED
 
 if TYPE_CHECKING:
     from vrp_contract.compat.model import Change
@@ -40,18 +38,12 @@ def _rest(node: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
 )
 def items(pair: Pair) -> list[Change]:
     """Compare position by position, then the schema for the remaining items."""
-    for node in (pair.old, pair.new):
-        if (
-            "unevaluatedItems" in node
-            and "items" not in node
-            and any(k in node for k in _EVALUATES_ITEMS)
-            and not deep_equal(pair)
-        ):
-            text = (
-                "The node has unevaluatedItems beside in-place applicators or contains and "
-                "changed; which items it covers is not decided."
-            )
-            return [pair.change(UNCLASSIFIED.id, BOTH, text, at=("unevaluatedItems",))]
+    text = (
+        "The node has unevaluatedItems beside in-place applicators or contains and changed; "
+        "which items it covers is not decided."
+    )
+    if found := undecided(pair, "unevaluatedItems", "items", _EVALUATES_ITEMS, text):
+        return found
     old_pre, new_pre = pair.old.get("prefixItems", []), pair.new.get("prefixItems", [])
     old_rest, old_rest_at = _rest(pair.old)
     new_rest, new_rest_at = _rest(pair.new)

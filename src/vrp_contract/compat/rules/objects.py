@@ -6,9 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
-from vrp_contract.compat.deep import deep_equal
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
-from vrp_contract.compat.rules._util import bound, render, summary
+from vrp_contract.compat.rules._util import bound, render, summary, undecided
 from vrp_contract.compat.walk import UNCLASSIFIED
 
 if TYPE_CHECKING:
@@ -106,19 +105,12 @@ def properties(pair: Pair) -> list[Change]:
 def additional_properties(pair: Pair) -> list[Change]:
     """Compare the content model for names neither side declares."""
     out: list[Change] = []
-    for node in (pair.old, pair.new):
-        if (
-            "unevaluatedProperties" in node
-            and "additionalProperties" not in node
-            and any(k in node for k in INPLACE)
-            and not deep_equal(pair)
-        ):
-            text = (
-                "The node has unevaluatedProperties beside in-place applicators (allOf, $ref, "
-                "...) and changed; which property names it covers is not decided."
-            )
-            at = ("unevaluatedProperties",)
-            return [pair.change(UNCLASSIFIED.id, BOTH, text, at=at)]
+    text = (
+        "The node has unevaluatedProperties beside in-place applicators (allOf, $ref, ...) and "
+        "changed; which property names it covers is not decided."
+    )
+    if found := undecided(pair, "unevaluatedProperties", "additionalProperties", INPLACE, text):
+        return found
     o, o_at = additional(pair.old)
     n, n_at = additional(pair.new)
     subs = pair.sub(o, n, o_at, n_at)
