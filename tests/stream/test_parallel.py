@@ -140,6 +140,9 @@ def test_jobs_auto_uses_every_core_only_for_big_regular_files(
     assert parallel.choose_jobs(4, [str(big), str(fifo)]) == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
     assert parallel.choose_jobs(0, [str(big)]) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
+    assert parallel.choose_jobs(0, [str(big)]) == 4  # the fold would not keep up with more
+    assert parallel.choose_jobs(6, [str(big)]) == 6  # asked for: done
 
 
 def test_jobs_option_takes_auto_or_a_positive_number():

@@ -79,8 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         metavar="N",
         help="decode and schema-check files on N worker processes; same findings in the same "
-        "order as one process. Default auto: one per core for regular files of 32 MiB or more, "
-        "else 1. Pipes and stdin always use one process",
+        "order as one process. Default auto: one per core (at most 4) for regular files of 32 MiB "
+        "or more, else 1. Pipes and stdin always use one process",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     parser.add_argument(
