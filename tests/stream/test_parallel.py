@@ -194,3 +194,29 @@ def test_stopping_early_leaves_no_traceback(tmp_path: Path, how: str):
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err
     assert proc.returncode == (130 if how == "interrupt" else 0)
+
+
+def test_a_growing_file_is_read_as_it_was_when_the_run_began(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from vrp_contract.stream import reader  # noqa: PLC0415
+
+    monkeypatch.setattr(reader, "_BLOCK", 1024)
+    lines = fuzz_lines(2000, seed=8)
+    head = b"".join(lines[:1500])
+    path = tmp_path / "growing.jsonl"
+    path.write_bytes(head)
+    expected = run_cli("validate", "--format", "jsonl", str(path)).out
+    real_open = reader.open_sources
+
+    def open_then_grow(paths: list[str], stdin: object) -> object:
+        for source in real_open(paths, stdin):  # type: ignore[arg-type]
+            yield source
+            with path.open("ab") as more:  # the producer appends while workers read
+                more.write(b"".join(lines[1500:]))
+
+    from vrp_contract.stream import parallel  # noqa: PLC0415
+
+    monkeypatch.setattr(parallel, "open_sources", open_then_grow)
+    grown = run_cli("validate", "--format", "jsonl", "-j", "2", str(path))
+    assert grown.out == expected

@@ -57,6 +57,8 @@ class WorkerConfig:
     revision: str
     engine: str
     paths: tuple[str, ...]
+    sizes: tuple[int, ...]
+    """Of each path when the run began: a file that grows meanwhile is read up to there."""
     index: int
     jobs: int
 
@@ -126,7 +128,9 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     decode = StreamValidator(config.revision, engine=config.engine).decoder()
     try:
-        for source in open_sources(list(config.paths), stdin=None):  # type: ignore[arg-type]
+        sources = open_sources(list(config.paths), stdin=None)  # type: ignore[arg-type]
+        for source, size in zip(sources, config.sizes, strict=True):
+            source.limit = size
             for number, chunk in enumerate(source.chunks()):
                 if number % config.jobs == config.index:
                     with _acyclic():
@@ -176,15 +180,17 @@ def parallel_findings(
     `progress(path, lines, done)` is called after each chunk is folded, with its number of
     lines, and once more with `done` true at the end of each file.
     """
-    for _ in open_sources(paths, stdin=None):  # type: ignore[arg-type]
-        pass  # fail fast on a missing file, before starting any process
+    # the sizes now (and a missing file fails fast, before any process starts)
+    sizes = [source.size or 0 for source in open_sources(paths, stdin=None)]  # type: ignore[arg-type]
     engine = "fast" if validator.fast is not None else "reference"
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     conns, procs = [], []
     try:
         for index in range(jobs):
-            config = WorkerConfig(validator.revision.name, engine, tuple(paths), index, jobs)
+            config = WorkerConfig(
+                validator.revision.name, engine, tuple(paths), tuple(sizes), index, jobs
+            )
             parent, child = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_serve, args=(child, config), daemon=True)  # type: ignore[attr-defined]
             proc.start()

@@ -30,6 +30,9 @@ class Source:
     stream: BinaryIO
     size: int | None = None
     """Size in bytes on disk, when known (for progress)."""
+    limit: int | None = None
+    """Read no more than this many bytes of a plain file: what it held when a `--jobs` run
+    began, so that every worker cuts a file that is still growing into the same chunks."""
 
     def position(self) -> int:
         """Bytes consumed so far of the underlying file (compressed bytes for gzip)."""
@@ -76,8 +79,11 @@ class Source:
         truncated gzip loses no line it holds.
         """
         if not isinstance(self.stream, gzip.GzipFile):
-            while block := self.stream.read(_BLOCK):
+            left = self.limit
+            while block := self.stream.read(_BLOCK if left is None else min(_BLOCK, left)):
                 yield block
+                if left is not None:
+                    left -= len(block)
             return
         parts: list[bytes] = []
         size = 0
