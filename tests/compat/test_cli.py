@@ -32,7 +32,7 @@ def _new_state(path: Path) -> None:
 def test_identical_revisions_are_compatible_and_need_no_bump():
     result = run_cli("compat", str(REAL), str(REAL))
     assert result.code == 0, result.err
-    assert "compatible in backward mode; needs a none bump" in result.out
+    assert "compatible in backward mode; needs no version bump" in result.out
 
 
 def test_breaking_change_exits_1_with_rule_pointer_and_directions(tmp_path):

@@ -91,9 +91,8 @@ class CompatReport:
         for p in self.pairs:
             errors = sum(1 for f in p.findings if f.is_error)
             verdict = "compatible" if p.compatible else f"INCOMPATIBLE ({errors} breaking)"
-            lines.append(
-                f"{p.old} -> {p.new}: {verdict} in {self.mode} mode; needs a {p.bump} bump."
-            )
+            bump = "needs no version bump" if p.bump is Bump.NONE else f"needs a {p.bump} bump"
+            lines.append(f"{p.old} -> {p.new}: {verdict} in {self.mode} mode; {bump}.")
         return lines
 
 

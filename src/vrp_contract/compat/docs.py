@@ -42,7 +42,8 @@ def rule_page(rule_id: str, cases_root: Path | None = None) -> str:
         case = cases[0]
         verdict = "compatible" if case.expect["compatible"] else "incompatible"
         mode, bump = case.expect["mode"], case.expect["bump"]
-        summary = f"In {mode} mode this is **{verdict}** and needs a **{bump}** bump. Findings:"
+        needs = "needs no version bump" if bump == "none" else f"needs a **{bump}** bump"
+        summary = f"In {mode} mode this is **{verdict}** and {needs}. Findings:"
         out += ["", f"## Example: `{case.name}`", "", "OLD:", "", *_block(case.old), ""]
         out += ["NEW:", "", *_block(case.new), "", summary, "", *_block(case.expect["findings"])]
     return "\n".join(out) + "\n"

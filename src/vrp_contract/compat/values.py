@@ -57,7 +57,15 @@ def type_atoms(node: dict[str, Any]) -> frozenset[str]:
         atoms = set()
         for name in [declared] if isinstance(declared, str) else declared:
             atoms |= {"integer", "number"} if name == "number" else {name}
+    if whole_step(node):
+        atoms.discard("number")  # every multiple of a whole step is an integer
     values = finite_values(node)
     if values is not None:
         atoms &= {_kind(v) for v in values}
     return frozenset(atoms)
+
+
+def whole_step(node: dict[str, Any]) -> bool:
+    """True when `multipleOf` is a whole number: then no fractional number is valid."""
+    step = node.get("multipleOf")
+    return isinstance(step, int | float) and not isinstance(step, bool) and float(step).is_integer()

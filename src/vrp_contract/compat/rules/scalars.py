@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from vrp_contract.compat._rule import rule
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD, directions
 from vrp_contract.compat.rules._util import bound, render
+from vrp_contract.compat.values import whole_step
 from vrp_contract.compat.walk import ALL_TYPES, finite_values, same_value
 
 if TYPE_CHECKING:
@@ -18,11 +19,11 @@ if TYPE_CHECKING:
 
 def _declared(node: dict[str, Any]) -> frozenset[str]:
     declared = node.get("type")
-    if declared is None:
-        return ALL_TYPES
-    out: set[str] = set()
-    for name in [declared] if isinstance(declared, str) else declared:
+    out: set[str] = set(ALL_TYPES) if declared is None else set()
+    for name in [] if declared is None else [declared] if isinstance(declared, str) else declared:
         out |= {"integer", "number"} if name == "number" else {name}
+    if whole_step(node):  # `number` with a whole `multipleOf` is `integer`
+        out.discard("number")
     return frozenset(out)
 
 
@@ -225,7 +226,12 @@ def multiple_of(pair: Pair) -> list[Change]:
         return []
     narrowed = n is not None and (o is None or (o / n).denominator != 1)
     widened = o is not None and (n is None or (n / o).denominator != 1)
-    text = f"The multipleOf step changed from {render(old)} to {render(new)}."
+    if old is None:
+        text = f"A multipleOf step of {render(new)} was added."
+    elif new is None:
+        text = f"The multipleOf step of {render(old)} was removed."
+    else:
+        text = f"The multipleOf step changed from {render(old)} to {render(new)}."
     return [
         pair.change(
             "number.multiple-of", directions(narrowed=narrowed, widened=widened), text,
