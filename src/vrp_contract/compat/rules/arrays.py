@@ -73,6 +73,13 @@ def items(pair: Pair) -> list[Change]:
     return out
 
 
+def _demanded(node: dict[str, Any]) -> Any:  # noqa: ANN401 - a schema
+    """The `contains` schema, or None when it demands nothing (`minContains: 0`, no maximum)."""
+    if node.get("minContains") == 0 and "maxContains" not in node:
+        return None
+    return node.get("contains")
+
+
 @rule(
     "array.contains",
     "`contains` (with `minContains`/`maxContains`) must not demand more matching items "
@@ -84,12 +91,17 @@ def items(pair: Pair) -> list[Change]:
 )
 def contains(pair: Pair) -> list[Change]:
     """Compare the `contains` schema (covariant) and its match counts."""
-    old, new = pair.old.get("contains"), pair.new.get("contains")
+    old, new = _demanded(pair.old), _demanded(pair.new)
     if old is None and new is None:
         return []  # minContains/maxContains mean nothing without contains
     if old is None or new is None:
-        verb, dirs = ("added", BACKWARD) if old is None else ("removed", FORWARD)
-        text = f"The contains schema was {verb} (OLD {render(old)}, NEW {render(new)})."
+        if old is None:
+            dirs, text = BACKWARD, f"A contains schema {render(new)} was added"
+        else:
+            dirs, text = FORWARD, f"The contains schema {render(old)} was removed"
+        if "contains" in pair.old and "contains" in pair.new:  # one side had minContains 0
+            text += " (a contains with minContains 0 and no maxContains demands no item)"
+        text += "."
         return [pair.change("array.contains", dirs, text, at=("contains",))]
     rid = "array.contains"
     out = pair.sub(old, new, ("contains",))
