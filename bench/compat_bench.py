@@ -2,6 +2,8 @@
 
 Run: `.venv/bin/python bench/compat_bench.py`. Targets (2-core CI machine): the whole contract
 well under 1 s, 10,000 properties in a few seconds, 1,000-deep and cyclic `$ref`s terminating.
+The guard of #13: every reference form (anchors, draft-07 plain-name ids, embedded resources),
+chained 1,000 deep with back-edges, finishes within the 10,000-property case's target.
 Prints one line per case; exits 1 if a target is missed.
 """
 
@@ -56,14 +58,54 @@ def main() -> int:
                   "properties": {"k": {"$ref": f"#/$defs/n{(i + 7) % 50}"}}}]} for i in range(50)},
         "$ref": "#/$defs/n0",
     }  # fmt: skip
+    guard = 5.0  # the target of the 10,000-property case bounds every input
     results = [
         _time("whole contract v0.1 vs itself (CLI path)", 1.0, lambda: compare(schema, schema)),
-        _time("10,000 properties, one added", 5.0, lambda: _pair(big_old, big_new)),
+        _time("10,000 properties, one added", guard, lambda: _pair(big_old, big_new)),
         _time("1,000-deep $ref chain", 5.0,
               lambda: _pair(chain(1000, {"type": "string"}), chain(1000, {"type": "integer"}))),
         _time("50 mutually cyclic $refs in unions", 5.0, lambda: _pair(cyclic, cyclic)),
     ]  # fmt: skip
+    for label, make in _reference_forms().items():
+        results.append(
+            _time(f"{label} (guard)", guard, lambda m=make: _pair(m("string"), m("integer")))
+        )
     return 0 if all(results) else 1
+
+
+def _reference_forms() -> dict[str, Any]:
+    """Stress inputs for every reference form: 1,000 chained links, and a cycle through each."""
+    n = 1000
+    d7 = "http://json-schema.org/draft-07/schema#"
+
+    def anchors(leaf: str) -> dict[str, Any]:
+        defs = {f"a{i}": {"$anchor": f"A{i}", "type": "object",
+                          "properties": {"next": {"$ref": f"#A{i + 1}"}, "back": {"$ref": "#A0"}}}
+                for i in range(n)}  # fmt: skip
+        defs[f"a{n}"] = {"$anchor": f"A{n}", "type": leaf}
+        return {"$schema": S, "$ref": "#A0", "$defs": defs}
+
+    def plain_names(leaf: str) -> dict[str, Any]:
+        defs = {f"a{i}": {"$id": f"#A{i}", "type": "object",
+                          "properties": {"next": {"$ref": f"#A{i + 1}"}, "back": {"$ref": "#A0"}}}
+                for i in range(n)}  # fmt: skip
+        defs[f"a{n}"] = {"$id": f"#A{n}", "type": leaf}
+        return {"$schema": d7, "$ref": "#A0", "definitions": defs}
+
+    def embedded(leaf: str) -> dict[str, Any]:
+        defs = {f"r{i}": {"$id": f"r{i}.json", "type": "object",
+                          "properties": {"next": {"$ref": f"r{i + 1}.json"},
+                                         "back": {"$ref": "r0.json#/properties/next"}}}
+                for i in range(n)}  # fmt: skip
+        defs[f"r{n}"] = {"$id": f"r{n}.json", "type": leaf}
+        return {"$schema": S, "$id": "https://example.com/root.json", "$ref": "r0.json",
+                "$defs": defs}  # fmt: skip
+
+    return {
+        "1,000 chained $anchor refs with back-edges": anchors,
+        "1,000 chained draft-07 plain-name ids": plain_names,
+        "1,000 chained embedded resources": embedded,
+    }
 
 
 if __name__ == "__main__":

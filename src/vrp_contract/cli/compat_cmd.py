@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import UsageError
 from vrp_contract.compat import InputError, Mode, check_all, compare
+from vrp_contract.compat.sources import DIALECTS
 from vrp_contract.findings import ExitCode
 from vrp_contract.reporters import formats_for, get_reporter
 
@@ -49,6 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report changes no rule classifies as warnings instead of failing",
     )
+    parser.add_argument(
+        "--default-dialect",
+        choices=list(DIALECTS),
+        metavar="DIALECT",
+        help="how to read schema files that declare no $schema: "
+        + ", ".join(DIALECTS)
+        + " (default: 2020-12)",
+    )
     formats = formats_for(NAME)
     parser.add_argument("--format", "-f", choices=formats, default=formats[0], help="output format")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only breaking findings")
@@ -64,6 +73,10 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
         raise UsageError("compat needs OLD and NEW (or --all FOLDER)")
     if args.base is not None and not args.all:
         raise UsageError("--base works with --all only")
+    if args.default_dialect is not None and args.all:
+        raise UsageError(
+            "--default-dialect works with OLD and NEW only (revisions declare $schema)"
+        )
     try:
         if args.all:
             report = check_all(
@@ -71,7 +84,11 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
             )
         else:
             report = compare(
-                str(args.old), str(args.new), args.mode, allow_unclassified=args.allow_unclassified
+                str(args.old),
+                str(args.new),
+                args.mode,
+                allow_unclassified=args.allow_unclassified,
+                default_dialect=args.default_dialect,
             )
     except InputError as exc:
         raise UsageError(str(exc)) from None

@@ -146,9 +146,11 @@ class _Lines:
             data = self.side.raw.get(rel)
             self.files[rel] = pointer_lines(data.decode("utf-8", "replace")) if data else {}
         lines = self.files[rel]
-        while pointer and pointer not in lines:  # a keyword NEW lacks: point at its parent
+        while pointer not in lines:  # a keyword NEW lacks: point at its parent
+            if "/" not in pointer:
+                return lines.get("")  # not a pointer of this file (it always ends here)
             pointer = pointer.rsplit("/", 1)[0]
-        return lines.get(pointer)
+        return lines[pointer]
 
 
 def _finding(  # noqa: PLR0913 - one change and what it needs to become a finding
@@ -231,19 +233,23 @@ def compare_sets(
 
 
 def compare(
-    old: str, new: str, mode: Mode | str = Mode.BACKWARD, *, allow_unclassified: bool = False
+    old: str,
+    new: str,
+    mode: Mode | str = Mode.BACKWARD,
+    *,
+    allow_unclassified: bool = False,
+    default_dialect: str | None = None,
 ) -> CompatReport:
     """Compare OLD with NEW (each a schema file, a revision folder or `git:REF:PATH`).
 
+    `default_dialect` (`draft-07`, ...): how to read documents that declare no `$schema`.
     Raises `InputError` (one line) for an input that cannot be read or is not a valid schema.
     """
     mode = Mode(mode)
     report = CompatReport(mode)
-    report.pairs.append(
-        compare_sets(
-            load_source(old), load_source(new), mode, allow_unclassified=allow_unclassified
-        )
-    )
+    old_set = load_source(old, default_dialect=default_dialect)
+    new_set = load_source(new, default_dialect=default_dialect)
+    report.pairs.append(compare_sets(old_set, new_set, mode, allow_unclassified=allow_unclassified))
     return report
 
 

@@ -19,10 +19,19 @@ from jsonschema import validators
 from jsonschema.exceptions import SchemaError
 from referencing.jsonschema import DRAFT202012, specification_with
 
+from vrp_contract.compat.model import escape
 from vrp_contract.compat.normalize import normalize_legacy
 from vrp_contract.compat.tree import InputError, MemoryTree, Tree, git
 
-__all__ = ["InputError", "SchemaSet", "load_document", "load_source", "read_tree"]
+__all__ = [
+    "DIALECTS",
+    "InputError",
+    "SchemaSet",
+    "dialect_uri",
+    "load_document",
+    "load_source",
+    "read_tree",
+]
 
 JSON = dict[str, Any]
 MANIFEST = "revision.json"
@@ -48,6 +57,20 @@ class SchemaSet:
     _cache: dict[tuple[str, str], tuple[Any, str, str, str]] = field(
         default_factory=dict, repr=False
     )
+    _paths: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
+
+    def pointer_of(self, rel: str, node: Any, fallback: str) -> str:  # noqa: ANN401 - a schema
+        """The JSON Pointer of `node` inside document `rel` (found by identity), or `fallback`.
+
+        A `$ref` to an anchor or to an embedded resource names no pointer of the file; findings
+        and line numbers need one.
+        """
+        if not isinstance(node, dict | list) or rel not in self.docs:
+            return fallback
+        paths = self._paths.get(rel)
+        if paths is None:
+            paths = self._paths[rel] = _node_paths(self.docs[rel])
+        return paths.get(id(node), fallback)
 
     def resolve(self, base: str, ref: str) -> tuple[Any, str, str, str]:
         """Resolve `ref` against `base`: return (node, source, pointer, new base URI)."""
@@ -64,6 +87,7 @@ class SchemaSet:
             raise InputError(msg) from None
         source = self._by_uri.get(doc_uri, doc_uri)
         pointer = fragment if fragment.startswith("/") or not fragment else "#" + fragment
+        pointer = self.pointer_of(source, resolved.contents, pointer)
         out = (resolved.contents, source, pointer, doc_uri)
         self._cache[key] = out
         return out
@@ -78,6 +102,21 @@ class SchemaSet:
     def released(self) -> bool:
         """True when the manifest marks this revision as released (hence immutable)."""
         return (self.manifest or {}).get("status") == "released"
+
+
+def _node_paths(doc: Any) -> dict[int, str]:  # noqa: ANN401 - any JSON value
+    """Map the id of every object and array of `doc` to its JSON Pointer (iteratively)."""
+    out: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        node, here = stack.pop()
+        if isinstance(node, dict):
+            out.setdefault(id(node), here)
+            stack.extend((v, f"{here}/{escape(k)}") for k, v in node.items())
+        elif isinstance(node, list):
+            out.setdefault(id(node), here)
+            stack.extend((v, f"{here}/{i}") for i, v in enumerate(node))
+    return out
 
 
 class _NotJsonError(ValueError):
@@ -146,7 +185,13 @@ def _check_metaschema(label: str, doc: Any) -> None:  # noqa: ANN401 - any JSON 
         where = "/" + "/".join(str(p) for p in exc.absolute_path)
         draft = cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id", "its metaschema"))
         first = exc.message.splitlines()[0][:200]
-        raise InputError(f"{label}: fails {draft} at {where}: {first}") from None
+        hint = ""
+        if isinstance(doc, dict) and "$schema" not in doc:
+            hint = (
+                " (it declares no $schema, so it is read as 2020-12; "
+                "--default-dialect names another)"
+            )
+        raise InputError(f"{label}: fails {draft} at {where}: {first}{hint}") from None
 
 
 def _refs(node: Any, base: str, out: list[tuple[str, str]]) -> None:  # noqa: ANN401
@@ -163,6 +208,49 @@ def _refs(node: Any, base: str, out: list[tuple[str, str]]) -> None:  # noqa: AN
                     out.append((here, value))
                 elif key not in {"enum", "const", "examples", "default"}:
                     stack.append((value, here))
+
+
+def _registry(
+    spec: str, docs: dict[str, JSON], by_uri: dict[str, str], dialects: dict[str, str]
+) -> referencing.Registry[Any]:
+    """A registry of each document under every URI it is known by, read in its own dialect.
+
+    Crawling adds the resources embedded in them (a nested `$id`) and their anchors.
+    """
+    resources = []
+    for uri, rel in by_uri.items():
+        dialect = dialects[rel]
+        spec_ = specification_with(dialect, default=DRAFT202012) if dialect else DRAFT202012
+        resources.append((uri, spec_.create_resource(docs[rel])))
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        msg = f"{uri} is not a file of {spec} (references are never fetched over the network)"
+        raise InputError(msg)  # referencing reports it as Unretrievable
+
+    registry: referencing.Registry[Any] = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    return registry.with_resources(resources).crawl()
+
+
+def _embedded(doc: Any, base: str, rel: str, out: dict[str, str]) -> None:  # noqa: ANN401
+    """Record the URI of every resource nested in `doc` (a `$id` below its root) as `rel`.
+
+    A `$id` that is only a fragment (draft-07 `"#name"`) is an anchor, not a resource.
+    """
+    stack: list[tuple[Any, str, bool]] = [(doc, base, True)]
+    while stack:
+        item, here, top = stack.pop()
+        if isinstance(item, list):
+            stack.extend((x, here, False) for x in item)
+        elif isinstance(item, dict):
+            own = item.get("$id")
+            if isinstance(own, str) and not top:
+                here = urljoin(here, own)
+                uri = urldefrag(here)[0]
+                if uri and not own.startswith("#"):
+                    out.setdefault(uri, rel)
+            for key, value in item.items():
+                if key not in {"enum", "const", "examples", "default"}:
+                    stack.append((value, here, False))
 
 
 def _split(spec: str, cwd: str | None = None) -> tuple[Tree, str | None]:
@@ -191,8 +279,35 @@ def _split(spec: str, cwd: str | None = None) -> tuple[Tree, str | None]:
     raise InputError(f"{spec}: no such file or directory")
 
 
-def load_source(spec: str, cwd: str | None = None) -> SchemaSet:
-    """Load one side of a comparison from a file, a directory or `git:REF:PATH` (read in `cwd`)."""
+DIALECTS = {
+    "2020-12": "https://json-schema.org/draft/2020-12/schema",
+    "2019-09": "https://json-schema.org/draft/2019-09/schema",
+    "draft-07": "http://json-schema.org/draft-07/schema#",
+    "draft-06": "http://json-schema.org/draft-06/schema#",
+    "draft-04": "http://json-schema.org/draft-04/schema#",
+}
+"""The dialects `--default-dialect` names, with the `$schema` URI each stands for."""
+
+
+def dialect_uri(name: str) -> str:
+    """The `$schema` URI of a dialect named `2020-12`, `draft-07`, ... (or given as its URI)."""
+    if name in DIALECTS:
+        return DIALECTS[name]
+    known = {uri.rstrip("#"): uri for uri in DIALECTS.values()}
+    if name.rstrip("#") in known:
+        return known[name.rstrip("#")]
+    msg = f"unknown JSON Schema dialect {name!r}; use one of {', '.join(DIALECTS)}"
+    raise InputError(msg)
+
+
+def load_source(
+    spec: str, cwd: str | None = None, *, default_dialect: str | None = None
+) -> SchemaSet:
+    """Load one side of a comparison from a file, a directory or `git:REF:PATH` (read in `cwd`).
+
+    `default_dialect` (`draft-07`, ...): how to read a document that declares no `$schema`
+    (default 2020-12).
+    """
     tree, entry = _split(spec, cwd)
     docs: dict[str, JSON] = {}
     raw: dict[str, bytes] = {}
@@ -223,13 +338,23 @@ def load_source(spec: str, cwd: str | None = None) -> SchemaSet:
         docs[entry] = _parse(label, data)
         raw[entry] = data
         roots = [entry]
-    return _finish(spec, tree, docs, roots, manifest, raw, is_dir=entry is None)
+    return _finish(
+        spec, tree, docs, roots, manifest, raw, is_dir=entry is None, dialect=default_dialect
+    )
 
 
-def load_document(label: str, doc: Any, name: str = "schema.json") -> SchemaSet:  # noqa: ANN401
+def load_document(
+    label: str,
+    doc: Any,  # noqa: ANN401 - any schema
+    name: str = "schema.json",
+    *,
+    default_dialect: str | None = None,
+) -> SchemaSet:
     """Load one in-memory schema document (its `$ref`s must stay inside it)."""
     tree = MemoryTree(label, git=("memory", label))
-    return _finish(label, tree, {name: doc}, [name], None, {}, is_dir=False)
+    return _finish(
+        label, tree, {name: doc}, [name], None, {}, is_dir=False, dialect=default_dialect
+    )
 
 
 def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then its registry
@@ -241,13 +366,20 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
     raw: dict[str, bytes],
     *,
     is_dir: bool,
+    dialect: str | None = None,
 ) -> SchemaSet:
     base: dict[str, str] = {}
     by_uri: dict[str, str] = {}
+    dialects: dict[str, str] = {}  # the $schema each document declared (normalising drops it)
+    default = dialect_uri(dialect) if dialect is not None else None
 
     def add(rel: str) -> None:
         label = spec if not is_dir and rel == roots[0] else f"{spec}/{rel}"
+        if default is not None and isinstance(docs[rel], dict) and "$schema" not in docs[rel]:
+            docs[rel] = {"$schema": default, **docs[rel]}  # read as the dialect the user named
         _check_metaschema(label, docs[rel])
+        doc = docs[rel]
+        dialects[rel] = str(doc.get("$schema", "")) if isinstance(doc, dict) else ""
         docs[rel] = normalize_legacy(docs[rel])
         file_uri = tree.uri(rel)
         doc = docs[rel]
@@ -256,8 +388,12 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
         by_uri[base[rel]] = rel
         by_uri.setdefault(file_uri, rel)
 
+    embedded: dict[str, str] = {}  # URI of a resource nested in a document -> its file
+
     for rel in list(docs):
         add(rel)
+    for rel in list(docs):
+        _embedded(docs[rel], base[rel], rel, embedded)
     # Follow $refs to sibling files of a single-file input (and check every $ref resolves).
     pending = list(docs)
     while pending:
@@ -266,7 +402,7 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
         _refs(docs[rel], base[rel], found)
         for here, ref in found:
             doc_uri = urldefrag(urljoin(here, ref))[0]
-            if doc_uri in by_uri or not doc_uri:
+            if doc_uri in by_uri or doc_uri in embedded or not doc_uri:
                 continue
             if urlsplit(ref).scheme:
                 sibling = _local_name(doc_uri, base, tree)
@@ -280,25 +416,10 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
             raw.setdefault(sibling, data)
             add(sibling)
             by_uri[doc_uri] = sibling
+            _embedded(docs[sibling], base[sibling], sibling, embedded)
             pending.append(sibling)
-    resources = []
-    for rel, doc in docs.items():
-        spec_ = specification_with(
-            str(doc.get("$schema", DRAFT202012.id_of({}) or "")) if isinstance(doc, dict) else "",
-            default=DRAFT202012,
-        )
-        resources.append((base[rel], spec_.create_resource(doc)))
-        if tree.uri(rel) != base[rel]:
-            resources.append((tree.uri(rel), spec_.create_resource(doc)))
-    for uri, rel in by_uri.items():
-        resources.append((uri, DRAFT202012.create_resource(docs[rel])))
-
-    def retrieve(uri: str) -> referencing.Resource[Any]:
-        msg = f"{uri} is not a file of {spec} (references are never fetched over the network)"
-        raise InputError(msg)  # referencing reports it as Unretrievable
-
-    registry: referencing.Registry[Any] = referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
-    registry = registry.with_resources(resources).crawl()
+    registry = _registry(spec, docs, by_uri, dialects)
+    by_uri.update({uri: rel for uri, rel in embedded.items() if uri not in by_uri})
     out = SchemaSet(spec, docs, roots, manifest, raw, is_dir, registry, base, by_uri)
     for rel in list(docs):
         found = []
