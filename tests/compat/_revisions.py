@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 REAL = ROOT / "schema" / "v0.1"
+SUPPLEMENT = ROOT / "schema" / "supplements" / "v0.1" / "behaviour.json"
 
 
 def write(path: Path, doc: Any) -> Path:
@@ -34,6 +35,10 @@ def copy_revision(
     for file in target.rglob("*.json"):
         text = file.read_text("utf-8").replace("/contract/v0.1/", f"/contract/v{version}/")
         file.write_text(text, "utf-8")
+    behaviour = json.loads(SUPPLEMENT.read_text("utf-8"))  # later revisions carry their own
+    behaviour.update(revision=version)
+    behaviour.pop("$schema", None)
+    write(target / "behaviour.json", behaviour)
     manifest = json.loads((target / "revision.json").read_text("utf-8"))
     manifest.update(revision=version, status=status)
     write(target / "revision.json", manifest)

@@ -67,6 +67,7 @@ def test_single_files_follow_sibling_refs(tmp_path):
 def test_git_inputs_read_the_committed_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # a repository of its own, so the test holds whatever is uncommitted in this one
     shutil.copytree(REAL, tmp_path / "schema" / "v0.1")
+    shutil.copytree(REAL.parent / "supplements", tmp_path / "schema" / "supplements")
     for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "v0.1"]):
         git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path), *args]
         subprocess.run(git, check=True)

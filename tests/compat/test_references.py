@@ -171,7 +171,7 @@ def test_default_dialect_never_overrides_a_declared_schema(tmp_path):
     assert "2020-12" in result.err
 
 
-def test_default_dialect_rejects_an_unknown_name(tmp_path):
+def test_default_dialect_rejects_an_unknown_name():
     result = run_cli("compat", "--default-dialect", "draft-99", "a.json", "b.json")
     assert result.code == 2
     assert "draft-07" in result.err

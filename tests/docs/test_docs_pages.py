@@ -148,6 +148,25 @@ def test_change_page_with_the_real_checker():
     assert "No changes." in page
 
 
+def test_change_page_lists_behaviour_changes_and_declared_additions(tmp_path):
+    from tests.compat._revisions import copy_revision, patch  # noqa: PLC0415
+    from vrp_contract import compat  # noqa: PLC0415 - the real checker
+
+    def edit(path: Path) -> None:
+        patch(path / "state-machine.json", lambda d: d["transitions"].append(
+            {"from": "DEGRADED", "to": "ATTACHED"}))  # fmt: skip
+        patch(path / "revision.json", lambda d: d.update(
+            changed_invariants=[{"id": "transition.allowed", "reason": "Reworded."}]))  # fmt: skip
+
+    old = copy_revision(tmp_path, "0.2")
+    new = copy_revision(tmp_path, "0.3", status="draft", edit=edit)
+    page = compat_pages._pair_page(compat, Revision("0.2", old), Revision("0.3", new))
+    assert "[`behaviour.transition`](../../rules/behaviour.transition.md)" in page
+    assert "Transition DEGRADED -> ATTACHED was added" in page
+    assert "needs a `major` version bump" in page  # full mode: an addition breaks forward
+    assert "- `transition.allowed`: Reworded." in page
+
+
 def test_rule_pages_say_so_when_the_checker_is_missing(monkeypatch):
     monkeypatch.setattr(compat_pages, "_compat", lambda: None)
     pages, nav = compat_pages.rule_pages()

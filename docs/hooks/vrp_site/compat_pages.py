@@ -61,6 +61,30 @@ def _expected(findings: list[JSON]) -> str:
     return "Findings:\n\n" + "".join(items)
 
 
+def _folder_sides(old: Path, new: Path) -> str:
+    """Two revision folders of a fixture: the files that differ, old then new."""
+    names = sorted(
+        {p.relative_to(root).as_posix() for root in (old, new) for p in root.rglob("*.json")}
+    )
+    out = []
+    for name in names:
+        a, b = old / name, new / name
+        text_a = a.read_text("utf-8") if a.is_file() else None
+        text_b = b.read_text("utf-8") if b.is_file() else None
+        if text_a == text_b:
+            continue
+        for side, text in (("old", text_a), ("new", text_b)):
+            if text is None:
+                out.append(f"{side}: no {code(name)}.\n")
+            else:
+                out.append(f'```json title="{side}/{name}"\n{text.rstrip()}\n```\n')
+    same = [n for n in names if (old / n).is_file() and (new / n).is_file()]
+    same = [n for n in same if (old / n).read_bytes() == (new / n).read_bytes()]
+    if same:
+        out.append(f"Unchanged: {', '.join(code(n) for n in same)}.\n")
+    return "\n".join(out)
+
+
 def _examples_md(compat: Any, rule_id: str) -> str:  # noqa: ANN401
     try:
         cases = list(compat.examples(rule_id))
@@ -76,8 +100,11 @@ def _examples_md(compat: Any, rule_id: str) -> str:  # noqa: ANN401
             f"In {code(expect.get('mode', 'backward'))} mode: **{verdict}**"
             + (f", needs a {code(expect['bump'])} bump" if "bump" in expect else "")
             + ".\n",
-            _side(case.old, "old"),
-            _side(case.new, "new"),
+            *(
+                [_folder_sides(case.old, case.new)]
+                if isinstance(case.old, Path) and isinstance(case.new, Path)
+                else [_side(case.old, "old"), _side(case.new, "new")]
+            ),
             _expected(expect.get("findings", [])),
         ]
     return "\n## Examples\n\n" + "\n".join(out) if out else ""
@@ -168,12 +195,32 @@ def _pair_page(compat: Any, old: Revision, new: Revision) -> str:  # noqa: ANN40
     return (
         head
         + body
+        + _declared_md(new)
         + (
             table(["Rule", "Severity", "Breaks", "Where", "Change"], rows)
             if rows
             else "No changes.\n"
         )
     )
+
+
+def _declared_md(new: Revision) -> str:
+    """The additions and meaning changes NEW's revision.json declares, with their reasons."""
+    try:
+        manifest = dict(new.manifest)
+    except (OSError, ValueError):
+        return ""
+    out = []
+    for key, name_key, title in (
+        ("added_event_types", "name", "Event types introduced by this revision"),
+        ("changed_invariants", "id", "Invariants whose meaning this revision changes"),
+    ):
+        entries = [e for e in manifest.get(key) or [] if isinstance(e, dict)]
+        if entries:
+            out.append(f"**{title}** (declared in `revision.json`):\n\n")
+            out += [f"- {code(e.get(name_key, '?'))}: {e.get('reason', '')}\n" for e in entries]
+            out.append("\n")
+    return "".join(out)
 
 
 def change_pages(revisions: list[Revision]) -> tuple[dict[str, str], list[tuple[str, str]]]:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from vrp_contract.compat import revision
+from vrp_contract.compat import behaviour, revision
 from vrp_contract.compat.locate import pointer_lines
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import make_walker
@@ -21,7 +21,11 @@ from vrp_contract.findings import Finding, Severity
 
 __all__ = ["CompatReport", "PairReport", "bump_of", "check_all", "compare", "compare_sets"]
 
-_REVISION_RULES = frozenset({revision.RELEASED_EDITED.id, revision.BUMP.id})
+_REVISION_RULES = frozenset(
+    {revision.RELEASED_EDITED.id, revision.BUMP.id, behaviour.UNDECLARED_TYPE.id,
+     behaviour.REUSED_ID.id}
+)  # fmt: skip
+"""Process rules: always errors, never a reason for a bigger bump, never allowed by one."""
 
 
 @dataclass
@@ -125,7 +129,7 @@ def _merge(changes: list[Change]) -> list[Change]:
 
 def _where(side: SchemaSet, rel: str) -> str:
     if side.is_dir:
-        return side.label.rstrip("/") + "/" + rel
+        return posixpath.normpath(side.label.rstrip("/") + "/" + rel)
     if rel == side.roots[0]:
         return side.label
     if side.label.startswith("git:"):
@@ -222,8 +226,13 @@ def compare_sets(
             changes.extend(walker.root(a, b))
     finally:
         sys.setrecursionlimit(limit)
-    changes = _merge(changes + revision.file_set(old, new) + revision.data_files(old, new))
+    found, covered = behaviour.behaviour_changes(old, new)
+    process = [c for c in found if c.rule in _REVISION_RULES]
+    changes += [c for c in found if c.rule not in _REVISION_RULES]
+    changes += revision.file_set(old, new) + revision.data_files(old, new, skip=covered)
+    changes = _merge(changes)
     bump = bump_of(changes, mode)
+    changes += process
     changes += revision.released_edited(old, new, same_folder=same_revision)
     changes += revision.undersized_bump(old, new, bump)
     lines = _Lines(new)

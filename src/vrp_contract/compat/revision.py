@@ -12,7 +12,7 @@ from vrp_contract.compat.values import same_value
 from vrp_contract.compat.walk import UNCLASSIFIED
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable, Iterator
 
     from vrp_contract.compat.sources import SchemaSet
 
@@ -109,16 +109,19 @@ def _differing(
         yield rel, "added" if a is None else "removed" if b is None else "changed"
 
 
-def data_files(old: SchemaSet, new: SchemaSet) -> list[Change]:
-    """Contract data files that differ between two folders: no rule compares them (fail closed)."""
+def data_files(old: SchemaSet, new: SchemaSet, *, skip: Collection[str] = ()) -> list[Change]:
+    """Contract data files that differ between two folders and no rule compares (fail closed).
+
+    `skip`: the files the behaviour rules compare (they report their own failures).
+    """
     if not (old.is_dir and new.is_dir):
         return []
-    data = (r for r in set(old.raw) | set(new.raw) if _is_data(r))
+    data = (r for r in set(old.raw) | set(new.raw) if _is_data(r) and r not in skip)
     out: list[Change] = []
     for rel, what in _differing(old, new, data, lambda a, b: same_value(_json(a), _json(b))):
         text = (
-            f"Contract data file {rel} was {what}; no rule compares data files (state machine, "
-            "invariants, policy), so review the change by hand."
+            f"Contract data file {rel} was {what}; no rule compares it, so review the change "
+            "by hand."
         )
         out.append(Change(UNCLASSIFIED.id, BOTH, text, Loc(rel), Loc(rel), {"file": rel}))
     return out

@@ -51,9 +51,13 @@ class SchemaSet:
     """Relative path -> bytes of every file of a directory input (for the in-place check)."""
     is_dir: bool
     registry: referencing.Registry[Any] = field(repr=False)
+
     base: dict[str, str] = field(repr=False)
     """Relative path -> base URI of the document."""
     _by_uri: dict[str, str] = field(default_factory=dict, repr=False)
+    extra: dict[str, bytes] = field(default_factory=dict, repr=False)
+    """Files beside a folder that belong to it, relative to it: the released supplement
+    (`../supplements/v<revision>/behaviour.json`) of a revision that does not carry its own."""
     _cache: dict[tuple[str, str], tuple[Any, str, str, str]] = field(
         default_factory=dict, repr=False
     )
@@ -328,6 +332,7 @@ def load_source(
             manifest = loaded if isinstance(loaded, dict) else None
         for name in schemas:
             docs[name] = _parse(f"{spec}/{name}", raw[name])
+        extra = _supplement(tree, raw, manifest)
         first = str((manifest or {}).get("entry", "event.schema.json"))
         roots = ([first] if first in docs else []) + [n for n in sorted(docs) if n != first]
     else:
@@ -338,9 +343,22 @@ def load_source(
         docs[entry] = _parse(label, data)
         raw[entry] = data
         roots = [entry]
-    return _finish(
+        extra = {}
+    out = _finish(
         spec, tree, docs, roots, manifest, raw, is_dir=entry is None, dialect=default_dialect
     )
+    out.extra = extra
+    return out
+
+
+def _supplement(tree: Tree, raw: dict[str, bytes], manifest: JSON | None) -> dict[str, bytes]:
+    """The released supplement of a revision folder that has no behaviour.json of its own."""
+    revision = (manifest or {}).get("revision")
+    if "behaviour.json" in raw or not isinstance(revision, str):
+        return {}
+    rel = f"../supplements/v{revision}/behaviour.json"
+    data = tree.read(rel)
+    return {rel: data} if data is not None else {}
 
 
 def load_document(

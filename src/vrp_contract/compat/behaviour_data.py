@@ -1,0 +1,232 @@
+"""The behaviour of one side of a comparison, read from its data files as plain sets and maps.
+
+A revision folder states its behaviour in `state-machine.json`, `invariants.json`,
+`policy.default.json` and `behaviour.json` (for revision 0.1 the last one lives beside the released
+folder, in `schema/supplements/v0.1/`). `read_behaviour(side)` returns one `Behaviour` per side;
+a part whose file is missing is None, and a file that cannot be read as its part is reported in
+`unreadable` (the rules then leave it to the fail-closed `unclassified` finding).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vrp_contract.compat.sources import SchemaSet
+
+__all__ = [
+    "BEHAVIOUR_FILES",
+    "DISCRIMINATOR",
+    "Behaviour",
+    "Invariant",
+    "Machine",
+    "behaviour_source",
+    "read_behaviour",
+]
+
+STATE_MACHINE = "state-machine.json"
+INVARIANTS = "invariants.json"
+POLICY = "policy.default.json"
+BEHAVIOUR = "behaviour.json"
+BEHAVIOUR_FILES = (STATE_MACHINE, INVARIANTS, POLICY, BEHAVIOUR)
+"""The data files whose changes the behaviour rules classify."""
+DISCRIMINATOR = "event_type"
+"""The envelope property whose `const` names an event type in each branch of the entry union."""
+
+
+@dataclass(frozen=True)
+class Machine:
+    """The state machine: states (name -> description), initial, terminal, transitions, roles."""
+
+    states: dict[str, str]
+    initial: str | None
+    terminal: frozenset[str]
+    transitions: frozenset[tuple[str, str]]
+    roles: dict[str, frozenset[str]]
+    """`recovery_states`, `binding_states`, ...: every list of state names beside the table."""
+    pointers: dict[str, str] = field(compare=False)
+    """Where each state (`state:NAME`) and transition (`FROM->TO`) is in the file."""
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """One invariant catalog entry, as far as its meaning goes."""
+
+    id: str
+    statement: str
+    severity: str
+    check: str
+    how: str
+    rest: dict[str, Any]
+    """Every other field (`source`, ...): references for readers, not meaning."""
+    pointer: str
+
+
+@dataclass
+class Behaviour:
+    """Everything one side states about streams, beyond the schema of a single event."""
+
+    machine: Machine | None = None
+    invariants: dict[str, Invariant] | None = None
+    policy: dict[str, Any] | None = None
+    roles: dict[str, Any] | None = None
+    """behaviour.json without `$schema`/`$comment`/`revision`."""
+    behaviour_source: str = BEHAVIOUR
+    """Where behaviour.json was read: the folder's own file or the released supplement."""
+    event_types: dict[str, str] | None = None
+    """Event type name -> the pointer of its branch in the entry schema."""
+    declared: dict[str, dict[str, str]] = field(default_factory=dict)
+    """revision.json declarations: `added_event_types` / `changed_invariants`, name -> reason."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """File -> why it could not be read as behaviour data."""
+
+
+class _ShapeError(ValueError):
+    """A data file that does not have the shape its part needs."""
+
+
+def _names(value: Any, what: str) -> list[str]:  # noqa: ANN401 - JSON
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _ShapeError(f"{what} is not a list of names")
+    return list(value)
+
+
+def _machine(doc: Any) -> Machine:  # noqa: ANN401 - JSON
+    if not isinstance(doc, dict) or not isinstance(doc.get("states"), list):
+        raise _ShapeError('it has no "states" list')
+    states: dict[str, str] = {}
+    pointers: dict[str, str] = {}
+    for i, entry in enumerate(doc["states"]):
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if not isinstance(name, str):
+            raise _ShapeError(f"state {i} has no name")
+        states[name] = str(entry.get("description", "")) if isinstance(entry, dict) else ""
+        pointers[f"state:{name}"] = f"/states/{i}"
+    transitions: set[tuple[str, str]] = set()
+    for i, entry in enumerate(doc.get("transitions", [])):
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), str) for k in ("from", "to")
+        ):
+            raise _ShapeError(f'transition {i} lacks "from" or "to"')
+        transitions.add((entry["from"], entry["to"]))
+        pointers[f"{entry['from']}->{entry['to']}"] = f"/transitions/{i}"
+    initial = doc.get("initial")
+    if initial is not None and not isinstance(initial, str):
+        raise _ShapeError('"initial" is not a state name')
+    roles = {
+        key: frozenset(_names(value, key))
+        for key, value in doc.items()
+        if key not in {"states", "initial", "terminal", "transitions"} and isinstance(value, list)
+    }
+    return Machine(
+        states,
+        initial,
+        frozenset(_names(doc.get("terminal", []), "terminal")),
+        frozenset(transitions),
+        roles,
+        pointers,
+    )
+
+
+def _invariants(doc: Any) -> dict[str, Invariant]:  # noqa: ANN401 - JSON
+    entries = doc.get("invariants") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        raise _ShapeError('it has no "invariants" list')
+    out: dict[str, Invariant] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise _ShapeError(f"invariant {i} has no id")
+        known = {"id", "statement", "severity", "check", "how"}
+        out[entry["id"]] = Invariant(
+            entry["id"],
+            str(entry.get("statement", "")),
+            str(entry.get("severity", "error")),
+            str(entry.get("check", "")),
+            str(entry.get("how", "")),
+            {k: v for k, v in entry.items() if k not in known},
+            f"/invariants/{i}",
+        )
+    return out
+
+
+def _plain(doc: Any) -> dict[str, Any]:  # noqa: ANN401 - JSON
+    if not isinstance(doc, dict):
+        raise _ShapeError("it is not a JSON object")
+    return {k: v for k, v in doc.items() if not k.startswith("$") and k != "revision"}
+
+
+def behaviour_source(side: SchemaSet) -> tuple[str, bytes] | None:
+    """behaviour.json of a folder: its own file, else the released supplement beside it.
+
+    The one place that knows where behaviour data lives; it becomes `Revision.behaviour` once
+    compat reads revisions through `vrp_contract.revisions`.
+    """
+    if BEHAVIOUR in side.raw:
+        return BEHAVIOUR, side.raw[BEHAVIOUR]
+    for rel, data in side.extra.items():
+        if posixpath.basename(rel) == BEHAVIOUR:
+            return rel, data
+    return None
+
+
+def _event_types(side: SchemaSet) -> dict[str, str] | None:
+    """The event types the entry schema's union names (by the `const` of the discriminator)."""
+    entry = side.roots[0] if side.roots else None
+    doc = side.docs.get(entry or "")
+    if not isinstance(doc, dict):
+        return None
+    branches = doc.get("oneOf", doc.get("anyOf"))
+    if not isinstance(branches, list):
+        return None
+    out: dict[str, str] = {}
+    for i, branch in enumerate(branches):
+        node = branch
+        if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+            node = side.resolve(side.base[entry or ""], branch["$ref"])[0]
+        prop = node.get("properties", {}).get(DISCRIMINATOR) if isinstance(node, dict) else None
+        if isinstance(prop, dict) and isinstance(prop.get("const"), str):
+            out[prop["const"]] = f"/{'oneOf' if 'oneOf' in doc else 'anyOf'}/{i}"
+    return out or None
+
+
+def _declared(manifest: dict[str, Any] | None) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for key, name_key in (("added_event_types", "name"), ("changed_invariants", "id")):
+        entries = (manifest or {}).get(key, [])
+        if isinstance(entries, list):
+            out[key] = {
+                str(e[name_key]): str(e.get("reason", ""))
+                for e in entries
+                if isinstance(e, dict) and isinstance(e.get(name_key), str)
+            }
+    return out
+
+
+def read_behaviour(side: SchemaSet) -> Behaviour:
+    """Read the behaviour parts a folder input has (a single schema file has none)."""
+    out = Behaviour(declared=_declared(side.manifest))
+    if not side.is_dir:
+        return out
+    out.event_types = _event_types(side)
+    readers = ((STATE_MACHINE, "machine", _machine), (INVARIANTS, "invariants", _invariants),
+               (POLICY, "policy", _plain))  # fmt: skip
+    found: list[tuple[str, str, Any, bytes | None]] = [
+        (rel, attr, fn, side.raw.get(rel)) for rel, attr, fn in readers
+    ]
+    source = behaviour_source(side)
+    if source is not None:
+        out.behaviour_source = source[0]
+    found.append((out.behaviour_source, "roles", _plain, source[1] if source else None))
+    for rel, attr, fn, data in found:
+        if data is None:
+            continue
+        try:
+            setattr(out, attr, fn(json.loads(data)))
+        except (ValueError, _ShapeError, AttributeError, TypeError) as exc:
+            out.unreadable[rel] = (
+                str(exc) if isinstance(exc, _ShapeError) else "it is not valid JSON"
+            )
+    return out
