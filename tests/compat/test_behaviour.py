@@ -86,7 +86,6 @@ def test_state_rename_is_one_finding_that_breaks_both_directions(tmp_path):
     def rename(path: Path) -> None:
         text = (path / "state-machine.json").read_text("utf-8").replace('"DEGRADED"', '"IMPAIRED"')
         (path / "state-machine.json").write_text(text, "utf-8")
-        patch(path / "behaviour.json", lambda d: d)
 
     old = copy_revision(tmp_path, "0.2")
     new = copy_revision(tmp_path, "1.0", status="draft", edit=rename)

@@ -46,6 +46,8 @@ BUMP = declare(
     directions=BOTH,
     category="revision",
 )
+VECTOR_FOLDERS = ("examples", "streams")
+"""Test vectors of a revision (event vectors, the behaviour suite): neither schema nor data."""
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 
 
@@ -86,8 +88,7 @@ def _is_data(rel: str) -> bool:
         rel.endswith(".json")
         and not rel.endswith(".schema.json")
         and rel != "revision.json"
-        and not rel.startswith("examples/")
-        and "/examples/" not in rel
+        and not any(rel.startswith(f"{v}/") or f"/{v}/" in rel for v in VECTOR_FOLDERS)
     )
 
 

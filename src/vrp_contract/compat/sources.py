@@ -321,7 +321,11 @@ def load_source(
             data = tree.read(name)
             if data is not None:
                 raw[name] = data
-        names = [n for n in raw if not n.startswith("examples/") and "/examples/" not in n]
+        names = [
+            n
+            for n in raw
+            if not any(n.startswith(f"{v}/") or f"/{v}/" in n for v in ("examples", "streams"))
+        ]
         schemas = [n for n in names if n.endswith(".schema.json")] or [
             n for n in names if n.endswith(".json") and n != MANIFEST
         ]
