@@ -43,7 +43,7 @@ def test_breaking_change_exits_1_with_rule_pointer_and_directions(tmp_path):
     assert "path_selected.schema.json:" in line
     assert "at /required" in line
     assert "breaks backward" in line
-    assert "'node_id' became required" in line
+    assert '"node_id" became required' in line
 
 
 def test_modes_decide_which_direction_fails(tmp_path):

@@ -18,10 +18,41 @@ if TYPE_CHECKING:
 __all__ = ["bound", "dirs_of", "raw", "render", "summary"]
 
 
+def _json(value: Any) -> str:  # noqa: ANN401 - any JSON value
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=False)
+
+
 def render(value: Any, limit: int = 80) -> str:  # noqa: ANN401 - any JSON value
-    """Render a JSON value compactly for a message, shortened past `limit` characters."""
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Render a JSON value for a message, shortened past `limit` characters a member at a time.
+
+    A value is never cut inside a member: an object keeps its first members whole and says how
+    many keys it left out, an array its first items and how many more it has, a long string its
+    length.
+    """
+    text = _json(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, dict):
+        parts: list[str] = []
+        for key, member in value.items():
+            piece = f"{_json(key)}: {render(member, max(limit // 2, 20))}"
+            if parts and len(", ".join([*parts, piece])) > limit:
+                break
+            parts.append(piece)
+        rest = len(value) - len(parts)
+        return "{" + ", ".join(parts) + (f", ... ({rest} more keys)" if rest else "") + "}"
+    if isinstance(value, list):
+        items: list[str] = []
+        for item in value:
+            piece = render(item, max(limit // 2, 20))
+            if items and len(", ".join([*items, piece])) > limit:
+                break
+            items.append(piece)
+        rest = len(value) - len(items)
+        return "[" + ", ".join(items) + (f", ... ({rest} more)" if rest else "") + "]"
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters starting {_json(value[: max(limit - 40, 10)])}"
+    return text
 
 
 def dirs_of(changes: Iterable[Change]) -> tuple[str, ...]:

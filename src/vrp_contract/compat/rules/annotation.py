@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from vrp_contract.compat._rule import rule
 from vrp_contract.compat.model import NONE
+from vrp_contract.compat.rules._util import render
 from vrp_contract.compat.walk import ANNOTATIONS, same_value
 
 if TYPE_CHECKING:
@@ -34,8 +35,12 @@ def annotation_changed(pair: Pair) -> list[Change]:
         return []
     first = changed[0]
     old, new = pair.old.get(first), pair.new.get(first)
-    text = (
-        f"Annotation {', '.join(changed)} changed (for example {first}: {old!r} -> {new!r}); "
-        "annotations never break."
-    )[:400]
+    what = f"{first} changed from {render(old, 100)} to {render(new, 100)}"
+    if first not in pair.old:
+        what = f"{first} was added: {render(new, 100)}"
+    elif first not in pair.new:
+        what = f"{first} was removed (it was {render(old, 100)})"
+    others = [k for k in changed if k != first]
+    also = f"; also changed: {', '.join(others)}" if others else ""
+    text = f"Annotation {what}{also}. Annotations never break."
     return [pair.change("annotation.changed", NONE, text, annotation=True, keywords=changed)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,20 @@ def _effective(pair: Pair, node: dict[str, Any], name: str) -> tuple[Any, tuple[
     return pair.walker.synthetic({"allOf": [p[0] for p in parts]}), parts[0][1]
 
 
+def _q(name: str) -> str:
+    """A property name as JSON, for messages."""
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _model_says(side: str, model: str, schema: Any) -> str:  # noqa: ANN401 - a schema
+    """What `side`'s content model allows for a name it does not declare, as a sentence."""
+    if schema is False or schema == {"not": {}}:
+        return f"{side}'s {model} content model does not allow that name."
+    if schema is True or schema == {}:
+        return f"{side}'s {model} content model allows any value under that name."
+    return f"{side}'s {model} content model gives that name the schema {render(schema, 100)}."
+
+
 def _model(node: dict[str, Any]) -> str:
     extra, _ = additional(node)
     if extra is False:
@@ -84,9 +99,9 @@ def properties(pair: Pair) -> list[Change]:
         side, other = ("OLD", "NEW") if added else ("NEW", "OLD")
         verb = "added to" if added else "removed from"
         text = (
-            f"Property {name!r} was {verb} {other}; in {side}'s {model} content model that name "
-            f"falls under {render(o if added else n, 60)}, and {other} declares "
-            f"{render(n if added else o, 60)}."
+            f"Property {_q(name)} was {verb} {other}. "
+            f"{_model_says(side, model, o if added else n)} "
+            f"{other} declares it as {render(n if added else o, 100)}."
         )
         rule_at = n_at if added else o_at
         out.extend(summary(pair, "object.properties", subs, text, at=o_at or rule_at,
@@ -149,8 +164,8 @@ def pattern_properties(pair: Pair) -> list[Change]:
         others = old_pp if added else new_pp
         if others:
             text = (
-                f"The patternProperties entry {pat!r} was {'added' if added else 'removed'} beside "
-                "other patterns; overlapping regular expressions are not decided."
+                f"The patternProperties entry {_q(pat)} was {'added' if added else 'removed'} "
+                "beside other patterns; overlapping regular expressions are not decided."
             )
             out.append(pair.change(UNCLASSIFIED.id, BOTH, text, at=at))
             continue
@@ -162,7 +177,7 @@ def pattern_properties(pair: Pair) -> list[Change]:
             subs = pair.sub(old_pp[pat], n, at, n_at)
         verb = "added" if added else "removed"
         text = (
-            f"The patternProperties entry {pat!r} was {verb}: names matching it are constrained "
+            f"The patternProperties entry {_q(pat)} was {verb}: names matching it are constrained "
             "differently."
         )
         out.extend(summary(pair, "object.pattern-properties", subs, text, at=at))
@@ -201,13 +216,13 @@ def required(pair: Pair) -> list[Change]:
     """Compare the `required` name sets."""
     old, new = pair.old.get("required", []), pair.new.get("required", [])
     out = [
-        pair.change("object.required", BACKWARD, f"Property {n!r} became required "
+        pair.change("object.required", BACKWARD, f"Property {_q(n)} became required "
                     f"(OLD required {render(old)}, NEW requires {render(new)}).",
                     at=("required",), property=n)
         for n in new if n not in old
     ]  # fmt: skip
     out += [
-        pair.change("object.required", FORWARD, f"Property {n!r} is no longer required "
+        pair.change("object.required", FORWARD, f"Property {_q(n)} is no longer required "
                     f"(OLD required {render(old)}, NEW requires {render(new)}).",
                     at=("required",), property=n)
         for n in old if n not in new
@@ -231,12 +246,12 @@ def dependent_required(pair: Pair) -> list[Change]:
         a, b = old.get(key, []), new.get(key, [])
         gained, lost = [n for n in b if n not in a], [n for n in a if n not in b]
         if gained:
-            text = f"With {key!r} present, NEW also requires {render(gained)} (OLD: {render(a)})."
+            text = f"With {_q(key)} present, NEW also requires {render(gained)} (OLD: {render(a)})."
             out.append(pair.change("object.dependent-required", BACKWARD, text,
                                    at=("dependentRequired", key)))  # fmt: skip
         if lost:
             text = (
-                f"With {key!r} present, NEW no longer requires {render(lost)} (NEW: {render(b)})."
+                f"With {_q(key)} present, NEW no longer requires {render(lost)} (NEW: {render(b)})."
             )
             out.append(pair.change("object.dependent-required", FORWARD, text,
                                    at=("dependentRequired", key)))  # fmt: skip
@@ -263,7 +278,7 @@ def dependent_schemas(pair: Pair) -> list[Change]:
             out.extend(subs)
         else:
             verb = "added" if key in new else "removed"
-            text = f"The dependentSchemas entry for {key!r} was {verb}."
+            text = f"The dependentSchemas entry for {_q(key)} was {verb}."
             out.extend(summary(pair, "object.dependent-schemas", subs, text, at=at))
     return out
 

@@ -39,6 +39,11 @@ def _names(atoms: frozenset[str]) -> list[str]:
     return sorted(names)
 
 
+def _either(atoms: frozenset[str]) -> str:
+    names = _names(atoms)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 @rule(
     "type.changed",
     "The set of instance types (with integer inside number, type lists and null) must not lose "
@@ -53,11 +58,11 @@ def type_changed(pair: Pair) -> list[Change]:
     if old == new:
         return []
     lost, gained = old - new, new - old
-    text = f"Type changed from {_names(old)} to {_names(new)}"
+    text = f"Type changed from {_either(old)} to {_either(new)}"
     if lost:
-        text += f"; NEW rejects {_names(frozenset(lost))} values OLD accepted"
+        text += f"; NEW rejects {_either(frozenset(lost))} values OLD accepted"
     if gained:
-        text += f"; NEW accepts {_names(frozenset(gained))} values OLD rejected"
+        text += f"; NEW accepts {_either(frozenset(gained))} values OLD rejected"
     return [
         pair.change(
             "type.changed",
