@@ -84,6 +84,7 @@ def generate(revision: Revision, out: Path) -> None:
         '[dependencies]\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"\n',
     )
     lock = (TEMPLATES / "Cargo.lock.in").read_text("utf-8").replace("@@CRATE@@", crate)
+    lock = lock.replace("@@VERSION@@", f"{revision.name}.0")  # the crate's version in Cargo.toml
     write(out, f"{base}/Cargo.lock", lock)
     test = (TEMPLATES / "vectors.rs").read_text("utf-8").replace("// @@HEADER@@", slash)
     test = test.replace("@@REV@@", revision.name).replace("@@LIB@@", lib)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from vrp_contract.compat.model import Change
     from vrp_contract.compat.walk import Pair
 
-__all__ = ["bound", "dirs_of", "raw", "render", "summary"]
+__all__ = ["bound", "dirs_of", "raw", "render", "shortened", "summary"]
 
 
 def _json(value: Any) -> str:  # noqa: ANN401 - any JSON value
@@ -26,11 +26,11 @@ def render(value: Any, limit: int = 80) -> str:  # noqa: ANN401 - any JSON value
     """Render a JSON value for a message, shortened past `limit` characters a member at a time.
 
     A value is never cut inside a member: an object keeps its first members whole and says how
-    many keys it left out, an array its first items and how many more it has, a long string its
-    length.
+    many keys it left out, an array its first items and how many more it has; only a string longer
+    than 120 characters is cut, marked with `...` and its length.
     """
     text = _json(value)
-    if len(text) <= limit:
+    if len(text) <= limit or (isinstance(value, str) and len(text) <= max(limit, 120)):
         return text
     if isinstance(value, dict):
         parts: list[str] = []
@@ -51,8 +51,13 @@ def render(value: Any, limit: int = 80) -> str:  # noqa: ANN401 - any JSON value
         rest = len(value) - len(items)
         return "[" + ", ".join(items) + (f", ... ({rest} more)" if rest else "") + "]"
     if isinstance(value, str):
-        return f"a string of {len(value)} characters starting {_json(value[: max(limit - 40, 10)])}"
+        return f"{_json(value[:60] + '...')} ({len(value)} characters)"
     return text
+
+
+def shortened(value: Any, limit: int = 80) -> bool:  # noqa: ANN401 - any JSON value
+    """True when `render(value, limit)` leaves part of `value` out."""
+    return render(value, limit) != _json(value)
 
 
 def dirs_of(changes: Iterable[Change]) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import rule
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD, directions
-from vrp_contract.compat.rules._util import bound, render
+from vrp_contract.compat.rules._util import bound, render, shortened
 from vrp_contract.compat.values import whole_step
 from vrp_contract.compat.walk import ALL_TYPES, finite_values, same_value
 
@@ -99,7 +99,7 @@ def enum_const(pair: Pair) -> list[Change]:
     if not removed and not added:
         return []
     both = f"{render(old)} to {render(new)}"
-    if "…" in both:
+    if shortened(old) or shortened(new):
         both = f"{len(old)} to {len(new)} values"
     parts = [f"Allowed values changed from {both}"]
     if removed:
