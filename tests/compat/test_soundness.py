@@ -49,7 +49,13 @@ def _leaf() -> st.SearchStrategy[Any]:
         st.sampled_from([1, 2, 0.5]).map(lambda n: {"multipleOf": n}),
         st.integers(0, 2).map(lambda n: {"minLength": n}),
         st.integers(0, 2).map(lambda n: {"maxLength": n}),
-        st.sampled_from(["^a", "^x_"]).map(lambda p: {"pattern": p}),
+        st.sampled_from(["^a", "^x_", "[a-z]*", "a*", "x?", "^$", "a"]).map(
+            lambda p: {"pattern": p}
+        ),
+        # unsatisfiable sides (#13): contradictory bounds, a oneOf of identical branches
+        st.just({"type": "integer", "minimum": 3, "maximum": 1}),
+        st.just({"type": "string", "minLength": 2, "maxLength": 1}),
+        types.map(lambda t: {"oneOf": [{"type": t}, {"type": t}]}),
         st.integers(0, 2).map(lambda n: {"minItems": n}),
         st.integers(0, 2).map(lambda n: {"maxProperties": n}),
         st.just({"uniqueItems": True}),
@@ -79,6 +85,22 @@ def _node(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         st.lists(inner, min_size=1, max_size=3).map(lambda b: {"allOf": b}),
         inner.map(lambda s: {"not": s}),
         st.builds(lambda i, t: {"if": i, "then": t}, inner, inner),
+        # then/else beside constraints of their own (#13)
+        st.builds(
+            lambda ty, i, t, e: {"type": ty, "if": i, "then": t, "else": e},
+            types,
+            inner,
+            inner,
+            inner,
+        ),
+        st.sampled_from(
+            [
+                {"type": "array", "items": False},
+                {"type": "array", "maxItems": 0},
+                {"type": "object", "additionalProperties": False},
+                {"type": "object", "maxProperties": 0},
+            ]
+        ),
         st.builds(lambda k, s: {"dependentSchemas": {k: s}}, st.sampled_from(KEYS), inner),
         st.builds(
             lambda a, b: {**a, **b} if isinstance(a, dict) and isinstance(b, dict) else a,
@@ -91,8 +113,40 @@ def _node(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 schemas = st.recursive(_leaf(), _node, max_leaves=6)
 
 
+def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: PLR0911 - one per class
+    """OLD rewritten by one of the #13 classes: equivalent forms, and near misses of them."""
+    kind = draw(st.integers(0, 7))
+    if kind == 0:
+        return {"not": {"not": schema}}
+    if kind == 1 and isinstance(schema, dict) and isinstance(schema.get("anyOf"), list):
+        return {"not": {"allOf": [{"not": b} for b in schema["anyOf"]]}}  # De Morgan
+    if kind == 2 and isinstance(schema, dict) and isinstance(schema.get("type"), list):
+        return {k: v for k, v in schema.items() if k != "type"} | {
+            "anyOf": [{"type": t} for t in schema["type"]]
+        }
+    if kind == 3 and isinstance(schema, dict):
+        swap = {"items": ("maxItems", 0), "additionalProperties": ("maxProperties", 0)}
+        for key, (other, value) in swap.items():
+            if schema.get(key) is False and not schema.get("prefixItems"):
+                rest = {k: v for k, v in schema.items() if k != key}
+                return rest if schema.get("properties") else rest | {other: value}
+    if kind == 4:
+        return {"allOf": [schema, {"allOf": [{}]}]}
+    if kind in {5, 7} and isinstance(schema, dict):
+        return schema | {
+            "pattern": draw(st.sampled_from(["[a-z]*", ".*", "a", "^b*", "^$", "x?$"]))
+        }
+    if kind == 6 and isinstance(schema, dict) and "if" in schema:
+        then = schema.get("then", True)
+        surround = {k: v for k, v in schema.items() if k not in {"if", "then", "else"}}
+        return schema | {"then": {"allOf": [then, surround]}}
+    return draw(schemas)
+
+
 def _mutate(draw: st.DrawFn, schema: Any) -> Any:
-    """A NEW close to OLD: the same schema with one random subschema replaced."""
+    """A NEW close to OLD: the same schema with one random subschema replaced or rewritten."""
+    if draw(st.integers(0, 4)) == 0:
+        return _rewrite(draw, schema)
     if not isinstance(schema, dict) or not schema or draw(st.integers(0, 3)) == 0:
         return draw(schemas)
     key = draw(st.sampled_from(sorted(schema)))
@@ -122,10 +176,13 @@ def _valid(schema: Any, value: Any) -> bool:
     return jsonschema.Draft202012Validator(schema).is_valid(value)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pairs(), st.lists(instances, min_size=20, max_size=40))
-def test_compatible_verdicts_are_never_contradicted(pair, values):
-    old, new = pair
+@st.composite
+def rewrites(draw: st.DrawFn) -> tuple[Any, Any]:
+    old = draw(schemas)
+    return old, _rewrite(draw, old)
+
+
+def _check(old: Any, new: Any, values: list[Any]) -> None:
     assume(
         jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA).is_valid(new)
     )
@@ -137,3 +194,29 @@ def test_compatible_verdicts_are_never_contradicted(pair, values):
             assert "backward" in broken, (old, new, value)
         if in_new and not in_old:
             assert "forward" in broken, (old, new, value)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pairs(), st.lists(instances, min_size=20, max_size=40))
+def test_compatible_verdicts_are_never_contradicted(pair, values):
+    _check(*pair, values)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rewrites(), st.lists(instances, min_size=20, max_size=40))
+def test_rewrites_of_the_too_strict_classes_are_judged_soundly(pair, values):
+    """Each #13 class (equivalent rewrites, unsatisfiable sides, then/else beside constraints,
+    unanchored patterns) and its near misses: a compatible verdict is never contradicted."""
+    _check(*pair, values)
+
+
+PATTERNS = ["[a-z]*", ".*", "a*", "x?", "(ab)*", "[^x]*", "^$", "a", "^a*", "a*$", "\\ba*",
+            "(?=a)*", "(a)\\1*", "(?i)a*", "[a-z]+", "."]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(PATTERNS), st.lists(st.text(max_size=4), min_size=10, max_size=30))
+def test_a_pattern_is_dropped_only_when_it_matches_every_string(pattern, texts):
+    old = {"type": "string"}
+    new = {"type": "string", "pattern": pattern}
+    _check(old, new, [*texts, "", "a", "ab", "x", "\n", "Z"])

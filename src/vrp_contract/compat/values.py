@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ALL_TYPES", "finite_values", "same_value", "type_atoms"]
+__all__ = ["ALL_TYPES", "canonical", "finite_values", "same_value", "type_atoms"]
 
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "integer", "number"})
 """Instance kinds; `number` means a number that is not an integer, so `integer` is inside it."""
@@ -25,6 +25,11 @@ def _canon(v: Any) -> Any:  # noqa: ANN401 - JSON values
     if isinstance(v, dict):
         return ("obj", tuple(sorted((k, _canon(x)) for k, x in v.items())))
     return ("?", repr(v))  # pragma: no cover - not JSON
+
+
+def canonical(v: Any) -> Any:  # noqa: ANN401 - JSON values
+    """A hashable form of a JSON value; equal exactly when JSON Schema calls the values equal."""
+    return _canon(v)
 
 
 def _kind(v: Any) -> str:  # noqa: ANN401 - JSON values

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 from vrp_contract.compat._rule import Rule, declare
 from vrp_contract.compat.model import BOTH, Change, Loc
+from vrp_contract.compat.normal import DNF, kinds, normal_form
 from vrp_contract.compat.values import ALL_TYPES, finite_values, same_value, type_atoms
 
 if TYPE_CHECKING:
@@ -159,6 +160,8 @@ class Walker:
         self.keylocs: dict[int, dict[str, Loc]] = {}
         self.restructure: Callable[[Pair], list[Change] | None] | None = None
         self._validators: dict[tuple[bool, str, str], Draft202012Validator] = {}
+        self._forms: dict[tuple[int, int], DNF | None] = {}
+        self._form_parts: dict[int, dict[int, DNF | None]] = {}
 
     def root(self, old_rel: str, new_rel: str) -> list[Change]:
         """Compare one document of OLD with one of NEW."""
@@ -199,6 +202,7 @@ class Walker:
             result = self._boolean(pair, old, new)
         else:
             result = self._run(pair)
+        result = self._normal(pair, old, new, result)
         self._memo[key] = result
         return site + result
 
@@ -300,6 +304,39 @@ class Walker:
                 changes = [c.without(strip) for c in changes]
         return changes
 
+    def _normal(self, pair: Pair, old: Any, new: Any, changes: list[Change]) -> list[Change]:  # noqa: ANN401
+        """Drop directions the normal forms of OLD and NEW prove safe (`compat.normal`).
+
+        Equal normal forms accept the same instances (an equivalent rewrite: no direction breaks,
+        the changes count as annotations); an empty one accepts nothing; type sets compare.
+        """
+        if not any(c.directions for c in changes):
+            return changes
+        a = self._form(self.old, old, pair.old_loc)
+        b = self._form(self.new, new, pair.new_loc)
+        if a is not None and a == b:
+            note = " OLD and NEW accept the same instances, so this rewrite breaks nothing."
+            return [
+                replace(c, directions=(), annotation=True, message=c.message + note)
+                if c.directions or not c.annotation
+                else c
+                for c in changes
+            ]
+        old_in_new = a is not None and (not a or _kinds_within(a, b))
+        new_in_old = b is not None and (not b or _kinds_within(b, a))
+        for proven, direction in ((old_in_new, "backward"), (new_in_old, "forward")):
+            if proven:
+                changes = [c.without(direction if not pair.negated else _OTHER[direction])
+                           for c in changes]  # fmt: skip
+        return changes
+
+    def _form(self, side: SchemaSet, node: Any, loc: Loc) -> DNF | None:  # noqa: ANN401
+        key = (id(side), id(node))
+        if key not in self._forms:
+            cache = self._form_parts.setdefault(id(side), {})
+            self._forms[key] = normal_form(self, side, node, loc, cache)
+        return self._forms[key]
+
     def _accepts(self, old_side: bool, pair: Pair, values: list[Any]) -> list[bool] | None:
         side = self.old if old_side else self.new
         loc = pair.old_loc if old_side else pair.new_loc
@@ -345,6 +382,14 @@ class Walker:
             target, source, pointer, base = side.resolve(loc.base, ref)
             node, loc = target, Loc(source, pointer, base)
         return node, loc
+
+
+def _kinds_within(a: DNF, b: DNF | None) -> bool:
+    """True when `a` and `b` only constrain kinds of instance and `a`'s kinds are `b`'s."""
+    if b is None:
+        return False
+    ka, kb = kinds(a), kinds(b)
+    return ka is not None and kb is not None and ka <= kb
 
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
