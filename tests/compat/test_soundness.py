@@ -199,7 +199,8 @@ def _check(old: Any, new: Any, values: list[Any]) -> None:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs(), st.lists(instances, min_size=20, max_size=40))
 def test_compatible_verdicts_are_never_contradicted(pair, values):
-    _check(*pair, values)
+    old, new = pair
+    _check(old, new, values)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -207,7 +208,8 @@ def test_compatible_verdicts_are_never_contradicted(pair, values):
 def test_rewrites_of_the_too_strict_classes_are_judged_soundly(pair, values):
     """Each #13 class (equivalent rewrites, unsatisfiable sides, then/else beside constraints,
     unanchored patterns) and its near misses: a compatible verdict is never contradicted."""
-    _check(*pair, values)
+    old, new = pair
+    _check(old, new, values)
 
 
 PATTERNS = ["[a-z]*", ".*", "a*", "x?", "(ab)*", "[^x]*", "^$", "a", "^a*", "a*$", "\\ba*",
