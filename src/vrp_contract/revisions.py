@@ -283,9 +283,9 @@ def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  
     return {**target, **out}
 
 
-def list_revisions() -> list[Revision]:
-    """Return every revision shipped with the package, oldest first."""
-    root = schema_root()
+def list_revisions(root: Traversable | None = None) -> list[Revision]:
+    """Return every revision shipped with the package (or in folder `root`), oldest first."""
+    root = schema_root() if root is None else root
     names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
     return [Revision(n[1:], root / n) for n in sorted(names, key=_version_key)]
 

@@ -1,0 +1,366 @@
+"""A small client for the Confluent-compatible schema registry REST API (stdlib `urllib` only).
+
+Confluent Schema Registry, Apicurio Registry (under `/apis/ccompat/v7`) and Redpanda serve this
+API. Every failure (a bad URL, a refused connection, a timeout, an HTTP error, an answer that is
+not JSON) becomes a `RegistryError` with one line naming the registry and the request; secrets
+(a password, a token) are read from the environment and never appear in a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "COMPATIBILITY_LEVELS",
+    "ENV_PASSWORD",
+    "ENV_TOKEN",
+    "ENV_USERNAME",
+    "Auth",
+    "RegistryClient",
+    "RegistryError",
+    "RegistryHTTPError",
+]
+
+ENV_USERNAME = "VRP_REGISTRY_USERNAME"
+ENV_PASSWORD = "VRP_REGISTRY_PASSWORD"  # noqa: S105 - the name of a variable, not a secret
+ENV_TOKEN = "VRP_REGISTRY_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+COMPATIBILITY_LEVELS = (
+    "BACKWARD",
+    "BACKWARD_TRANSITIVE",
+    "FORWARD",
+    "FORWARD_TRANSITIVE",
+    "FULL",
+    "FULL_TRANSITIVE",
+    "NONE",
+)
+_CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+
+
+class RegistryError(Exception):
+    """The registry cannot be reached or answered in a way the command cannot use (exit 2)."""
+
+
+class RegistryHTTPError(RegistryError):
+    """The registry answered with an HTTP error status; `error_code` is its own code, if any."""
+
+    def __init__(self, message: str, status: int, error_code: int | None) -> None:
+        """Keep the HTTP status and the registry's error code beside the one-line message."""
+        super().__init__(message)
+        self.status = status
+        self.error_code = error_code
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Credentials for the registry: HTTP basic auth or a bearer token (never both).
+
+    `repr` hides the secrets, so an `Auth` can be logged.
+    """
+
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Auth:
+        """Read `VRP_REGISTRY_TOKEN`, or `VRP_REGISTRY_USERNAME` and `VRP_REGISTRY_PASSWORD`."""
+        env = os.environ if env is None else env
+        token = env.get(ENV_TOKEN) or None
+        username = env.get(ENV_USERNAME) or None
+        password = env.get(ENV_PASSWORD)
+        if token is not None and username is not None:
+            msg = f"set either {ENV_TOKEN} (bearer token) or {ENV_USERNAME} (basic auth), not both"
+            raise RegistryError(msg)
+        if username is not None and password is None:
+            msg = f"{ENV_USERNAME} is set but {ENV_PASSWORD} is not (basic auth needs both)"
+            raise RegistryError(msg)
+        if username is None and password is not None:
+            msg = f"{ENV_PASSWORD} is set but {ENV_USERNAME} is not (basic auth needs both)"
+            raise RegistryError(msg)
+        return cls(username=username, password=password, token=token)
+
+    @property
+    def kind(self) -> str:
+        """`bearer`, `basic` or `none`: what the requests carry (printable, no secret)."""
+        return "bearer" if self.token else "basic" if self.username else "none"
+
+    def header(self) -> str | None:
+        """The `Authorization` header value, or None without credentials."""
+        if self.token:
+            return f"Bearer {self.token}"
+        if self.username is not None:
+            pair = f"{self.username}:{self.password or ''}".encode()
+            return "Basic " + base64.b64encode(pair).decode("ascii")
+        return None
+
+
+def _check_url(url: str) -> str:
+    """Return `url` without a trailing slash, or raise for one the client cannot use."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        msg = (
+            f"registry URL {_safe(url)!r} is not an http:// or https:// URL with a host "
+            "(for Apicurio: http://HOST:PORT/apis/ccompat/v7)"
+        )
+        raise RegistryError(msg)
+    if parts.username is not None or parts.password is not None:
+        msg = (
+            "the registry URL carries credentials; put them in the environment instead "
+            f"({ENV_USERNAME} and {ENV_PASSWORD}, or {ENV_TOKEN})"
+        )
+        raise RegistryError(msg)
+    if parts.query or parts.fragment:
+        msg = f"registry URL {url!r} has a query or fragment; give the API base URL only"
+        raise RegistryError(msg)
+    try:
+        _ = parts.port
+    except ValueError:
+        msg = f"registry URL {url!r} has an invalid port"
+        raise RegistryError(msg) from None
+    return url.rstrip("/")
+
+
+def _safe(url: str) -> str:
+    """`url` without any user:password part (for messages)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    netloc = parts.hostname or ""
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def _tls_context(ca_file: str | None, insecure: bool) -> ssl.SSLContext:
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+    except FileNotFoundError:
+        raise RegistryError(f"CA file {ca_file} does not exist") from None
+    except (ssl.SSLError, OSError) as exc:
+        raise RegistryError(f"CA file {ca_file} cannot be used: {exc}") from None
+    if insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _quote(segment: str) -> str:
+    return urllib.parse.quote(segment, safe="")
+
+
+class RegistryClient:
+    """The few calls `vrp-contract registry` needs, against one registry base URL."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        auth: Auth | None = None,
+        ca_file: str | None = None,
+        insecure: bool = False,
+        timeout: float = 10.0,
+    ) -> None:
+        """Check the URL and the TLS options; no request is made yet."""
+        self.url = _check_url(url)
+        self.auth = auth or Auth()
+        self.timeout = timeout
+        self._context = _tls_context(ca_file, insecure) if self.url.startswith("https:") else None
+
+    # -- the registry calls -------------------------------------------------------------------
+
+    def subjects(self) -> list[str]:
+        """Every subject the registry knows."""
+        return [str(s) for s in self._list("GET", "/subjects")]
+
+    def versions(self, subject: str) -> list[int]:
+        """The version numbers of `subject`, oldest first ([] for an unknown subject)."""
+        try:
+            return sorted(
+                int(v) for v in self._list("GET", f"/subjects/{_quote(subject)}/versions")
+            )
+        except RegistryHTTPError as exc:
+            if exc.status == 404:
+                return []
+            raise
+
+    def version(self, subject: str, version: int | str = "latest") -> dict[str, Any]:
+        """One registered version: `subject`, `version`, `id`, `schema` (a JSON string)..."""
+        path = f"/subjects/{_quote(subject)}/versions/{_quote(str(version))}"
+        return self._object("GET", path)
+
+    def schema(self, subject: str, version: int | str = "latest") -> dict[str, Any]:
+        """The schema of one registered version, parsed into a JSON object."""
+        record = self.version(subject, version)
+        text = record.get("schema")
+        try:
+            doc = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            msg = (
+                f"{self.url}: subject {subject!r} version {record.get('version', version)} "
+                "holds no JSON Schema object (is it an Avro or Protobuf subject?)"
+            )
+            raise RegistryError(msg)
+        return doc
+
+    def lookup(self, subject: str, schema: str) -> dict[str, Any] | None:
+        """The version record of `schema` under `subject`, or None when it is not registered."""
+        try:
+            return self._object("POST", f"/subjects/{_quote(subject)}", _body(schema))
+        except RegistryHTTPError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def register(self, subject: str, schema: str) -> int:
+        """Register `schema` under `subject` and return its global id (the same id if known)."""
+        answer = self._object("POST", f"/subjects/{_quote(subject)}/versions", _body(schema))
+        return int(answer["id"])
+
+    def compatibility(self, subject: str) -> str | None:
+        """The subject's own compatibility level, or None when it follows the global level."""
+        try:
+            answer = self._object("GET", f"/config/{_quote(subject)}")
+        except RegistryHTTPError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        level = answer.get("compatibilityLevel", answer.get("compatibility"))
+        return str(level) if level is not None else None
+
+    def global_compatibility(self) -> str:
+        """The registry-wide default compatibility level."""
+        answer = self._object("GET", "/config")
+        return str(answer.get("compatibilityLevel", answer.get("compatibility", "BACKWARD")))
+
+    def set_compatibility(self, subject: str, level: str) -> None:
+        """Set the subject's compatibility level (one of `COMPATIBILITY_LEVELS`)."""
+        body = json.dumps({"compatibility": level}).encode()
+        self._object("PUT", f"/config/{_quote(subject)}", body)
+
+    def is_compatible(
+        self, subject: str, schema: str, version: int | str = "latest"
+    ) -> tuple[bool, list[str]]:
+        """Ask the registry whether `schema` is compatible with one version, under its level.
+
+        Returns the verdict and the registry's messages (Confluent gives them with `verbose`).
+        """
+        path = f"/compatibility/subjects/{_quote(subject)}/versions/{_quote(str(version))}"
+        answer = self._object("POST", path + "?verbose=true", _body(schema))
+        verdict = answer.get("is_compatible")
+        if not isinstance(verdict, bool):
+            msg = f"{self.url}: POST {path} answered without an is_compatible verdict"
+            raise RegistryError(msg)
+        messages = answer.get("messages") or []
+        return verdict, [str(m) for m in messages] if isinstance(messages, list) else []
+
+    # -- transport ------------------------------------------------------------------------------
+
+    def _list(self, method: str, path: str) -> list[Any]:
+        data = self._request(method, path)
+        if not isinstance(data, list):
+            raise RegistryError(f"{self.url}: {method} {path} answered {_kind(data)}, not a list")
+        return data
+
+    def _object(self, method: str, path: str, body: bytes | None = None) -> dict[str, Any]:
+        data = self._request(method, path, body)
+        if not isinstance(data, dict):
+            msg = f"{self.url}: {method} {path} answered {_kind(data)}, not an object"
+            raise RegistryError(msg)
+        return data
+
+    def _request(self, method: str, path: str, body: bytes | None = None) -> Any:  # noqa: ANN401
+        headers = {"Accept": f"{_CONTENT_TYPE}, application/json"}
+        if body is not None:
+            headers["Content-Type"] = _CONTENT_TYPE
+        header = self.auth.header()
+        if header is not None:
+            headers["Authorization"] = header
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in _check_url
+            self.url + path, data=body, method=method, headers=headers
+        )
+        where = f"{self.url}: {method} {path.split('?', maxsplit=1)[0]}"
+        try:
+            with urllib.request.urlopen(  # noqa: S310 - the scheme is checked in _check_url
+                request, timeout=self.timeout, context=self._context
+            ) as response:
+                status, kind, raw = (
+                    response.status,
+                    response.headers.get_content_type(),
+                    response.read(),
+                )
+        except urllib.error.HTTPError as exc:
+            raise _http_error(where, exc) from None
+        except urllib.error.URLError as exc:
+            raise RegistryError(f"{where}: cannot connect: {_reason(exc.reason)}") from None
+        except TimeoutError:
+            raise RegistryError(f"{where}: no answer within {self.timeout:g} s") from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise RegistryError(f"{where}: the connection failed: {_reason(exc)}") from None
+        try:
+            return json.loads(raw) if raw.strip() else None
+        except ValueError:
+            msg = (
+                f"{where}: the answer (HTTP {status}, {kind}) is not JSON; is {self.url} the "
+                "Confluent-compatible API (for Apicurio: http://HOST:PORT/apis/ccompat/v7)?"
+            )
+            raise RegistryError(msg) from None
+
+
+def _body(schema: str) -> bytes:
+    return json.dumps({"schemaType": "JSON", "schema": schema}).encode()
+
+
+def _kind(data: object) -> str:
+    return {dict: "an object", list: "a list", type(None): "nothing"}.get(type(data), "a value")
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"the TLS certificate is not trusted ({reason.verify_message}); see --ca-file"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused (is the registry running?)"
+    if isinstance(reason, TimeoutError):
+        return "timed out"
+    text = str(getattr(reason, "strerror", None) or reason).strip()
+    return text or type(reason).__name__
+
+
+def _http_error(where: str, exc: urllib.error.HTTPError) -> RegistryHTTPError:
+    status = exc.code
+    try:
+        raw = exc.read()
+    except OSError:
+        raw = b""
+    code: int | None = None
+    detail = ""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        raw_code = data.get("error_code")
+        code = raw_code if isinstance(raw_code, int) else None
+        detail = str(data.get("message") or data.get("detail") or data.get("title") or "")
+    detail = " ".join(detail.split())[:300]
+    if status in {401, 403}:
+        hint = f"; check {ENV_TOKEN} or {ENV_USERNAME}/{ENV_PASSWORD}"
+    elif status == 404 and code is None:
+        hint = "; is the URL the Confluent-compatible API (for Apicurio: .../apis/ccompat/v7)?"
+    else:
+        hint = ""
+    text = f"{where}: HTTP {status} {exc.reason}" + (f": {detail}" if detail else "") + hint
+    return RegistryHTTPError(text, status, code)
