@@ -115,7 +115,7 @@ def _revisions(args: argparse.Namespace) -> list[Revision]:
 
 def _client(args: argparse.Namespace) -> RegistryClient:
     if not args.url:
-        raise UsageError(f"registry {args.action}: give --url or set {ENV_URL}")
+        raise UsageError(f"give --url or set {ENV_URL}")
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {args.timeout:g}")
     return RegistryClient(
@@ -129,6 +129,13 @@ def _client(args: argparse.Namespace) -> RegistryClient:
 
 def run(args: argparse.Namespace, io: IO) -> ExitCode:
     """Push or check; 0 ok, 1 rejected or incompatible, 2 usage, input or connection error."""
+    try:
+        return _run(args, io)
+    except UsageError as exc:
+        raise UsageError(f"registry {args.action}: {exc}") from None
+
+
+def _run(args: argparse.Namespace, io: IO) -> ExitCode:
     revisions = _revisions(args)
     try:
         client = _client(args)

@@ -1,0 +1,143 @@
+"""Bad URLs, refused connections, HTTP errors, credentials and TLS: one line, exit 2, no secret."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import socket
+import urllib.parse
+
+import pytest
+
+from tests._support import run_cli
+from tests.registry._proxy import hosted, self_signed
+from vrp_contract.registry import Auth, RegistryError, fetch_schema
+
+TOKEN = "t0ken-Sekr1t"  # noqa: S105 - a test value
+PASSWORD = "pa55-Sekr1t"  # noqa: S105 - a test value
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _one_line_error(run) -> str:
+    assert run.code == 2, run.out + run.err
+    assert run.out == ""
+    assert run.err.startswith("vrp-contract: error: registry")
+    assert run.err.count("\n") == 1, run.err
+    assert "Traceback" not in run.err
+    return str(run.err)
+
+
+def _no_secret(run) -> None:
+    for secret in (TOKEN, PASSWORD, base64.b64encode(f"ci:{PASSWORD}".encode()).decode()):
+        assert secret not in run.out + run.err
+
+
+@pytest.mark.parametrize("action", ["push", "check"])
+def test_refused_connection(action, monkeypatch):
+    monkeypatch.setenv("VRP_REGISTRY_TOKEN", TOKEN)
+    url = f"http://127.0.0.1:{_free_port()}/apis/ccompat/v7"
+    run = run_cli("registry", action, "--url", url, "--subject", "s")
+    err = _one_line_error(run)
+    assert "cannot connect: connection refused (is the registry running?)" in err
+    _no_secret(run)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("ftp://127.0.0.1/x", "is not an http:// or https:// URL with a host"),
+        ("127.0.0.1:8081", "is not an http:// or https:// URL with a host"),
+        ("http://127.0.0.1:99999/x", "has an invalid port"),
+        ("http://127.0.0.1:8081/x?a=1", "has a query or fragment"),
+        (f"http://ci:{PASSWORD}@127.0.0.1:8081/x", "the registry URL carries credentials"),
+    ],
+)
+def test_bad_url(url, says):
+    run = run_cli("registry", "push", "--url", url, "--subject", "s")
+    assert says in _one_line_error(run)
+    _no_secret(run)
+
+
+def test_missing_url_and_conflicting_credentials(monkeypatch):
+    monkeypatch.delenv("VRP_REGISTRY_URL", raising=False)
+    run = run_cli("registry", "check", "--subject", "s")
+    assert "give --url or set VRP_REGISTRY_URL" in _one_line_error(run)
+    monkeypatch.setenv("VRP_REGISTRY_TOKEN", TOKEN)
+    monkeypatch.setenv("VRP_REGISTRY_USERNAME", "ci")
+    run = run_cli("registry", "check", "--url", "http://127.0.0.1:1/x", "--subject", "s")
+    assert "not both" in _one_line_error(run)
+    _no_secret(run)
+    monkeypatch.delenv("VRP_REGISTRY_TOKEN")
+    run = run_cli("registry", "check", "--url", "http://127.0.0.1:1/x", "--subject", "s")
+    assert "VRP_REGISTRY_PASSWORD is not" in _one_line_error(run)
+
+
+def test_bad_schema_dir_and_revision(registry_url, tmp_path):
+    run = run_cli(
+        "registry", "push", "--url", registry_url, "--subject", "s", "--schema-dir", str(tmp_path)
+    )
+    assert run.code == 2
+    assert "no revision folders" in run.err
+    run = run_cli("registry", "push", "--url", registry_url, "--subject", "s", "--revision", "9.9")
+    assert run.code == 2
+    assert "no revision '9.9'; known: 0.1" in run.err
+
+
+def test_wrong_base_path_is_an_http_error_with_a_hint(registry_url, subject):
+    root = urllib.parse.urlsplit(registry_url)._replace(path="/apis").geturl()
+    run = run_cli("registry", "push", "--url", root, "--subject", subject)
+    err = _one_line_error(run)
+    assert "HTTP 404" in err
+    assert "for Apicurio: .../apis/ccompat/v7" in err
+
+
+def test_bearer_and_basic_credentials_reach_the_registry_and_never_print(
+    registry_url, subject, monkeypatch
+):
+    with hosted(registry_url, expected=f"Bearer {TOKEN}") as (url, seen):
+        monkeypatch.setenv("VRP_REGISTRY_TOKEN", TOKEN)
+        run = run_cli("registry", "push", "--url", url, "--subject", subject)
+        assert run.code == 0, run.out + run.err
+        _no_secret(run)
+        assert set(seen) == {f"Bearer {TOKEN}"}
+        monkeypatch.setenv("VRP_REGISTRY_TOKEN", "wrong")
+        run = run_cli("registry", "check", "--url", url, "--subject", subject)
+        err = _one_line_error(run)
+        assert "HTTP 401" in err
+        assert "check VRP_REGISTRY_TOKEN or VRP_REGISTRY_USERNAME/VRP_REGISTRY_PASSWORD" in err
+        assert "wrong" not in err
+    basic = "Basic " + base64.b64encode(f"ci:{PASSWORD}".encode()).decode()
+    with hosted(registry_url, expected=basic) as (url, seen):
+        monkeypatch.delenv("VRP_REGISTRY_TOKEN")
+        monkeypatch.setenv("VRP_REGISTRY_USERNAME", "ci")
+        monkeypatch.setenv("VRP_REGISTRY_PASSWORD", PASSWORD)
+        run = run_cli("registry", "check", "--url", url, "--subject", subject)
+        assert run.code == 0, run.out + run.err
+        _no_secret(run)
+        assert set(seen) == {basic}
+    assert "Sekr1t" not in repr(Auth(username="ci", password=PASSWORD, token=TOKEN))
+
+
+def test_tls_ca_file_and_insecure(registry_url, subject, tmp_path):
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command line makes the test certificate")
+    cert, key = self_signed(tmp_path)
+    with hosted(registry_url, tls=(cert, key)) as (url, _):
+        untrusted = run_cli("registry", "push", "--url", url, "--subject", subject)
+        assert "the TLS certificate is not trusted" in _one_line_error(untrusted)
+        assert "see --ca-file" in untrusted.err
+        trusted = ["--url", url, "--subject", subject, "--ca-file", str(cert)]
+        run = run_cli("registry", "push", *trusted)
+        assert run.code == 0, run.out + run.err
+        run = run_cli("registry", "check", "--url", url, "--subject", subject, "--insecure")
+        assert run.code == 0, run.out + run.err
+        missing = run_cli("registry", "push", *trusted[:-1], str(tmp_path / "nope.pem"))
+        assert "does not exist" in _one_line_error(missing)
+        with pytest.raises(RegistryError, match="not trusted"):
+            fetch_schema(url, subject)
+        assert fetch_schema(url, subject, ca_file=str(cert), auth=Auth())["title"] == "VrpEvent"
