@@ -5,12 +5,12 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from tests._support import run_cli
+from tests._support import ROOT, run_cli
 from tests.registry import _revisions as rv
 from vrp_contract import load_revision
 from vrp_contract.registry import Auth, RegistryError, fetch_schema, revision_for_schema
 from vrp_contract.revisions import list_revisions
-from vrp_contract.stream import validate_event
+from vrp_contract.stream import StreamValidator, validate_event
 
 
 def test_fetched_schema_is_the_revision_and_judges_events_alike(registry_url, subject):
@@ -48,3 +48,17 @@ def test_fetch_errors_are_one_line(registry_url, subject):
     assert run_cli("registry", "push", "--url", registry_url, "--subject", subject).code == 0
     with pytest.raises(RegistryError, match="HTTP 404"):
         fetch_schema(registry_url, subject, 7)
+
+
+def test_stream_findings_are_the_same_with_the_schema_from_the_registry(registry_url, subject):
+    assert run_cli("registry", "push", "--url", registry_url, "--subject", subject).code == 0
+    from_registry = revision_for_schema(fetch_schema(registry_url, subject))
+    assert from_registry is not None
+    demo = ROOT / "examples" / "demo.jsonl"
+    runs = []
+    for revision in (load_revision(), from_registry):
+        validator = StreamValidator(revision, assume_open_sessions=False)
+        with demo.open("rb") as lines:
+            runs.append([f.to_dict() for f in validator.iter_findings(lines, "demo.jsonl")])
+    assert runs[0]
+    assert runs[0] == runs[1]
