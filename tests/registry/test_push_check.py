@@ -149,3 +149,23 @@ def test_check_a_transitive_level_asks_about_every_version(cli, registry_url, su
     assert run.code == 0, run.out + run.err
     data = json.loads(run.out)
     assert [(v["version"], v["revision"]) for v in data["versions"]] == [(1, "0.1"), (2, None)]
+
+
+def test_check_against_a_version_compat_cannot_read_is_one_line(
+    cli, registry_url, subject, tmp_path
+):
+    client = RegistryClient(registry_url)
+    remote = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "https://example.invalid/event.schema.json",
+    }
+    client.register(subject, json.dumps(remote))
+    run = _check(cli, registry_url, subject, rv.tree(tmp_path))
+    assert run.code == 2, run.out + run.err
+    assert run.err.startswith(
+        f"vrp-contract: error: registry check: compat cannot compare {subject}@v1 with "
+        "bundle-v0.1.json: "
+    )
+    assert "example.invalid" in run.err
+    assert "vrp-registry-" not in run.err  # no temp path
+    assert run.err.count("\n") == 1

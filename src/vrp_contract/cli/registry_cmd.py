@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import UsageError
+from vrp_contract.compat import InputError
 from vrp_contract.findings import ExitCode
 from vrp_contract.registry import (
     COMPATIBILITY_LEVELS,
@@ -149,7 +150,7 @@ def _run(args: argparse.Namespace, io: IO) -> ExitCode:
                 io.stdout.write("".join(line + "\n" for line in result.text_lines()))
             return ExitCode.FINDINGS if result.failed else ExitCode.OK
         report = check(client, args.subject, revisions[-1], revisions)
-    except RegistryError as exc:
+    except (RegistryError, InputError) as exc:
         raise UsageError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:  # an unreadable or unbundlable revision
         raise UsageError(f"cannot read the revisions: {exc}") from None

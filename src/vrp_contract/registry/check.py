@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.compat import Bump, Mode, compare
+from vrp_contract.compat import Bump, InputError, Mode, compare
 from vrp_contract.registry.push import schema_text
 
 if TYPE_CHECKING:
@@ -171,14 +171,25 @@ def _which(doc: dict[str, Any], bundles: dict[str, dict[str, Any]]) -> str | Non
 
 
 def _ours(old: dict[str, Any], new: Revision, mode: Mode, old_label: str) -> PairReport:
-    """Compare the registered document with the revision's bundle through the public API."""
+    """Compare the registered document with the revision's bundle through the public API.
+
+    Raises `InputError` (one line, naming the version) when a side cannot be compared.
+    """
     new_label = f"bundle-v{new.name}.json"
     with tempfile.TemporaryDirectory(prefix="vrp-registry-") as tmp:
         old_path, new_path = Path(tmp, "registered.json"), Path(tmp, new_label)
         old_path.write_text(json.dumps(old, indent=2, ensure_ascii=False), "utf-8")
         new_path.write_text(json.dumps(new.bundle(), indent=2, ensure_ascii=False), "utf-8")
-        pair = compare(str(old_path), str(new_path), mode).pairs[0]
-    relabel = {str(old_path): old_label, str(new_path): new_label}
+        relabel = {str(old_path): old_label, str(new_path): new_label}
+        try:
+            pair = compare(str(old_path), str(new_path), mode).pairs[0]
+        except InputError as exc:  # e.g. a version registered by hand with a remote $ref
+            text = str(exc)
+            for path, label in relabel.items():
+                text = text.replace(path, label)
+            raise InputError(
+                f"compat cannot compare {old_label} with {new_label}: {text}"
+            ) from None
     findings = []
     for f in pair.findings:
         context = dict(f.context)
