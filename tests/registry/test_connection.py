@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import functools
 import shutil
 import socket
+import threading
 import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -141,3 +144,33 @@ def test_tls_ca_file_and_insecure(registry_url, subject, tmp_path):
         with pytest.raises(RegistryError, match="not trusted"):
             fetch_schema(url, subject)
         assert fetch_schema(url, subject, ca_file=str(cert), auth=Auth())["title"] == "VrpEvent"
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        """Quiet."""
+
+
+def test_an_answer_that_is_not_json_and_a_server_that_never_answers(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "s").write_text("<html>a web page</html>")
+    handler = functools.partial(_QuietFiles, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        run = run_cli("registry", "check", "--url", url, "--subject", "s")
+        err = _one_line_error(run)
+        assert "GET /config/s: the answer (HTTP 200" in err
+        assert "is not JSON; is http://127.0.0.1" in err
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    with socket.socket() as silent:  # accepts connections (backlog) but never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        run = run_cli("registry", "push", "--url", url, "--subject", "s", "--timeout", "0.5")
+        assert "no answer within 0.5 s" in _one_line_error(run)
