@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -122,6 +123,9 @@ def test_check_says_why_the_verdicts_differ(  # noqa: PLR0917 - parametrised
     assert f"  vrp-contract: {'compatible' if ours_ok else 'INCOMPATIBLE'}" in run.out
     assert f"  they differ: {why}" in run.out
     assert "(the two DISAGREE)." in run.out
+    if not registry_ok:  # Apicurio's dry run names its rule
+        assert re.search(r"  registry: INCOMPATIBLE \([A-Z_]+ at /", run.out), run.out
+        assert re.search(r"its keyword rule \([A-Z_]+ at /", run.out), run.out
 
 
 def test_check_of_a_registered_revision_and_of_an_empty_subject(

@@ -74,11 +74,12 @@ class VersionCheck:
             return None
         directions = "/".join(sorted(mode.directions))
         if self.ours_ok:
+            rule = f" ({'; '.join(self.registry_messages)})" if self.registry_messages else ""
             return (
                 f"the registry rejects revision {checked} although every event {self.label()} "
                 f"accepts is still accepted ({directions} set inclusion holds): its keyword "
-                "rule is stricter than set inclusion here; the changes it may object to are "
-                "listed as info findings"
+                f"rule{rule} is stricter than set inclusion here; the changes it may object to "
+                "are listed as info findings"
             )
         return (
             f"the registry accepts revision {checked} although it breaks {directions}: the "
@@ -230,6 +231,8 @@ def check(
     for version in targets:
         doc = client.schema(subject, version)
         ok, messages = client.is_compatible(subject, text, version)
+        if not ok and not messages:
+            messages = client.explain(subject, text)
         pair = _ours(doc, revision, mode, f"{subject}@v{version}")
         report.checks.append(VersionCheck(version, _which(doc, bundles), ok, messages, pair))
     return report

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "APICURIO_CCOMPAT",
     "COMPATIBILITY_LEVELS",
     "ENV_PASSWORD",
     "ENV_TOKEN",
@@ -46,6 +47,7 @@ COMPATIBILITY_LEVELS = (
     "NONE",
 )
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+APICURIO_CCOMPAT = "/apis/ccompat/v7"
 
 
 class RegistryError(Exception):
@@ -55,11 +57,14 @@ class RegistryError(Exception):
 class RegistryHTTPError(RegistryError):
     """The registry answered with an HTTP error status; `error_code` is its own code, if any."""
 
-    def __init__(self, message: str, status: int, error_code: int | None) -> None:
-        """Keep the HTTP status and the registry's error code beside the one-line message."""
+    def __init__(
+        self, message: str, status: int, error_code: int | None, causes: tuple[str, ...] = ()
+    ) -> None:
+        """Keep the HTTP status, the registry's error code and its causes beside the message."""
         super().__init__(message)
         self.status = status
         self.error_code = error_code
+        self.causes = causes
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,26 @@ class RegistryClient:
         messages = answer.get("messages") or []
         return verdict, [str(m) for m in messages] if isinstance(messages, list) else []
 
+    def explain(self, subject: str, schema: str) -> list[str]:
+        """Apicurio only: the rule violations registering `schema` would meet, by a dry run.
+
+        The Confluent-compatible check answers a bare verdict on Apicurio; its own API (beside
+        `/apis/ccompat/v7`) names the rule (`PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL at /...`)
+        without registering anything. Best effort: [] for other registries or on any failure.
+        """
+        if not self.url.endswith(APICURIO_CCOMPAT):
+            return []
+        native = self.url.removesuffix(APICURIO_CCOMPAT) + "/apis/registry/v3"
+        path = f"/groups/default/artifacts/{_quote(subject)}/versions?dryRun=true"
+        body = json.dumps({"content": {"content": schema, "contentType": "application/json"}})
+        try:
+            self._request("POST", path, body.encode(), base=native, kind="application/json")
+        except RegistryHTTPError as exc:
+            return list(exc.causes)
+        except RegistryError:
+            return []
+        return []
+
     # -- transport ------------------------------------------------------------------------------
 
     def _list(self, method: str, path: str) -> list[Any]:
@@ -282,17 +307,26 @@ class RegistryClient:
             raise RegistryError(msg)
         return data
 
-    def _request(self, method: str, path: str, body: bytes | None = None) -> Any:  # noqa: ANN401
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        *,
+        base: str | None = None,
+        kind: str = _CONTENT_TYPE,
+    ) -> Any:  # noqa: ANN401 - any JSON value
+        base = self.url if base is None else base
         headers = {"Accept": f"{_CONTENT_TYPE}, application/json"}
         if body is not None:
-            headers["Content-Type"] = _CONTENT_TYPE
+            headers["Content-Type"] = kind
         header = self.auth.header()
         if header is not None:
             headers["Authorization"] = header
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in _check_url
-            self.url + path, data=body, method=method, headers=headers
+            base + path, data=body, method=method, headers=headers
         )
-        where = f"{self.url}: {method} {path.split('?', maxsplit=1)[0]}"
+        where = f"{base}: {method} {path.split('?', maxsplit=1)[0]}"
         try:
             with urllib.request.urlopen(  # noqa: S310 - the scheme is checked in _check_url
                 request, timeout=self.timeout, context=self._context
@@ -347,6 +381,7 @@ def _http_error(where: str, exc: urllib.error.HTTPError) -> RegistryHTTPError:
         raw = b""
     code: int | None = None
     detail = ""
+    causes: tuple[str, ...] = ()
     try:
         data = json.loads(raw)
     except ValueError:
@@ -355,6 +390,11 @@ def _http_error(where: str, exc: urllib.error.HTTPError) -> RegistryHTTPError:
         raw_code = data.get("error_code")
         code = raw_code if isinstance(raw_code, int) else None
         detail = str(data.get("message") or data.get("detail") or data.get("title") or "")
+        causes = tuple(
+            f"{c.get('description')} at {c.get('context') or '/'}"
+            for c in data.get("causes") or []
+            if isinstance(c, dict) and c.get("description")
+        )
     detail = " ".join(detail.split())[:300]
     if status in {401, 403}:
         hint = f"; check {ENV_TOKEN} or {ENV_USERNAME}/{ENV_PASSWORD}"
@@ -363,4 +403,4 @@ def _http_error(where: str, exc: urllib.error.HTTPError) -> RegistryHTTPError:
     else:
         hint = ""
     text = f"{where}: HTTP {status} {exc.reason}" + (f": {detail}" if detail else "") + hint
-    return RegistryHTTPError(text, status, code)
+    return RegistryHTTPError(text, status, code, causes)
