@@ -8,7 +8,8 @@ import shutil
 import socket
 import threading
 import urllib.parse
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -139,6 +140,9 @@ def test_tls_ca_file_and_insecure(registry_url, subject, tmp_path):
         assert run.code == 0, run.out + run.err
         run = run_cli("registry", "check", "--url", url, "--subject", subject, "--insecure")
         assert run.code == 0, run.out + run.err
+        assert run.err == (
+            "vrp-contract: warning: --insecure: the registry's TLS certificate is not verified\n"
+        )
         missing = run_cli("registry", "push", *trusted[:-1], str(tmp_path / "nope.pem"))
         assert "does not exist" in _one_line_error(missing)
         with pytest.raises(RegistryError, match="not trusted"):
@@ -174,3 +178,35 @@ def test_an_answer_that_is_not_json_and_a_server_that_never_answers(tmp_path):
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         run = run_cli("registry", "push", "--url", url, "--subject", "s", "--timeout", "0.5")
         assert "no answer within 0.5 s" in _one_line_error(run)
+
+
+class _Redirect(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str | None]] = []
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        self.seen.append(self.headers.get("Authorization"))
+        self.send_response(302)
+        self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_redirect_is_refused_so_credentials_never_follow_it(monkeypatch):
+    monkeypatch.setenv("VRP_REGISTRY_TOKEN", TOKEN)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/apis/ccompat/v7"
+        run = run_cli("registry", "check", "--url", url, "--subject", "s")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    err = _one_line_error(run)
+    assert "GET /config/s: HTTP 302" in err
+    _no_secret(run)
+    assert _Redirect.seen == [f"Bearer {TOKEN}"]  # one request; nothing followed the redirect

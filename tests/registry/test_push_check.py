@@ -81,7 +81,13 @@ def test_check_a_compatible_revision_both_verdicts(cli, registry_url, subject, t
     assert "revision 0.2 against version 1 (revision 0.1):" in run.out
     assert "  registry: compatible\n" in run.out
     assert "  vrp-contract: compatible in backward mode; needs a minor bump" in run.out
-    assert "info object.properties: Property 'note' was added" in run.out
+    found = re.search(
+        r"\n  bundle-v0\.2\.json:(\d+): info object\.properties: Property 'note'", run.out
+    )
+    assert found, run.out
+    # the line is that of `vrp-contract schema --revision 0.2` (the bundle, indented by 2)
+    printed = json.dumps(list_revisions(root)[1].bundle(), indent=2, ensure_ascii=False)
+    assert '"note": {' in printed.splitlines()[int(found[1]) - 1]
     assert "they differ" not in run.out
     assert run.out.endswith("(the two agree).\n")
 

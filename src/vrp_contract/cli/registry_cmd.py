@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,11 +115,15 @@ def _revisions(args: argparse.Namespace) -> list[Revision]:
     return revisions[: names.index(wanted) + 1]
 
 
-def _client(args: argparse.Namespace) -> RegistryClient:
+def _client(args: argparse.Namespace, io: IO) -> RegistryClient:
     if not args.url:
         raise UsageError(f"give --url or set {ENV_URL}")
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {args.timeout:g}")
+    if args.insecure:
+        io.stderr.write(
+            "vrp-contract: warning: --insecure: the registry's TLS certificate is not verified\n"
+        )
     return RegistryClient(
         args.url,
         auth=Auth.from_env(),
@@ -139,7 +144,7 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
 def _run(args: argparse.Namespace, io: IO) -> ExitCode:
     revisions = _revisions(args)
     try:
-        client = _client(args)
+        client = _client(args, io)
         for rev in revisions:
             rev.bundle()  # a revision that cannot be bundled is an input error, before any call
         if args.action == "push":
@@ -167,11 +172,13 @@ def _print_check(report: CheckReport, args: argparse.Namespace, io: IO) -> None:
         f"subject {report.subject}: compatibility {report.level} ({report.level_source} level), "
         f"checked as compat --mode {report.mode}\n"
     )
-    reporter = get_reporter("text")(out, verbose=args.verbose, quiet=args.quiet)
     for c in report.checks:
         out.write(f"revision {report.revision} against {c.label()}:\n")
+        lines = StringIO()
+        reporter = get_reporter("text")(lines, verbose=args.verbose, quiet=args.quiet)
         for finding in c.findings:
             reporter.finding(finding)
+        out.write("".join(f"  {line}\n" for line in lines.getvalue().splitlines()))
         theirs = "compatible" if c.registry_ok else "INCOMPATIBLE"
         said = f" ({'; '.join(c.registry_messages)})" if c.registry_messages else ""
         out.write(f"  registry: {theirs}{said}\n")

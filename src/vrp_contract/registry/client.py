@@ -165,6 +165,21 @@ def _quote(segment: str) -> str:
     return urllib.parse.quote(segment, safe="")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse redirects: urllib would resend the Authorization header to the new host."""
+
+    def redirect_request(  # noqa: PLR0913, PLR0917 - the stdlib's signature
+        self,
+        req: urllib.request.Request,
+        fp: Any,  # noqa: ANN401 - the stdlib's type
+        code: int,
+        msg: str,
+        headers: Any,  # noqa: ANN401 - the stdlib's type
+        newurl: str,
+    ) -> None:
+        """None: the 3xx answer becomes an HTTP error naming the status."""
+
+
 class RegistryClient:
     """The few calls `vrp-contract registry` needs, against one registry base URL."""
 
@@ -181,7 +196,10 @@ class RegistryClient:
         self.url = _check_url(url)
         self.auth = auth or Auth()
         self.timeout = timeout
-        self._context = _tls_context(ca_file, insecure) if self.url.startswith("https:") else None
+        context = _tls_context(ca_file, insecure) if self.url.startswith("https:") else None
+        self._opener = urllib.request.build_opener(
+            _NoRedirect(), urllib.request.HTTPSHandler(context=context)
+        )
 
     # -- the registry calls -------------------------------------------------------------------
 
@@ -328,9 +346,7 @@ class RegistryClient:
         )
         where = f"{base}: {method} {path.split('?', maxsplit=1)[0]}"
         try:
-            with urllib.request.urlopen(  # noqa: S310 - the scheme is checked in _check_url
-                request, timeout=self.timeout, context=self._context
-            ) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 status, kind, raw = (
                     response.status,
                     response.headers.get_content_type(),
