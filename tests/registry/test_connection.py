@@ -15,6 +15,7 @@ import pytest
 
 from tests._support import run_cli
 from tests.registry._proxy import hosted, self_signed
+from tests.registry._revisions import tree
 from vrp_contract.registry import Auth, RegistryError, fetch_schema
 
 TOKEN = "t0ken-Sekr1t"  # noqa: S105 - a test value
@@ -210,3 +211,14 @@ def test_a_redirect_is_refused_so_credentials_never_follow_it(monkeypatch):
     assert "GET /config/s: HTTP 302" in err
     _no_secret(run)
     assert _Redirect.seen == [f"Bearer {TOKEN}"]  # one request; nothing followed the redirect
+
+
+def test_a_revision_that_cannot_be_read_is_named_before_any_request(tmp_path):
+    root = tree(tmp_path)
+    broken = root / "v0.1" / "events" / "mutation_tick.schema.json"
+    broken.write_text('{\n  "type": "object",\n  "properties": {,\n}\n')
+    url = f"http://127.0.0.1:{_free_port()}/apis/ccompat/v7"  # never asked
+    run = run_cli("registry", "push", "--url", url, "--subject", "s", "--schema-dir", str(root))
+    err = _one_line_error(run)
+    assert "mutation_tick.schema.json:3:" in err
+    assert "connect" not in err

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import UsageError
-from vrp_contract.compat import InputError
+from vrp_contract.compat import InputError, load_source
 from vrp_contract.findings import ExitCode
 from vrp_contract.registry import (
     COMPATIBILITY_LEVELS,
@@ -143,10 +143,16 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
 
 def _run(args: argparse.Namespace, io: IO) -> ExitCode:
     revisions = _revisions(args)
+    for rev in revisions:  # an unreadable revision is an input error, before any request
+        try:
+            load_source(str(rev.root))  # names the file, line and column of bad JSON
+            rev.bundle()
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        except (OSError, ValueError, KeyError, LookupError) as exc:
+            raise UsageError(f"{rev.root}: cannot bundle revision {rev.name}: {exc}") from None
     try:
         client = _client(args, io)
-        for rev in revisions:
-            rev.bundle()  # a revision that cannot be bundled is an input error, before any call
         if args.action == "push":
             result = push(client, args.subject, revisions, args.compatibility)
             if args.format == "json":
@@ -157,8 +163,6 @@ def _run(args: argparse.Namespace, io: IO) -> ExitCode:
         report = check(client, args.subject, revisions[-1], revisions)
     except (RegistryError, InputError) as exc:
         raise UsageError(str(exc)) from None
-    except (OSError, ValueError, KeyError) as exc:  # an unreadable or unbundlable revision
-        raise UsageError(f"cannot read the revisions: {exc}") from None
     if args.format == "json":
         io.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:

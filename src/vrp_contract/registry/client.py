@@ -250,8 +250,12 @@ class RegistryClient:
 
     def register(self, subject: str, schema: str) -> int:
         """Register `schema` under `subject` and return its global id (the same id if known)."""
-        answer = self._object("POST", f"/subjects/{_quote(subject)}/versions", _body(schema))
-        return int(answer["id"])
+        path = f"/subjects/{_quote(subject)}/versions"
+        answer = self._object("POST", path, _body(schema))
+        schema_id = answer.get("id")
+        if not isinstance(schema_id, int):
+            raise RegistryError(f"{self.url}: POST {path} answered without a schema id")
+        return schema_id
 
     def compatibility(self, subject: str) -> str | None:
         """The subject's own compatibility level, or None when it follows the global level."""
