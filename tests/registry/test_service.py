@@ -55,3 +55,14 @@ def test_the_registry_is_stopped_when_the_body_fails():
     assert registry.pid is not None
     assert _gone(registry.pid)
     assert not registry.work_dir.exists()
+
+
+@pytest.mark.parametrize(("version", "chosen"), [("21.0.4", True), ("17.0.15", False)])
+def test_java_home_is_taken_when_it_is_21_or_newer(tmp_path, monkeypatch, version, chosen):
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir()
+    java.write_text(f"#!/bin/sh\necho 'openjdk version \"{version}\" 2025-01-01' >&2\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    assert (apicurio.find_java() == str(java)) is chosen
+    assert apicurio._java_major(apicurio.find_java()) >= apicurio.MIN_JAVA  # type: ignore[operator]
