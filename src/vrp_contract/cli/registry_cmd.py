@@ -22,7 +22,7 @@ from vrp_contract.registry import (
     check,
     push,
 )
-from vrp_contract.registry.client import ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME
+from vrp_contract.registry.auth import ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME
 from vrp_contract.reporters import get_reporter
 from vrp_contract.revisions import list_revisions, schema_root
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vrp_contract.registry.auth import Auth
 from vrp_contract.registry.check import CheckReport, VersionCheck, check, mode_of_level
-from vrp_contract.registry.client import (
-    COMPATIBILITY_LEVELS,
-    Auth,
-    RegistryClient,
-    RegistryError,
-    RegistryHTTPError,
-)
+from vrp_contract.registry.client import COMPATIBILITY_LEVELS, RegistryClient
+from vrp_contract.registry.errors import RegistryError, RegistryHTTPError
 from vrp_contract.registry.push import PushResult, PushStep, push, schema_text
 from vrp_contract.revisions import list_revisions
 

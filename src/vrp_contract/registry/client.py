@@ -8,35 +8,19 @@ not JSON) becomes a `RegistryError` with one line naming the registry and the re
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
-import os
 import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from vrp_contract.registry.auth import ENV_PASSWORD, ENV_TOKEN, ENV_USERNAME, Auth
+from vrp_contract.registry.errors import RegistryError, RegistryHTTPError
 
-__all__ = [
-    "APICURIO_CCOMPAT",
-    "COMPATIBILITY_LEVELS",
-    "ENV_PASSWORD",
-    "ENV_TOKEN",
-    "ENV_USERNAME",
-    "Auth",
-    "RegistryClient",
-    "RegistryError",
-    "RegistryHTTPError",
-]
+__all__ = ["APICURIO_CCOMPAT", "COMPATIBILITY_LEVELS", "RegistryClient"]
 
-ENV_USERNAME = "VRP_REGISTRY_USERNAME"
-ENV_PASSWORD = "VRP_REGISTRY_PASSWORD"  # noqa: S105 - the name of a variable, not a secret
-ENV_TOKEN = "VRP_REGISTRY_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 COMPATIBILITY_LEVELS = (
     "BACKWARD",
     "BACKWARD_TRANSITIVE",
@@ -48,67 +32,6 @@ COMPATIBILITY_LEVELS = (
 )
 _CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 APICURIO_CCOMPAT = "/apis/ccompat/v7"
-
-
-class RegistryError(Exception):
-    """The registry cannot be reached or answered in a way the command cannot use (exit 2)."""
-
-
-class RegistryHTTPError(RegistryError):
-    """The registry answered with an HTTP error status; `error_code` is its own code, if any."""
-
-    def __init__(
-        self, message: str, status: int, error_code: int | None, causes: tuple[str, ...] = ()
-    ) -> None:
-        """Keep the HTTP status, the registry's error code and its causes beside the message."""
-        super().__init__(message)
-        self.status = status
-        self.error_code = error_code
-        self.causes = causes
-
-
-@dataclass(frozen=True)
-class Auth:
-    """Credentials for the registry: HTTP basic auth or a bearer token (never both).
-
-    `repr` hides the secrets, so an `Auth` can be logged.
-    """
-
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    token: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Auth:
-        """Read `VRP_REGISTRY_TOKEN`, or `VRP_REGISTRY_USERNAME` and `VRP_REGISTRY_PASSWORD`."""
-        env = os.environ if env is None else env
-        token = env.get(ENV_TOKEN) or None
-        username = env.get(ENV_USERNAME) or None
-        password = env.get(ENV_PASSWORD)
-        if token is not None and username is not None:
-            msg = f"set either {ENV_TOKEN} (bearer token) or {ENV_USERNAME} (basic auth), not both"
-            raise RegistryError(msg)
-        if username is not None and password is None:
-            msg = f"{ENV_USERNAME} is set but {ENV_PASSWORD} is not (basic auth needs both)"
-            raise RegistryError(msg)
-        if username is None and password is not None:
-            msg = f"{ENV_PASSWORD} is set but {ENV_USERNAME} is not (basic auth needs both)"
-            raise RegistryError(msg)
-        return cls(username=username, password=password, token=token)
-
-    @property
-    def kind(self) -> str:
-        """`bearer`, `basic` or `none`: what the requests carry (printable, no secret)."""
-        return "bearer" if self.token else "basic" if self.username else "none"
-
-    def header(self) -> str | None:
-        """The `Authorization` header value, or None without credentials."""
-        if self.token:
-            return f"Bearer {self.token}"
-        if self.username is not None:
-            pair = f"{self.username}:{self.password or ''}".encode()
-            return "Basic " + base64.b64encode(pair).decode("ascii")
-        return None
 
 
 def _check_url(url: str) -> str:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.registry.client import RegistryHTTPError
+from vrp_contract.registry.errors import RegistryHTTPError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
