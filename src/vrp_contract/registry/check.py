@@ -222,10 +222,9 @@ def check(
         return report
     text = schema_text(revision)
     hit = client.lookup(subject, text)
-    if hit is not None:
-        report.registered_as = int(hit.get("version", 0)) or None
-        if report.registered_as is not None:
-            return report
+    if hit is not None and isinstance(hit.get("version"), int):
+        report.registered_as = hit["version"]
+        return report
     targets = versions if level.endswith("_TRANSITIVE") else versions[-1:]
     bundles = {r.name: r.bundle() for r in known}
     for version in targets:
