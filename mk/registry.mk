@@ -12,7 +12,7 @@ REGISTRY := $(PY) scripts/services/apicurio.py
 # The produce tests use the registry's own serializer (confluent-kafka's JSONSerializer).
 REGISTRY_CLIENT_PIN := confluent-kafka[json]==2.16.1
 
-setup-registry: setup-python ## fetch the pinned Apicurio Registry (Maven), Java 21+, confluent-kafka
+setup-registry: $(PY) ## fetch the pinned Apicurio Registry (Maven), Java 21+, confluent-kafka
 	$(PY) -m pip install --quiet '$(REGISTRY_CLIENT_PIN)'
 	$(REGISTRY) fetch
 
