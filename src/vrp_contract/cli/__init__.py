@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
 from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import IO, UsageError
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("validate", "schema", "compat")
+_COMMANDS = ("validate", "schema", "compat", "vendor")
 
 
 def _load(name: str) -> ModuleType | None:
@@ -30,6 +31,19 @@ def _load(name: str) -> ModuleType | None:
         if exc.name == f"vrp_contract.cli.{name}_cmd":
             return None
         raise
+
+
+_EXIT_CODES = """\
+exit codes:
+  0  no error finding
+  1  at least one error finding
+  2  usage or input error (one line on stderr, never a traceback)"""
+
+
+def _epilog(cmd: argparse.ArgumentParser) -> str:
+    """The exit codes and, for a command with `--format`, its default format."""
+    default = cmd.get_default("format")
+    return _EXIT_CODES + (f"\n\ndefault format: {default}" if default else "")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,8 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
         module = _load(name)
         if module is None:
             continue
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        cmd = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=textwrap.fill(module.HELP, 78),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(cmd)
+        cmd.epilog = getattr(module, "EPILOG", None) or _epilog(cmd)
         cmd.set_defaults(_run=module.run)
     return parser
 

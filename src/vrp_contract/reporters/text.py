@@ -32,7 +32,7 @@ class TextReporter(Reporter):
     """`--format text`: `file:line: severity rule: message`, then the summary."""
 
     name: ClassVar[str] = "text"
-    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat"})
+    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
     def finding(self, finding: Finding) -> None:
         """Print one finding on one line (with its pointer and session when known)."""
