@@ -7,6 +7,7 @@ Each sub-command is one module with `NAME`, `HELP`, `add_arguments(parser)` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 import textwrap
@@ -86,7 +87,8 @@ def main(
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit code."""
     io = io or IO.from_sys()
     try:
-        args = build_parser().parse_args(argv)
+        with contextlib.redirect_stdout(io.stdout):  # --help and --version write to `io`
+            args = build_parser().parse_args(argv)
         return int(args._run(args, io))  # noqa: SLF001 - set by build_parser
     except UsageError as exc:
         io.stderr.write(f"vrp-contract: error: {exc}\n")
