@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -20,8 +21,10 @@ def _checkout_without_mermaid(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
     root.mkdir()
     for entry in ROOT.iterdir():
-        if entry.name not in {".cache", "site", ".git"}:
+        if entry.name not in {".cache", "site", ".git", "mkdocs.yml"}:
             (root / entry.name).symlink_to(entry)
+    # a copy, not a link: the hook finds the project root from the resolved config path
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     return root
 
 
