@@ -109,3 +109,34 @@ def test_make_demo_with_an_old_python_stops_before_creating_the_venv(tmp_path: P
     assert f"'{old}' is not Python 3.11 or newer (Python 3.10.13)" in proc.stderr
     assert "pass PYTHON=python3.11" in proc.stderr
     assert not venv.exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_test_sets_up_only_when_setup_has_not_run(tmp_path: Path):
+    """`.ci/run` runs `make setup` then `make test`: the second must not install again."""
+    venv = tmp_path / "venv"
+    venv.mkdir()
+
+    def dry_run() -> str:
+        proc = subprocess.run(
+            ["make", "--no-print-directory", "-n", "test", f"VENV={venv}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        return proc.stdout
+
+    full_check = "scripts/prereqs.py --python 'python3'"  # `--python-only` is the cheap one
+    fresh = dry_run()
+    assert full_check in fresh
+    assert "pip install" in fresh
+    (venv / "bin").mkdir()
+    (venv / "bin" / "python").touch()  # make only looks at the files: `-n` runs nothing
+    (venv / ".setup-done").touch()  # what `make setup` leaves behind
+    after_setup = dry_run()
+    assert full_check not in after_setup
+    assert "pip install" not in after_setup
+    assert "install-tools" not in after_setup
+    assert "ruff check" in after_setup
