@@ -141,3 +141,12 @@ def test_help_lists_exit_codes_and_the_default_format(command: str):
     assert re.search(r"^  2  usage or input error", text, re.MULTILINE)
     if command != "schema":
         assert re.search(r"^default format( \(--check\))?: text$", text, re.MULTILINE)
+
+
+def test_no_command_names_the_commands():
+    result = run_cli()
+    assert result.code == 2
+    assert result.err == (
+        "vrp-contract: error: the following arguments are required: COMMAND (validate, schema, "
+        "compat, vendor; see vrp-contract --help)\n"
+    )

@@ -50,6 +50,8 @@ def _epilog(cmd: argparse.ArgumentParser) -> str:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         command = self.prog.removeprefix("vrp-contract").strip()
+        if not command and "required: COMMAND" in message:
+            message += f" ({', '.join(_COMMANDS)}; see vrp-contract --help)"
         raise UsageError(f"{command}: {message}" if command else message)
 
 
