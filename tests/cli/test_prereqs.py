@@ -140,3 +140,35 @@ def test_make_test_sets_up_only_when_setup_has_not_run(tmp_path: Path):
     assert "pip install" not in after_setup
     assert "install-tools" not in after_setup
     assert "ruff check" in after_setup
+
+
+def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_the_confluent_agreement_needs_its_corpus_where_toolchains_are_required(tmp_path: Path):
+    absent = f"CONFLUENT_CORPUS={tmp_path / 'no-corpus'}"
+    skipped = _make("compat-confluent", absent, env={"VRP_REQUIRE_TOOLCHAINS": ""})
+    assert skipped.returncode == 0
+    assert "not found, skipped" in skipped.stdout
+    required = _make("compat-confluent", absent, env={"VRP_REQUIRE_TOOLCHAINS": "1"})
+    assert required.returncode != 0
+    assert "VRP_REQUIRE_TOOLCHAINS=1 requires it" in required.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_chromium_comes_without_recommends_and_clean_removes_what_setup_made():
+    browser = _make("-n", "setup-browser").stdout
+    assert "apt-get install -y --no-install-recommends chromium fonts-liberation" in browser
+    clean = _make("-n", "clean").stdout.split()
+    for made in (".venv", ".cache", "site", "dist", "scripts/codegen/node/node_modules"):
+        assert made in clean

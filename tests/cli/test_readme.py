@@ -73,3 +73,11 @@ def test_readme_commands_exist():
     )
     for target in targets:
         assert re.search(rf"^{re.escape(target)}:", help_text, re.MULTILINE), target
+
+
+def test_the_licence_pyproject_names_is_there():
+    assert 'license = "Apache-2.0"' in (ROOT / "pyproject.toml").read_text("utf-8")
+    text = (ROOT / "LICENSE").read_text("utf-8")
+    assert text.split()[:3] == ["Apache", "License", "Version"]
+    assert "http://www.apache.org/licenses/LICENSE-2.0" in text
+    assert "END OF TERMS AND CONDITIONS" in text
