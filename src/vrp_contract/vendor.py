@@ -253,7 +253,10 @@ class VendorSummary:
         )
         if self.failed:
             count = sum(self.by_rule.values())
-            out = [f"FAILED: {self.folder}: {count:,} of its files differ ({origin})."]
+            found = f"{count:,} finding" + ("" if count == 1 else "s")
+            out = [
+                f"FAILED: {self.folder} differs from its lock or this package: {found} ({origin})."
+            ]
             out.append("  findings  rule")
             out.extend(f"  {n:>8,}  {rule}" for rule, n in sorted(self.by_rule.items()))
             out.append(
