@@ -172,3 +172,18 @@ def test_chromium_comes_without_recommends_and_clean_removes_what_setup_made():
     clean = _make("-n", "clean").stdout.split()
     for made in (".venv", ".cache", "site", "dist", "scripts/codegen/node/node_modules"):
         assert made in clean
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_a_venv_left_by_an_older_python_is_refused_with_what_to_do(tmp_path: Path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    old = venv / "bin" / "python"
+    old.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.10.13"\nexit 1\n', "utf-8")
+    old.chmod(0o755)
+    proc = _make("check-python", f"PYTHON={sys.executable}", f"VENV={venv}")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0] == (
+        f"setup: {venv} was made with Python 3.10.13, not Python 3.11+ (or is broken): "
+        "run 'make clean', then this command again"
+    )
