@@ -90,7 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-q",
         action="store_true",
         help="print error findings and the one-line verdict only: no warnings, no per-rule "
-        "table, nothing at all when the input is valid",
+        "table, nothing at all when no error is found",
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="print each finding's context too"
