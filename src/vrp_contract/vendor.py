@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from vrp_contract import catalog
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import (
     UnknownRevisionError,
@@ -48,12 +49,22 @@ VENDOR_WRITTEN = frozenset({LOCK_NAME, BUNDLE_NAME})
 """The files `vendor` derives (not copies): `vrp-contract compat` on a vendored folder skips them,
 so a new package version (a new lock) or bundler is not an edit of the revision."""
 
-RULES: dict[str, str] = {
-    "vendor.missing": "A file the lock lists is missing from the vendored folder.",
-    "vendor.edited": "A vendored file is not the file the lock recorded: it was edited by hand.",
-    "vendor.unexpected": "The vendored folder holds a file that the lock does not list.",
-    "vendor.stale": "The vendored copy is not what this vrp-contract ships for its revision.",
-}
+RULES = tuple(
+    catalog.register(catalog.RuleInfo(rule_id, purpose, Severity.ERROR, "vendor"))
+    for rule_id, purpose in (
+        ("vendor.missing", "A file the lock lists is missing from the vendored folder."),
+        (
+            "vendor.edited",
+            "A vendored file is not the file the lock recorded: it was edited by hand.",
+        ),
+        ("vendor.unexpected", "The vendored folder holds a file that the lock does not list."),
+        (
+            "vendor.stale",
+            "The vendored copy is not what the installed vrp-contract ships for its revision.",
+        ),
+    )
+)
+"""The rules of `vendor --check`, in the one rule catalog (which decides their severity)."""
 
 
 class VendorError(Exception):
@@ -227,11 +238,12 @@ class VendorSummary:
     files: int = 0
     newest: str = ""
     by_rule: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
 
     @property
     def failed(self) -> bool:
-        """True when any file is edited, missing, unexpected or stale."""
-        return any(self.by_rule.values())
+        """True when a finding is an error (every `vendor.*` rule is, in the catalog)."""
+        return self.errors > 0
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data."""
@@ -241,6 +253,7 @@ class VendorSummary:
             "vendored_by": self.vendored_by,
             "checked_by": self.checked_by,
             "files": self.files,
+            "errors": self.errors,
             "newest_revision": self.newest,
             "by_rule": dict(sorted(self.by_rule.items())),
         }
@@ -251,7 +264,7 @@ class VendorSummary:
             f"revision {self.revision} vendored by vrp-contract {self.vendored_by}, "
             f"checked with {self.checked_by}"
         )
-        if self.failed:
+        if self.by_rule:
             count = sum(self.by_rule.values())
             found = f"{count:,} finding" + ("" if count == 1 else "s")
             out = [
@@ -274,7 +287,7 @@ class VendorSummary:
 
 
 def _finding(rule: str, message: str, source: str) -> Finding:
-    return Finding(rule, Severity.ERROR, message, source=source)
+    return Finding(rule, catalog.get(rule).severity, message, source=source)
 
 
 def check_vendored(
@@ -324,6 +337,7 @@ def check_vendored(
     findings.extend(_stale(target, lock, revision))
     for item in findings:
         summary.by_rule[item.rule] = summary.by_rule.get(item.rule, 0) + 1
+        summary.errors += item.is_error
     return findings, summary
 
 
