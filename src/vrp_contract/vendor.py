@@ -23,7 +23,6 @@ from vrp_contract.revisions import (
     UnknownRevisionError,
     latest_revision,
     load_revision,
-    schema_root,
 )
 
 if TYPE_CHECKING:
@@ -110,8 +109,8 @@ def revision_files(revision: Revision) -> dict[str, bytes]:
     of the revision by `Revision.resource`; the revision's own file wins), then the bundle.
     """
     files = _walk(revision.root)
-    supplement = schema_root().joinpath("supplements", "v" + revision.name)
-    if supplement.is_dir():
+    supplement = revision.supplement
+    if supplement is not None and supplement.is_dir():
         for rel, data in _walk(supplement).items():
             files.setdefault(rel, data)
     files[BUNDLE_NAME] = _bundle_bytes(revision)
