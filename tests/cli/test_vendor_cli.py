@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
 
-from tests._support import run_cli
+from tests._support import ROOT, run_cli
 from vrp_contract import __version__, finding_schema, load_revision
 from vrp_contract.vendor import BUNDLE_NAME, LOCK_NAME
 
@@ -193,3 +197,32 @@ def test_compat_on_vendored_copies_ignores_the_lock_and_the_bundle(tmp_path: Pat
     schema["required"] = [*schema.get("required", []), "extra_field"]
     path.write_text(json.dumps(schema), "utf-8")
     assert run_cli("compat", str(vendored), str(other)).code == 1
+
+
+def test_an_installed_package_vendors_the_same_files(tmp_path: Path, vendored: Path):
+    """The wheel's layout (pyproject: `schema` force-included as `vrp_contract/_schema`)."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "src" / "vrp_contract", site / "vrp_contract")
+    shutil.copytree(ROOT / "schema", site / "vrp_contract" / "_schema")
+    installed = tmp_path / "installed"
+    proc = subprocess.run(
+        [sys.executable, "-m", "vrp_contract", "vendor", "--revision", "0.1", str(installed)],
+        env={**os.environ, "PYTHONPATH": str(site)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (installed / LOCK_NAME).read_bytes() == (vendored / LOCK_NAME).read_bytes()
+    probe = "import vrp_contract.revisions as r; print(r.schema_root())"
+    where = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    assert where == str(site / "vrp_contract" / "_schema")
