@@ -187,3 +187,12 @@ def test_a_venv_left_by_an_older_python_is_refused_with_what_to_do(tmp_path: Pat
         f"setup: {venv} was made with Python 3.10.13, not Python 3.11+ (or is broken): "
         "run 'make clean', then this command again"
     )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_demo_installs_the_package_without_dev_extras(tmp_path: Path):
+    planned = _make("-n", "demo", f"VENV={tmp_path / 'venv'}").stdout
+    installs = [line for line in planned.splitlines() if "pip install" in line]
+    assert any(line.endswith("pip install --quiet -e .") for line in installs), installs
+    assert not any("[dev]" in line for line in installs)
+    assert "vrp-contract validate examples/demo.jsonl" in planned
