@@ -25,13 +25,8 @@ __all__ = ["build_parser", "main"]
 _COMMANDS = ("validate", "schema", "compat", "vendor")
 
 
-def _load(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
-    except ModuleNotFoundError as exc:  # a command whose module is not built yet
-        if exc.name == f"vrp_contract.cli.{name}_cmd":
-            return None
-        raise
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
 
 
 _EXIT_CODES = """\
@@ -68,8 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:
         module = _load(name)
-        if module is None:
-            continue
         cmd = sub.add_parser(
             module.NAME,
             help=module.HELP,
