@@ -36,6 +36,7 @@ __all__ = [
     "RULES",
     "VENDOR_WRITTEN",
     "VendorError",
+    "VendorResult",
     "VendorSummary",
     "check_vendored",
     "revision_files",
