@@ -136,6 +136,7 @@ UNDECLARED_TYPE = declare(
     "type lists it in revision.json `added_event_types` with its reason, else the check fails.",
     directions=BOTH,
     category="revision",
+    always=True,
 )
 REUSED_ID = declare(
     "revision.invariant-reused",
@@ -144,6 +145,7 @@ REUSED_ID = declare(
     "reason); give the new meaning a new id instead.",
     directions=BOTH,
     category="revision",
+    always=True,
 )
 
 _PERMITS = frozenset({"binding_states", "reset_on_entry"})

@@ -11,21 +11,15 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from vrp_contract import catalog
 from vrp_contract.compat import behaviour, revision
 from vrp_contract.compat.locate import pointer_lines
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import make_walker
 from vrp_contract.compat.sources import InputError, SchemaSet, load_source
-from vrp_contract.compat.walk import UNCLASSIFIED
 from vrp_contract.findings import Finding, Severity
 
-__all__ = ["CompatReport", "PairReport", "bump_of", "check_all", "compare", "compare_sets"]
-
-_REVISION_RULES = frozenset(
-    {revision.RELEASED_EDITED.id, revision.BUMP.id, behaviour.UNDECLARED_TYPE.id,
-     behaviour.REUSED_ID.id}
-)  # fmt: skip
-"""Process rules: always errors, never a reason for a bigger bump, never allowed by one."""
+__all__ = ["CompatReport", "PairReport", "bump_of", "compare", "compare_sets"]
 
 
 @dataclass
@@ -161,11 +155,7 @@ def _finding(  # noqa: PLR0913 - one change and what it needs to become a findin
     c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, lines: _Lines, *, allow: bool
 ) -> Finding:
     breaks = bool(set(c.directions) & mode.directions)
-    severity = Severity.ERROR if breaks else Severity.INFO
-    if c.rule == UNCLASSIFIED.id and allow:
-        severity = Severity.WARNING
-    if c.rule in _REVISION_RULES:
-        severity = Severity.ERROR
+    severity = catalog.compat_severity(c.rule, breaks=breaks, allow_unclassified=allow)
     whole_file = c.rule.startswith("revision.") or "file" in c.context  # no pointer, no line
     context = dict(c.context)
     old_where = _where(old, c.old.source)
@@ -227,8 +217,8 @@ def compare_sets(
     finally:
         sys.setrecursionlimit(limit)
     found, covered = behaviour.behaviour_changes(old, new)
-    process = [c for c in found if c.rule in _REVISION_RULES]
-    changes += [c for c in found if c.rule not in _REVISION_RULES]
+    process = [c for c in found if catalog.get(c.rule).always]  # never a reason for a bump
+    changes += [c for c in found if not catalog.get(c.rule).always]
     changes += revision.file_set(old, new) + revision.data_files(old, new, skip=covered)
     changes = _merge(changes)
     bump = bump_of(changes, mode)
@@ -260,19 +250,3 @@ def compare(
     new_set = load_source(new, default_dialect=default_dialect)
     report.pairs.append(compare_sets(old_set, new_set, mode, allow_unclassified=allow_unclassified))
     return report
-
-
-def check_all(
-    folder: str,
-    mode: Mode | str = Mode.BACKWARD,
-    *,
-    base: str | None = None,
-    allow_unclassified: bool = False,
-) -> CompatReport:
-    """Check every consecutive pair of revisions in `folder` and every older one against the newest.
-
-    With `base` (a git ref), every revision released at `base` must be unchanged in `folder`.
-    """
-    from vrp_contract.compat.allrev import run_all  # noqa: PLC0415 - keeps this module short
-
-    return run_all(folder, Mode(mode), base=base, allow_unclassified=allow_unclassified)

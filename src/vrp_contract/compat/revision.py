@@ -38,6 +38,7 @@ RELEASED_EDITED = declare(
     "`released` fails, whatever the mode; publish a new revision instead.",
     directions=BOTH,
     category="revision",
+    always=True,
 )
 BUMP = declare(
     "revision.bump",
@@ -45,6 +46,7 @@ BUMP = declare(
     "minor for additions, patch for annotations; in 0.x a minor step counts as major).",
     directions=BOTH,
     category="revision",
+    always=True,
 )
 VECTOR_FOLDERS = ("examples", "streams")
 """Test vectors of a revision (event vectors, the behaviour suite): neither schema nor data."""
