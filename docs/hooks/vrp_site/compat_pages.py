@@ -8,6 +8,7 @@ a site without its rule pages (`mkdocs serve` keeps going).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,7 @@ def _folder_sides(old: Path, new: Path) -> str:
         a, b = old / name, new / name
         text_a = a.read_text("utf-8") if a.is_file() else None
         text_b = b.read_text("utf-8") if b.is_file() else None
-        if text_a == text_b:
+        if text_a == text_b or _same_but_version(text_a, text_b):
             continue
         for side, text in (("old", text_a), ("new", text_b)):
             if text is None:
@@ -79,10 +80,32 @@ def _folder_sides(old: Path, new: Path) -> str:
             else:
                 out.append(f'```json title="{side}/{name}"\n{text.rstrip()}\n```\n')
     same = [n for n in names if (old / n).is_file() and (new / n).is_file()]
-    same = [n for n in same if (old / n).read_bytes() == (new / n).read_bytes()]
+    same = [
+        n
+        for n in same
+        if _same_but_version((old / n).read_text("utf-8"), (new / n).read_text("utf-8"))
+        or (old / n).read_bytes() == (new / n).read_bytes()
+    ]
     if same:
-        out.append(f"Unchanged: {', '.join(code(n) for n in same)}.\n")
+        listed = ", ".join(code(n) for n in same)
+        out.append(f"Unchanged but for the revision number and status: {listed}.\n")
     return "\n".join(out)
+
+
+_VERSION_KEYS = frozenset({"revision", "label", "status", "released"})
+
+
+def _same_but_version(a: str | None, b: str | None) -> bool:
+    """Two JSON files that differ only in the revision number, label, status or date."""
+    try:
+        x, y = json.loads(a or "null"), json.loads(b or "null")
+    except ValueError:
+        return False
+    if not (isinstance(x, dict) and isinstance(y, dict)):
+        return False
+    return {k: v for k, v in x.items() if k not in _VERSION_KEYS} == {
+        k: v for k, v in y.items() if k not in _VERSION_KEYS
+    }
 
 
 def _examples_md(compat: Any, rule_id: str) -> str:  # noqa: ANN401
