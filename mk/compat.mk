@@ -1,6 +1,6 @@
 # The schema compatibility checker (vrp-contract compat) run on this repo's own schema/.
 # COMPAT_BASE=origin/main also fails when a released revision was edited in place.
-.PHONY: compat-self compat-confluent bench-compat
+.PHONY: compat-self compat-confluent bench-compat revision-example
 
 TEST_TARGETS += compat-self compat-confluent
 COMPAT_BASE ?=
@@ -21,3 +21,6 @@ compat-confluent: ## agreement with Confluent's BACKWARD verdicts (skipped witho
 
 bench-compat: ## compat speed: the whole contract, 10,000 properties, deep and cyclic $refs
 	$(PY) bench/compat_bench.py
+
+revision-example: ## rewrite docs/guides/revision-example.md from a real run of the revision workflow in a temp copy
+	$(PY) scripts/revision_example.py

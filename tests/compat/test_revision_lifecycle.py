@@ -160,3 +160,17 @@ def test_release_of_a_released_or_missing_revision_is_a_usage_error(repo: Path) 
     assert result.code == 2
     assert "no such revision" in result.err
     assert run_cli("revision", "release", "--repo", str(repo)).code == 2
+
+
+def test_release_refuses_an_invariant_id_reused_with_a_new_meaning(repo: Path) -> None:
+    new_revision(repo, "1.0")
+    patch(
+        repo / "schema/v1.0/invariants.json",
+        lambda d: d["invariants"][4].update(statement="Transitions follow another table."),
+    )
+    _changelog(repo, "1.0")
+    result = run_cli("revision", "release", "1.0", "--repo", str(repo))
+    assert result.code == 1
+    assert "revision.invariant-reused" in result.err
+    assert "transition.allowed is reused with a new meaning" in result.err
+    assert result.err.count("\n") == 1
