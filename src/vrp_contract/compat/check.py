@@ -141,7 +141,7 @@ class _Lines:
 
     def __call__(self, rel: str, pointer: str) -> int | None:
         if rel not in self.files:
-            data = self.side.raw.get(rel)
+            data = self.side.raw.get(rel, self.side.extra.get(rel))
             self.files[rel] = pointer_lines(data.decode("utf-8", "replace")) if data else {}
         lines = self.files[rel]
         while pointer not in lines:  # a keyword NEW lacks: point at its parent
