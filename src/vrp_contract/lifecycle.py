@@ -341,6 +341,13 @@ def release_revision(
         steps.append(f"compat {previous.name} -> v{version}: needs a {bump} bump{allowed}.")
     else:
         steps.append("No earlier released revision: nothing to compare.")
+    missing = [rel for rel in ("scripts/generate.py", "mkdocs.yml") if not (repo / rel).is_file()]
+    if missing:
+        msg = (
+            f"{repo}: releasing needs a source checkout ({', '.join(missing)} missing), because "
+            "the generated files and the docs build are checked"
+        )
+        raise LifecycleError(msg)
     _run_check(
         "scripts/generate.py --check", [sys.executable, "scripts/generate.py", "--check"], repo
     )

@@ -174,3 +174,15 @@ def test_release_refuses_an_invariant_id_reused_with_a_new_meaning(repo: Path) -
     assert "revision.invariant-reused" in result.err
     assert "transition.allowed is reused with a new meaning" in result.err
     assert result.err.count("\n") == 1
+
+
+def test_release_outside_a_source_checkout_is_a_usage_error(repo: Path) -> None:
+    new_revision(repo, "0.2")
+    _changelog(repo, "0.2")
+    result = run_cli("revision", "release", "0.2", "--repo", str(repo))
+    assert result.code == 2
+    assert "releasing needs a source checkout (scripts/generate.py, mkdocs.yml missing)" in (
+        result.err
+    )
+    manifest = json.loads((repo / "schema/v0.2/revision.json").read_text("utf-8"))
+    assert manifest["status"] == "draft"
