@@ -67,6 +67,42 @@ def _forms(leaf: str) -> dict[str, dict[str, Any]]:
             "$ref": "item.json",
             "definitions": {"I": {"$id": "item.json", "type": leaf}},
         },
+        "dynamic-anchor": {
+            "$schema": S,
+            "$dynamicAnchor": "node",
+            "type": "object",
+            "properties": {
+                "v": {"type": leaf},
+                "kids": {"type": "array", "items": {"$dynamicRef": "#node"}},
+            },
+        },
+        "escaped-pointer": {
+            "$schema": S,
+            "$ref": "#/$defs/a~1b/properties/c%25d",
+            "$defs": {"a/b": {"properties": {"c%d": {"type": leaf}}}},
+        },
+        "anchor-to-anchor": {
+            "$schema": S,
+            "$ref": "#A",
+            "$defs": {"A": {"$anchor": "A", "$ref": "#B"}, "B": {"$anchor": "B", "type": leaf}},
+        },
+        "anchor-loop-beside-a-keyword": {
+            "$schema": S,
+            "$ref": "#A",
+            "$defs": {"A": {"$anchor": "A", "$ref": "#B"}, "B": {"$anchor": "B", "$ref": "#A"}},
+            "type": leaf,
+        },
+        "absolute-id-and-anchor": {
+            "$schema": S,
+            "$id": "https://example.com/r.json",
+            "$ref": "https://example.com/i.json#X",
+            "$defs": {
+                "i": {
+                    "$id": "https://example.com/i.json",
+                    "$defs": {"x": {"$anchor": "X", "type": leaf}},
+                }
+            },
+        },
         "anchor-cycle": {
             "$schema": S,
             "$ref": "#A",
@@ -87,6 +123,11 @@ EXPECTED_POINTER = {
     "embedded-resource-anchor": "/$defs/I/$defs/x/type",
     "draft-07-embedded-resource": "/definitions/I/type",
     "anchor-cycle": "/$defs/A/type",
+    "dynamic-anchor": "/properties/v/type",
+    "escaped-pointer": "/$defs/a~1b/properties/c%d/type",
+    "anchor-to-anchor": "/$defs/B/type",
+    "anchor-loop-beside-a-keyword": "/type",
+    "absolute-id-and-anchor": "/$defs/i/$defs/x/type",
 }
 
 
