@@ -3,7 +3,8 @@
 Run: `.venv/bin/python bench/compat_bench.py`. Targets (2-core CI machine): the whole contract
 well under 1 s, 10,000 properties in a few seconds, 1,000-deep and cyclic `$ref`s terminating.
 The guard of #13: every reference form (anchors, draft-07 plain-name ids, embedded resources),
-chained 1,000 deep with back-edges, finishes within the 10,000-property case's target.
+chained 1,000 deep with back-edges, and unions of 500 to 1,000 branches finish within the
+10,000-property case's target.
 Prints one line per case; exits 1 if a target is missed.
 """
 
@@ -101,7 +102,19 @@ def _reference_forms() -> dict[str, Any]:
         return {"$schema": S, "$id": "https://example.com/root.json", "$ref": "r0.json",
                 "$defs": defs}  # fmt: skip
 
+    def constants(leaf: str) -> dict[str, Any]:
+        count = n if leaf == "string" else n - 1  # NEW drops one branch
+        return {"$schema": S, "oneOf": [{"const": i} for i in range(count)]}
+
+    def tagged(leaf: str) -> dict[str, Any]:
+        branch = [{"type": "object", "required": ["kind"], "properties": {
+            "kind": {"const": f"k{i}"}, "v": {"type": leaf if i == 0 else "string"}}}
+            for i in range(n // 2)]  # fmt: skip
+        return {"$schema": S, "oneOf": branch}
+
     return {
+        "oneOf of 1,000 constants, one removed": constants,
+        "oneOf of 500 tagged objects, one changed": tagged,
         "1,000 chained $anchor refs with back-edges": anchors,
         "1,000 chained draft-07 plain-name ids": plain_names,
         "1,000 chained embedded resources": embedded,

@@ -26,6 +26,7 @@ Two schemas with equal normal forms accept the same instances; an empty normal f
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from itertools import product
@@ -42,6 +43,9 @@ __all__ = ["DNF", "TOP", "Conj", "kinds", "normal_form", "type_only", "universal
 
 MAX_DISJUNCTS = 64
 MAX_DEPTH = 40
+MAX_NODES = 2000
+"""Subschemas one normal form may build: a bigger node proves nothing (its rules decide), so the
+proof never costs more than a bounded walk."""
 
 
 class _UnsupportedError(Exception):
@@ -108,6 +112,7 @@ _ASSERTIONS = re.compile(r"[\^$]|\\[bBAZz]|\(\?|\\\d")
 """Zero-width assertions, back-references and group flags: their empty match depends on context."""
 
 
+@functools.lru_cache(maxsize=1024)
 def universal_pattern(pattern: object) -> bool:
     """True when `pattern` matches every string: it matches "" and nothing in it looks around."""
     if not isinstance(pattern, str) or _ASSERTIONS.search(pattern):
@@ -328,6 +333,7 @@ class _Builder:
     def __init__(self, walker: Walker, side: SchemaSet, cache: dict[int, DNF | None]) -> None:
         self.walker, self.side, self.cache = walker, side, cache
         self.active: set[int] = set()
+        self.budget = MAX_NODES
 
     def build(self, node: Any, loc: Loc, depth: int = 0) -> DNF:  # noqa: ANN401
         if depth > MAX_DEPTH:
@@ -344,6 +350,9 @@ class _Builder:
             if hit is None:
                 raise _UnsupportedError  # failed before: on a cycle, too deep or not modelled
             return hit
+        self.budget -= 1
+        if self.budget < 0:
+            raise _UnsupportedError  # not cached: another, smaller proof may still build it
         self.active.add(id(node))
         try:
             out = self.cache[id(node)] = self._node(node, loc, depth)
@@ -360,6 +369,9 @@ class _Builder:
     def _node(self, node: dict[str, Any], loc: Loc, depth: int) -> DNF:  # noqa: C901, PLR0912, PLR0915
         own = dict(_DEFAULTS)
         parts: list[DNF] = []
+        wide = sum(len(v) for v in node.values() if isinstance(v, dict | list))
+        if wide > self.budget:
+            raise _UnsupportedError  # more subschemas than the budget: fail before building
         for key, value in node.items():
             if key in _ANNOTATIONS or key.startswith("x-") or key in {"then", "else"}:
                 continue
@@ -444,6 +456,8 @@ class _Builder:
         return whole
 
     def _one_of(self, value: list[Any], loc: Loc, depth: int) -> DNF:
+        if len(value) > MAX_DISJUNCTS:
+            raise _UnsupportedError  # pairwise disjointness would cost the square of it
         branches = [self.build(v, loc.child("oneOf", i), depth + 1) for i, v in enumerate(value)]
         live = [b for b in branches if b]
         if len(live) >= 2 and all(b == live[0] for b in live):

@@ -161,6 +161,8 @@ class Walker:
         self.restructure: Callable[[Pair], list[Change] | None] | None = None
         self._validators: dict[tuple[bool, str, str], Draft202012Validator] = {}
         self._forms: dict[tuple[int, int], DNF | None] = {}
+        self.branch_facts: dict[tuple[bool, int], Any] = {}
+        """Per-branch facts the union rules compute once (side is OLD, id of the node)."""
         self._form_parts: dict[int, dict[int, DNF | None]] = {}
 
     def root(self, old_rel: str, new_rel: str) -> list[Change]:

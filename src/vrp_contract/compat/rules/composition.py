@@ -9,9 +9,12 @@ from vrp_contract.compat._rule import rule
 from vrp_contract.compat.expand import expand
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD
 from vrp_contract.compat.rules._util import dirs_of, raw, render, summary
-from vrp_contract.compat.walk import ANY, NOTHING, finite_values, same_value, type_atoms
+from vrp_contract.compat.values import canonical
+from vrp_contract.compat.walk import ANY, NOTHING, finite_values, type_atoms
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vrp_contract.compat.model import Change, Loc
     from vrp_contract.compat.walk import Pair
 
@@ -75,11 +78,44 @@ def _resolved(pair: Pair, node: Any, loc: Loc, *, old: bool) -> tuple[Any, Loc]:
     return pair.walker.deref(side, node, loc)
 
 
-def _finite_disjoint(a: Any, b: Any) -> bool:  # noqa: ANN401 - schemas
-    if not isinstance(a, dict) or not isinstance(b, dict):
-        return False
-    xa, xb = finite_values(a), finite_values(b)
-    return xa is not None and xb is not None and not any(same_value(x, y) for x in xa for y in xb)
+@dataclass(frozen=True)
+class _Sig:
+    """What `disjoint` looks at in one branch, computed once per branch."""
+
+    empty: bool
+    types: frozenset[str] | None
+    """None: not an object schema (nothing is provably disjoint from it)."""
+    values: frozenset[Any] | None
+    keys: dict[str, frozenset[Any]]
+    """Required property -> the canonical values its `const`/`enum` allow."""
+
+
+def _values(node: Any) -> frozenset[Any] | None:  # noqa: ANN401 - a schema
+    found = finite_values(node) if isinstance(node, dict) else None
+    return None if found is None else frozenset(canonical(v) for v in found)
+
+
+def _sig(pair: Pair, node: Any, *, old: bool) -> _Sig:  # noqa: ANN401 - a schema
+    cache = pair.walker.branch_facts
+    key = (old, id(node))
+    hit = cache.get(key)
+    if isinstance(hit, _Sig):
+        return hit
+    loc = pair.old_loc if old else pair.new_loc
+    resolved, here = _resolved(pair, node, loc, old=old)
+    if resolved is False or not isinstance(resolved, dict):
+        out = _Sig(empty=resolved is False, types=None, values=None, keys={})
+    else:
+        keys: dict[str, frozenset[Any]] = {}
+        for name in resolved.get("required", []):
+            prop = resolved.get("properties", {}).get(name, True)
+            vals = _values(_resolved(pair, prop, here, old=old)[0])
+            if isinstance(name, str) and vals is not None:
+                keys[name] = vals
+        out = _Sig(empty=False, types=type_atoms(resolved), values=_values(resolved), keys=keys)
+    pair.walker.synthetic(node)  # keeps it alive, so its id stays unique while cached
+    cache[key] = out
+    return out
 
 
 def disjoint(pair: Pair, a: Any, b: Any, *, a_old: bool, b_old: bool) -> bool:  # noqa: ANN401
@@ -88,32 +124,35 @@ def disjoint(pair: Pair, a: Any, b: Any, *, a_old: bool, b_old: bool) -> bool:  
     Proofs: disjoint types, disjoint `const`/`enum` values, or a required discriminator property
     whose `const`/`enum` values differ.
     """
-    la, lb = (pair.old_loc if a_old else pair.new_loc), (pair.old_loc if b_old else pair.new_loc)
-    a, la = _resolved(pair, a, la, old=a_old)
-    b, lb = _resolved(pair, b, lb, old=b_old)
-    if a is False or b is False:
+    return _apart(_sig(pair, a, old=a_old), _sig(pair, b, old=b_old))
+
+
+def _apart(sa: _Sig, sb: _Sig) -> bool:
+    """`disjoint` on the facts of two branches."""
+    if sa.empty or sb.empty:
         return True
-    if not isinstance(a, dict) or not isinstance(b, dict):
+    if sa.types is None or sb.types is None:
         return False
-    ta, tb = type_atoms(a), type_atoms(b)
-    if not ta & tb or _finite_disjoint(a, b):
+    if not sa.types & sb.types:
         return True
-    if not (ta | tb) <= {"object"}:
+    if sa.values is not None and sb.values is not None and not sa.values & sb.values:
+        return True
+    if not (sa.types | sb.types) <= {"object"}:
         return False
-    for name in set(a.get("required", [])) & set(b.get("required", [])):
-        pa = _resolved(pair, a.get("properties", {}).get(name, True), la, old=a_old)[0]
-        pb = _resolved(pair, b.get("properties", {}).get(name, True), lb, old=b_old)[0]
-        if _finite_disjoint(pa, pb):
-            return True
-    return False
+    return any(not sa.keys[n] & sb.keys[n] for n in sa.keys.keys() & sb.keys.keys())
 
 
 def _exclusive(pair: Pair, branches: list[Any], *, old: bool) -> bool:
-    return all(
-        disjoint(pair, branches[i], branches[j], a_old=old, b_old=old)
-        for i in range(len(branches))
-        for j in range(i + 1, len(branches))
-    )
+    sigs = [_sig(pair, b, old=old) for b in branches]
+    if all(s.values is not None and not s.empty for s in sigs):  # constants: one pass
+        seen: set[Any] = set()
+        for s in sigs:
+            assert s.values is not None  # noqa: S101 - checked above
+            if s.values & seen:
+                return False
+            seen |= s.values
+        return True
+    return all(_apart(sigs[i], sigs[j]) for i in range(len(sigs)) for j in range(i + 1, len(sigs)))
 
 
 @dataclass
@@ -133,6 +172,28 @@ class _Union:
     pair without breaking changes is not proven equal (only annotation changes count as equal)."""
 
 
+def _grid(
+    pair: Pair,
+    rule_id: str,
+    old: list[Any],
+    new: list[Any],
+    compare: Callable[[int, int], list[Change]],
+) -> list[list[list[Change]]]:
+    """The changes between every OLD and NEW branch; a provably disjoint pair is not walked.
+
+    Two disjoint branches cannot cover each other (unless one accepts nothing), so such a pair
+    stands as breaking both ways without comparing it: a union of n constants costs n walks,
+    not n squared. `_cover` never reports the stand-in itself.
+    """
+    stand_in = [pair.change(rule_id, BOTH, "The branches are disjoint.")]
+    olds = [_sig(pair, o, old=True) for o in old]
+    news = [_sig(pair, n, old=False) for n in new]
+    return [
+        [stand_in if _apart(olds[i], news[j]) else compare(i, j) for j in range(len(new))]
+        for i in range(len(old))
+    ]
+
+
 def _cover(pair: Pair, u: _Union) -> list[Change]:
     """Each OLD branch must fit some NEW branch (backward) and each NEW one some OLD (forward)."""
     back, fwd = raw(pair, "backward"), raw(pair, "forward")
@@ -141,8 +202,15 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
     new_kw: tuple[str | int, ...] = (u.new_kw,) if u.new_kw else ()
     # Partners are the most alike branches (never two provably disjoint ones, such as two event
     # types with different discriminators); verdicts only ask whether any branch covers.
-    score = [[(disjoint(pair, o, n, a_old=True, b_old=False), _count(grid[i][j]), abs(i - j))
-              for j, n in enumerate(new)] for i, o in enumerate(old)]  # fmt: skip
+    olds = [_sig(pair, o, old=True) for o in old]
+    news = [_sig(pair, n, old=False) for n in new]
+    score = [[(_apart(olds[i], news[j]), len(grid[i][j]), abs(i - j)) for j in range(len(new))]
+             for i in range(len(old))]  # fmt: skip
+    covers_old = [any(not any(back in c.directions for c in cell) for cell in row) for row in grid]
+    covers_new = [
+        any(not any(fwd in c.directions for c in grid[i][j]) for i in range(len(old)))
+        for j in range(len(new))
+    ]
     columns = [list(col) for col in zip(*score, strict=True)]
     best_new = [min(range(len(new)), key=row.__getitem__) for row in score] if new else []
     best_old = [min(range(len(old)), key=col.__getitem__) for col in columns] if old else []
@@ -151,7 +219,7 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
         j = best_new[i] if new else -1
         if j >= 0 and best_old[j] == i:  # mutual partners: keep their harmless changes too
             out.extend(c for c in grid[i][j] if not c.directions)
-        if any(_count(grid[i][k], back) == 0 for k in range(len(new))):
+        if covers_old[i]:
             continue
         if j >= 0 and best_old[j] == i and not score[i][j][0]:
             out.extend(c.without(fwd) for c in grid[i][j] if back in c.directions)
@@ -160,7 +228,7 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
             out.append(pair.change(u.rule_id, BACKWARD, text, at=u.old_at[i], new_at=new_kw))
     for j, n in enumerate(new):
         i = best_old[j] if old else -1
-        if any(_count(grid[k][j], fwd) == 0 for k in range(len(old))):
+        if covers_new[j]:
             continue
         if i >= 0 and best_new[i] == j and not score[i][j][0]:
             out.extend(c.without(back) for c in grid[i][j] if fwd in c.directions)
@@ -211,8 +279,8 @@ def _disjunction(pair: Pair, keyword: str, rule_id: str) -> list[Change]:
         verb = "adds" if old is None else "drops"
         text = f"NEW {verb} {keyword} {render(branches, 60)}."
         return [pair.change(rule_id, BACKWARD if old is None else FORWARD, text, at=(keyword,))]
-    grid = [[pair.sub(o, n, (keyword, i), (keyword, j)) for j, n in enumerate(new)]
-            for i, o in enumerate(old)]  # fmt: skip
+    grid = _grid(pair, rule_id, old, new,
+                 lambda i, j: pair.sub(old[i], new[j], (keyword, i), (keyword, j)))  # fmt: skip
     u = _Union(rule_id, old, new, [(keyword, i) for i in range(len(old))],
                [(keyword, j) for j in range(len(new))], grid, keyword, keyword)  # fmt: skip
     return _cover(pair, u)
@@ -227,13 +295,10 @@ def restructured(pair: Pair) -> list[Change] | None:
     old = [walker.synthetic(node, locs) for node, locs in old_x[0]]
     new = [walker.synthetic(node, locs) for node, locs in new_x[0]]
     depth = pair.depth + 1
-    grid = [
-        [walker.compare(o, n, pair.old_loc, pair.new_loc, negated=pair.negated, depth=depth)
-         for n in new]
-        for o in old
-    ]  # fmt: skip
     old_kw, new_kw = old_x[1], new_x[1]
     rule_id = "composition.one-of" if "oneOf" in (old_kw, new_kw) else "composition.any-of"
+    grid = _grid(pair, rule_id, old, new, lambda i, j: walker.compare(
+        old[i], new[j], pair.old_loc, pair.new_loc, negated=pair.negated, depth=depth))  # fmt: skip
     old_at: list[tuple[str | int, ...]] = [(old_kw, i) if old_kw else () for i in range(len(old))]
     new_at: list[tuple[str | int, ...]] = [(new_kw, j) if new_kw else () for j in range(len(new))]
     return _cover(
