@@ -27,9 +27,12 @@ the rules in `ENGINE_RULES`; `tables()` raises `GeneratorError` when a revision 
 invariant no engine implements, so a new rule is an engine change, never a silent gap. Everything
 else (states, transitions, event roles, pointers, policy) is data: a new revision regenerates.
 
-`Tables.to_json()` is the same content as one JSON object (what `--dump` writes and what a
-language's generator may embed). `suite_files(revision)` is the behaviour suite (`streams/`) as
-`{relative path: bytes}`, for shipping it inside each language artifact.
+`Tables.to_json()` is the same content as one JSON object. `suite_json(revision)` is the behaviour
+suite (`streams/`) as one JSON document, `behaviour-suite.json` in every language artifact (beside
+the vectors): `{"//": DO-NOT-EDIT header, "revision", "cases": [{"name", "description",
+"assume_open_sessions", "policy" (null: the default), "pass", "fail" (the exact JSON Lines text),
+"expected" (the findings of "fail": line, rule, pointer, session_id)}]}`. `suite_files(revision)`
+is the same suite as `{path relative to streams/: bytes}`.
 
 Identifier helpers turn contract names into names of each language: `words("session.created-first")
 == ["session", "created", "first"]`, then `pascal`, `camel`, `upper_snake`.
@@ -37,11 +40,12 @@ Identifier helpers turn contract names into names of each language: `words("sess
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from scripts.codegen.common import GeneratorError
+from scripts.codegen.common import GeneratorError, dump_json, header_lines
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -61,6 +65,7 @@ __all__ = [
     "camel",
     "pascal",
     "suite_files",
+    "suite_json",
     "tables",
     "upper_snake",
     "words",
@@ -277,6 +282,28 @@ def suite_files(revision: Revision) -> dict[str, bytes]:
             else:
                 out[prefix + child.name] = child.read_bytes()
     return dict(sorted(out.items()))
+
+
+def suite_json(revision: Revision) -> str:
+    """The behaviour suite of `revision` as one JSON document (see the module docstring)."""
+    files = suite_files(revision)
+    cases: list[dict[str, Any]] = []
+    for name in sorted({rel.split("/", 1)[0] for rel in files if "/" in rel}):
+        spec = json.loads(files[f"{name}/case.json"])
+        expected = files[f"{name}/fail.expected.jsonl"].decode("utf-8").splitlines()
+        cases.append(
+            {
+                "name": name,
+                "description": spec.get("description", ""),
+                "assume_open_sessions": bool(spec.get("assume_open_sessions", False)),
+                "policy": spec.get("policy"),
+                "pass": files[f"{name}/pass.jsonl"].decode("utf-8"),
+                "fail": files[f"{name}/fail.jsonl"].decode("utf-8"),
+                "expected": [json.loads(line) for line in expected if line.strip()],
+            }
+        )
+    doc = {"//": " ".join(header_lines(revision)), "revision": revision.name, "cases": cases}
+    return dump_json(doc)
 
 
 def words(name: str) -> list[str]:
