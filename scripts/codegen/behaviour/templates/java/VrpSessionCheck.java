@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +18,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -137,30 +138,48 @@ public final class VrpSessionCheck {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
+        InputStream in;
+        try {
+            in = Files.newInputStream(Path.of(path));
+        } catch (NoSuchFileException e) {
+            throw new Failure(path + ": cannot open: no such file");
+        } catch (IOException | InvalidPathException e) {
+            throw new Failure(path + ": cannot open: " + e.getMessage());
+        }
         boolean found = false;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(path)), 1 << 20);
+        try (in;
                 BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-            int b = in.read();
-            while (b != -1) {
-                line.reset();
-                while (b != -1 && b != '\n') {
-                    line.write(b);
-                    b = in.read();
+            byte[] buffer = new byte[1 << 20];
+            boolean pending = false;
+            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        line.write(buffer, start, i - start);
+                        found |= emit(checkLine(checker, utf8, line), out);
+                        line.reset();
+                        start = i + 1;
+                    }
                 }
-                if (b == '\n') {
-                    b = in.read();
-                }
-                for (SessionChecker.Finding finding : checkLine(checker, utf8, line)) {
-                    found = true;
-                    out.write(finding.toJson().toString());
-                    out.write('\n');
-                }
+                line.write(buffer, start, n - start);
+                pending = line.size() > 0;
+            }
+            if (pending) {
+                found |= emit(checkLine(checker, utf8, line), out); // a last line without newline
             }
         } catch (IOException e) {
             throw new Failure(path + " line " + (checker.events() + 1) + ": " + e.getMessage());
         }
         return found ? 1 : 0;
+    }
+
+    private static boolean emit(List<SessionChecker.Finding> findings, BufferedWriter out) throws IOException {
+        for (SessionChecker.Finding finding : findings) {
+            out.write(finding.toJson().toString());
+            out.write('\n');
+        }
+        return !findings.isEmpty();
     }
 
     /** One line (without its newline): folded when it is a UTF-8 JSON value, else it only counts. */

@@ -29,38 +29,76 @@ fn jsonl(case: &str, stream: &str, text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The cases of the shipped `behaviour-suite.json`, or, with `VRP_BEHAVIOUR_SUITE=<folder>`, of a
+/// suite folder in the repository format (`<case>/case.json`, `pass.jsonl`, `fail.jsonl`,
+/// `fail.expected.jsonl`).
 fn suite() -> Vec<Case> {
+    let folder = std::env::var("VRP_BEHAVIOUR_SUITE").unwrap_or_default();
+    let cases = if folder.is_empty() { shipped_suite() } else { folder_suite(&PathBuf::from(folder)) };
+    assert!(!cases.is_empty(), "no behaviour cases");
+    cases
+}
+
+fn read(path: &PathBuf) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn case_of(name: String, spec: &Value, pass: &str, fail: &str, expected: Vec<Value>) -> Case {
+    let mut options = Options {
+        assume_open_sessions: spec["assume_open_sessions"].as_bool().unwrap_or(false),
+        ..Options::default()
+    };
+    if let Some(policy) = spec["policy"].as_object() {
+        for (key, value) in policy {
+            let value = value.as_i64().unwrap();
+            assert!(options.policy.set(key, value), "{name}: unknown policy key {key}");
+        }
+    }
+    if let Some(n) = spec["remember_terminated"].as_u64() {
+        options.remember_terminated = usize::try_from(n).unwrap();
+    }
+    Case {
+        pass: jsonl(&name, "pass", pass),
+        fail: jsonl(&name, "fail", fail),
+        expected,
+        name,
+        options,
+    }
+}
+
+fn shipped_suite() -> Vec<Case> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("behaviour-suite.json");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    let doc: Value = serde_json::from_str(&read(&path)).unwrap();
     assert_eq!(doc["revision"], behaviour::REVISION);
-    let cases: Vec<Case> = doc["cases"]
+    doc["cases"]
         .as_array()
         .unwrap()
         .iter()
         .map(|case| {
             let name = case["name"].as_str().unwrap().to_owned();
-            let mut options = Options {
-                assume_open_sessions: case["assume_open_sessions"].as_bool().unwrap(),
-                ..Options::default()
-            };
-            if let Some(policy) = case["policy"].as_object() {
-                for (key, value) in policy {
-                    let value = value.as_i64().unwrap();
-                    assert!(options.policy.set(key, value), "{name}: unknown policy key {key}");
-                }
-            }
-            Case {
-                pass: jsonl(&name, "pass", case["pass"].as_str().unwrap()),
-                fail: jsonl(&name, "fail", case["fail"].as_str().unwrap()),
-                expected: case["expected"].as_array().unwrap().clone(),
-                name,
-                options,
-            }
+            let pass = case["pass"].as_str().unwrap();
+            let fail = case["fail"].as_str().unwrap();
+            case_of(name, case, pass, fail, case["expected"].as_array().unwrap().clone())
         })
+        .collect()
+}
+
+fn folder_suite(folder: &PathBuf) -> Vec<Case> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("case.json").is_file())
         .collect();
-    assert!(!cases.is_empty(), "no behaviour cases in {}", path.display());
-    cases
+    dirs.sort();
+    dirs.iter()
+        .map(|dir| {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            let spec: Value = serde_json::from_str(&read(&dir.join("case.json"))).unwrap();
+            let expected = jsonl(&name, "expected", &read(&dir.join("fail.expected.jsonl")));
+            let (pass, fail) = (read(&dir.join("pass.jsonl")), read(&dir.join("fail.jsonl")));
+            case_of(name, &spec, &pass, &fail, expected)
+        })
+        .collect()
 }
 
 fn run(case: &Case, events: &[Value]) -> Vec<Finding> {
@@ -108,7 +146,7 @@ fn suite_fail_streams_have_exactly_the_expected_findings() {
 
 #[test]
 fn every_stream_rule_has_a_suite_case() {
-    let cases: BTreeSet<String> = suite().into_iter().map(|c| c.name).collect();
+    let cases: BTreeSet<String> = shipped_suite().into_iter().map(|c| c.name).collect();
     for rule in Rule::ALL {
         assert!(cases.contains(rule.id()), "no behaviour case for {rule}");
         assert_eq!(behaviour::invariant(rule.id()).map(|i| i.severity), Some(rule.severity()));

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The behavioural contract of revision 0.1 as tables: the state machine with the
- * roles of its states, the event roles, the invariant catalog and the default recovery
- * policy (from state-machine.json, behaviour.json, invariants.json, policy.default.json).
+ * The behavioural contract of revision 0.1 as tables: the state machine with
+ * the roles of its states, the event roles, the invariant catalog and the default
+ * recovery policy (state-machine.json, behaviour.json, invariants.json and
+ * policy.default.json).
  * {@link SessionChecker} folds events through them.
  */
 public final class Behaviour {
@@ -173,12 +174,12 @@ public final class Behaviour {
         {false, false, false, false, false, false},
     };
 
-    /** Whether the state machine allows {@code from -> to} (invariant transition.allowed). */
+    /** Whether the state machine allows {@code from -> to} (transition.allowed). */
     public static boolean isAllowed(State from, State to) {
         return ALLOWED[from.ordinal()][to.ordinal()];
     }
 
-    /** An event type of the revision, with the part of a session it changes (its roles). */
+    /** An event type of the revision, with the part of a session it changes. */
     public enum EventType {
         SESSION_CREATED("SESSION_CREATED", true, false, false, false),
         CANDIDATES_DISCOVERED("CANDIDATES_DISCOVERED", false, false, false, false),
@@ -277,7 +278,8 @@ public final class Behaviour {
     }
 
     /** One entry of the invariant catalog (invariants.json). */
-    public record Invariant(String id, Severity severity, String statement, String check) {}
+    public record Invariant(
+            String id, Severity severity, String statement, String check) {}
 
     /** The invariant catalog, in file order. */
     public static final List<Invariant> INVARIANTS = List.of(
@@ -403,7 +405,7 @@ public final class Behaviour {
             };
         }
 
-        /** This policy with the key {@code name} set; empty when there is no such key. */
+        /** This policy with the key {@code name} set; empty for an unknown key. */
         public Optional<Policy> with(String name, long value) {
             return switch (name) {
                 case "max_recovery_ms" -> Optional.of(new Policy(value, maxRecoveryAttempts));

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -37,16 +40,49 @@ class BehaviourTest {
 
     private static List<JsonNode> jsonl(String name, String text) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isEmpty()) {
-                out.add(JSON.readTree(line));
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (i == lines.length - 1 && lines[i].isEmpty()) {
+                break;
             }
+            out.add(JSON.readTree(lines[i]));
         }
-        assertFalse(out.isEmpty(), name + ": empty stream");
         return out;
     }
 
+    /**
+     * The cases of the shipped {@code behaviour-suite.json}, or, with
+     * {@code VRP_BEHAVIOUR_SUITE=<folder>}, of a suite folder in the repository format
+     * ({@code <case>/case.json, pass.jsonl, fail.jsonl, fail.expected.jsonl}).
+     */
     private static List<Case> suite() throws IOException {
+        String folder = System.getenv("VRP_BEHAVIOUR_SUITE");
+        List<Case> cases = folder == null || folder.isEmpty() ? shippedSuite() : folderSuite(Path.of(folder));
+        assertFalse(cases.isEmpty(), "no behaviour cases");
+        return cases;
+    }
+
+    private static Case caseOf(String name, JsonNode spec, String pass, String fail, JsonNode expected)
+            throws IOException {
+        SessionChecker.Options options = SessionChecker.Options.defaults()
+                .withAssumeOpenSessions(spec.path("assume_open_sessions").asBoolean(false));
+        if (spec.path("policy").isObject()) {
+            Behaviour.Policy policy = options.policy();
+            for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("policy").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                Optional<Behaviour.Policy> next = policy.with(field.getKey(), field.getValue().longValue());
+                assertTrue(next.isPresent(), name + ": unknown policy key " + field.getKey());
+                policy = next.get();
+            }
+            options = options.withPolicy(policy);
+        }
+        if (spec.path("remember_terminated").isIntegralNumber()) {
+            options = options.withRememberTerminated(spec.get("remember_terminated").intValue());
+        }
+        return new Case(name, options, jsonl(name, pass), jsonl(name, fail), expected);
+    }
+
+    private static List<Case> shippedSuite() throws IOException {
         JsonNode doc;
         try (InputStream in = SessionChecker.class.getResourceAsStream("behaviour-suite.json")) {
             assertNotNull(in, "behaviour-suite.json is not on the classpath");
@@ -55,23 +91,25 @@ class BehaviourTest {
         assertEquals(Behaviour.REVISION, doc.get("revision").textValue());
         List<Case> cases = new ArrayList<>();
         for (JsonNode c : doc.get("cases")) {
-            String name = c.get("name").textValue();
-            SessionChecker.Options options = SessionChecker.Options.defaults()
-                    .withAssumeOpenSessions(c.get("assume_open_sessions").booleanValue());
-            if (c.get("policy").isObject()) {
-                Behaviour.Policy policy = options.policy();
-                for (Iterator<Map.Entry<String, JsonNode>> it = c.get("policy").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    Optional<Behaviour.Policy> next = policy.with(field.getKey(), field.getValue().longValue());
-                    assertTrue(next.isPresent(), name + ": unknown policy key " + field.getKey());
-                    policy = next.get();
-                }
-                options = options.withPolicy(policy);
-            }
-            cases.add(new Case(name, options, jsonl(name, c.get("pass").textValue()),
-                    jsonl(name, c.get("fail").textValue()), c.get("expected")));
+            cases.add(caseOf(c.get("name").textValue(), c, c.get("pass").textValue(),
+                    c.get("fail").textValue(), c.get("expected")));
         }
-        assertFalse(cases.isEmpty(), "no behaviour cases");
+        return cases;
+    }
+
+    private static List<Case> folderSuite(Path folder) throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> entries = Files.list(folder)) {
+            dirs = entries.filter(d -> Files.isRegularFile(d.resolve("case.json"))).sorted().toList();
+        }
+        List<Case> cases = new ArrayList<>();
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            JsonNode expected = JSON.valueToTree(jsonl(name, Files.readString(dir.resolve("fail.expected.jsonl"))));
+            cases.add(caseOf(name, JSON.readTree(dir.resolve("case.json").toFile()),
+                    Files.readString(dir.resolve("pass.jsonl")), Files.readString(dir.resolve("fail.jsonl")),
+                    expected));
+        }
         return cases;
     }
 
@@ -124,7 +162,7 @@ class BehaviourTest {
     @Test
     void everyStreamRuleHasASuiteCase() throws IOException {
         Set<String> names = new TreeSet<>();
-        for (Case c : suite()) {
+        for (Case c : shippedSuite()) {
             names.add(c.name());
         }
         for (Behaviour.Rule rule : Behaviour.Rule.values()) {
