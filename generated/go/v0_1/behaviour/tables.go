@@ -8,6 +8,8 @@ package behaviour
 // Revision is the contract revision of these tables.
 const Revision = "0.1"
 
+// region state-model (shown on the state model reference page)
+
 // State is a state of the session state machine.
 type State string
 
@@ -87,6 +89,8 @@ func AllowedFrom(from State) []State {
 	}
 	return out
 }
+
+// endregion state-model
 
 // InvariantID is the id of an invariant of the catalog (a finding's rule).
 type InvariantID string
