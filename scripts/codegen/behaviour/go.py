@@ -65,6 +65,8 @@ def tables_go(tab: Tables, slash: str) -> str:
         "// state machine, the invariant catalog, the default policy and a session checker.",
         "package behaviour",
         "",
+        'import "fmt"',
+        "",
         "// Revision is the contract revision of these tables.",
         f"const Revision = {_q(tab.revision)}",
         "",
@@ -198,6 +200,16 @@ def tables_go(tab: Tables, slash: str) -> str:
         "// Policy bounds recovery (recovery.bounded-time and recovery.bounded-attempts).",
         "type Policy struct {",
         *(f'\t{pascal(p.name)} int64 `json:"{p.name}"`' for p in tab.policy),
+        "}",
+        "",
+        "// Validate reports the first field that is negative.",
+        "func (p Policy) Validate() error {",
+        *(
+            f'\tif p.{pascal(p.name)} < 0 {{\n\t\treturn fmt.Errorf("policy field {p.name} '
+            f'must be a non-negative integer, not %d", p.{pascal(p.name)})\n\t}}'
+            for p in tab.policy
+        ),
+        "\treturn nil",
         "}",
         "",
         "// DefaultPolicy is this revision's default policy.",

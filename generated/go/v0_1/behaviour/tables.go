@@ -5,6 +5,8 @@
 // state machine, the invariant catalog, the default policy and a session checker.
 package behaviour
 
+import "fmt"
+
 // Revision is the contract revision of these tables.
 const Revision = "0.1"
 
@@ -173,6 +175,17 @@ var Pointers = struct{ SessionKey, Clock, EventType, TransitionFrom, TransitionT
 type Policy struct {
 	MaxRecoveryMs       int64 `json:"max_recovery_ms"`
 	MaxRecoveryAttempts int64 `json:"max_recovery_attempts"`
+}
+
+// Validate reports the first field that is negative.
+func (p Policy) Validate() error {
+	if p.MaxRecoveryMs < 0 {
+		return fmt.Errorf("policy field max_recovery_ms must be a non-negative integer, not %d", p.MaxRecoveryMs)
+	}
+	if p.MaxRecoveryAttempts < 0 {
+		return fmt.Errorf("policy field max_recovery_attempts must be a non-negative integer, not %d", p.MaxRecoveryAttempts)
+	}
+	return nil
 }
 
 // DefaultPolicy is this revision's default policy.

@@ -53,6 +53,9 @@ func main() {
 		if err := json.Unmarshal(data, &policy); err != nil {
 			fail("%s: the policy file is not a valid policy: %v", *policyPath, err)
 		}
+		if err := policy.Validate(); err != nil {
+			fail("%s: %v", *policyPath, err)
+		}
 		opts = append(opts, behaviour.WithPolicy(policy))
 	}
 	var input io.Reader = os.Stdin
