@@ -17,6 +17,7 @@ export declare const revision: "0.1";
 /** The behaviour tables (what the session checker reads). */
 export declare const tables: BehaviourTables;
 
+// region state-model (shown on the state model reference page)
 /** A state of the session state machine. */
 export type State = "BIRTH" | "ATTACHED" | "VOLATILE" | "DEGRADED" | "RECOVERING" | "TERMINATED";
 /** The states by name (`State.Birth` is `BIRTH`). */
@@ -55,6 +56,7 @@ export declare const transitions: readonly (readonly [State, State])[];
 export declare function isAllowed(from: string, to: string): boolean;
 /** The states `state` may move to. */
 export declare function allowedFrom(state: string): readonly State[];
+// endregion state-model
 
 /** An invariant id of the catalog. */
 export type InvariantId = "event.conforms" | "session.created-first" | "session.id-stable" | "transition.explicit" | "transition.allowed" | "session.terminated-final" | "transport.single-active" | "session.ts-monotonic" | "recovery.bounded-time" | "recovery.bounded-attempts";

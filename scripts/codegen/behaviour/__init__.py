@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scripts.codegen.behaviour import java, rust, typescript
+from scripts.codegen.behaviour import go, java, rust, typescript
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,6 +22,7 @@ __all__ = ["GENERATORS", "extend"]
 
 GENERATORS: dict[str, Callable[[Revision, Path], None]] = {
     "typescript": typescript.generate,
+    "go": go.generate,
     "rust": rust.generate,
     "java": java.generate,
 }

@@ -185,6 +185,7 @@ export declare const revision: {_js(tab.revision)};
 /** The behaviour tables (what the session checker reads). */
 export declare const tables: BehaviourTables;
 
+// region state-model (shown on the state model reference page)
 /** A state of the session state machine. */
 export type State = {_union(states)};
 /** The states by name (`State.{pascal(tab.initial)}` is `{tab.initial}`). */
@@ -218,6 +219,7 @@ export declare const transitions: readonly (readonly [State, State])[];
 export declare function isAllowed(from: string, to: string): boolean;
 /** The states `state` may move to. */
 export declare function allowedFrom(state: string): readonly State[];
+// endregion state-model
 
 /** An invariant id of the catalog. */
 export type InvariantId = {_union(inv)};

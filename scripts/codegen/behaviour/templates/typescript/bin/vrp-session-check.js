@@ -49,6 +49,7 @@ function parseArgs(argv) {
         }
         delete policy.$schema;
         options.policy = policy;
+        options.policyPath = value;
       }
     } else if (arg === "-h" || arg === "--help") {
       process.stdout.write(USAGE + "\n");
@@ -66,7 +67,7 @@ async function main() {
   try {
     checker = new SessionChecker(options);
   } catch (err) {
-    fail(err.message);
+    fail(options.policyPath ? `${options.policyPath}: ${err.message}` : err.message);
   }
   const input = path === "-" ? process.stdin : fs.createReadStream(path);
   const name = path === "-" ? "<stdin>" : path;
