@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.behaviour._checkers import go_command, go_module, typescript_command, typescript_package
+from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,10 +18,14 @@ pytestmark = pytest.mark.toolchain
 CREATED = '{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s1"}\n'
 
 
-@pytest.fixture(scope="module", params=["typescript", "go"])
+@pytest.fixture(scope="module", params=["typescript", "go", "rust", "java"])
 def command(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     if request.param == "typescript":
         return typescript_command(typescript_package())
+    if request.param == "rust":
+        return rust_command(rust_crate(), tmp_path_factory.mktemp("rust-bin"))
+    if request.param == "java":
+        return java_command(java_project(), tmp_path_factory.mktemp("java-bin"))
     return go_command(go_module(), tmp_path_factory.mktemp("go-bin"))
 
 

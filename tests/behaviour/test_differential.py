@@ -27,6 +27,7 @@ from tests.behaviour._checkers import (
     typescript_command,
     typescript_package,
 )
+from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
 from vrp_contract.revisions import load_revision
 
 if TYPE_CHECKING:
@@ -57,6 +58,16 @@ def go_checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return go_command(go_module(), tmp_path_factory.mktemp("go-bin"))
 
 
+@pytest.fixture(scope="module")
+def rust_checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return rust_command(rust_crate(), tmp_path_factory.mktemp("rust-bin"))
+
+
+@pytest.fixture(scope="module")
+def java_checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return java_command(java_project(), tmp_path_factory.mktemp("java-bin"))
+
+
 def test_the_stream_breaks_every_stream_rule(case):
     lines = (case / "fail.jsonl").read_text("utf-8").splitlines()
     assert len(lines) >= 100_000
@@ -85,3 +96,15 @@ def test_go_agrees_with_python(case, go_checker, tmp_path):
     args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
     _compare(fold(go_checker, case / "fail.jsonl", args), expected(case))
     assert fold(go_checker, case / "pass.jsonl", args) == []
+
+
+def test_rust_agrees_with_python(case, rust_checker, tmp_path):
+    args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
+    _compare(fold(rust_checker, case / "fail.jsonl", args), expected(case))
+    assert fold(rust_checker, case / "pass.jsonl", args) == []
+
+
+def test_java_agrees_with_python(case, java_checker, tmp_path):
+    args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
+    _compare(fold(java_checker, case / "fail.jsonl", args), expected(case))
+    assert fold(java_checker, case / "pass.jsonl", args) == []

@@ -1,21 +1,22 @@
 // @@HEADER@@
-//! Session-checks a JSON Lines stream with `SessionChecker` and prints each finding as one JSON
-//! line (the keys of `vrp-contract validate --format jsonl`). Lines that are not JSON take their
-//! line number and nothing else (the schema check is `vrp-contract validate`'s business).
+//! Session-checks a JSON Lines stream (a file, or stdin) with `SessionChecker` and prints each
+//! finding as one JSON line (the keys of `vrp-contract validate --format jsonl`). A blank line
+//! keeps its number and holds no event; a line that is not JSON is an input error.
 //!
 //!     cargo run --release --example vrp-session-check -- [--assume-open-sessions]
-//!         [--policy FILE] [--remember-terminated N] PATH
+//!         [--policy FILE] [--remember-terminated N] [STREAM.jsonl]
 //!
-//! Exit status: 0 no finding, 1 findings, 2 usage or input error.
+//! Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr naming the
+//! file and line).
 
 use @@LIB@@::session::{Options, SessionChecker};
 use serde_json::Value;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: vrp-session-check [--assume-open-sessions] [--policy FILE] [--remember-terminated N] PATH";
+    "usage: vrp-session-check [--assume-open-sessions] [--policy FILE] [--remember-terminated N] [STREAM.jsonl]";
 
 /// One line on stderr, exit status 2.
 fn fail(message: &str) -> ExitCode {
@@ -28,9 +29,10 @@ fn usage(message: &str) -> ExitCode {
 }
 
 fn load_policy(options: &mut Options, path: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{path}: cannot read the policy file: {e}"))?;
     let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{path}: not valid JSON: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| format!("{path}: the policy file is not valid JSON: {e}"))?;
     let Value::Object(map) = value else {
         return Err(format!("{path}: the policy must be a JSON object"));
     };
@@ -39,7 +41,7 @@ fn load_policy(options: &mut Options, path: &str) -> Result<(), String> {
             continue;
         }
         let Some(n) = value.as_i64().filter(|n| *n >= 1) else {
-            return Err(format!("{path}: field {key}: must be an integer of at least 1"));
+            return Err(format!("{path}: field {key}: must be an integer of at least 1, not {value}"));
         };
         if !options.policy.set(&key, n) {
             return Err(format!("{path}: field {key}: not a policy key"));
@@ -67,16 +69,18 @@ fn main() -> ExitCode {
                 };
                 options.remember_terminated = n;
             }
-            _ if path.is_none() && !arg.starts_with("--") => path = Some(arg),
+            _ if path.is_none() && (arg == "-" || !arg.starts_with('-')) => path = Some(arg),
             _ => return usage(&format!("unexpected argument {arg}")),
         }
     }
-    let Some(path) = path else { return usage("no PATH given") };
-    let file = match File::open(&path) {
-        Ok(file) => file,
-        Err(e) => return fail(&format!("{path}: cannot open: {e}")),
+    let (name, input): (String, Box<dyn Read>) = match path.as_deref() {
+        None | Some("-") => ("<stdin>".to_owned(), Box::new(io::stdin())),
+        Some(path) => match File::open(path) {
+            Ok(file) => (path.to_owned(), Box::new(file)),
+            Err(e) => return fail(&format!("{path}: cannot read: {e}")),
+        },
     };
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut reader = BufReader::with_capacity(1 << 20, input);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut checker = SessionChecker::new(options);
@@ -88,12 +92,20 @@ fn main() -> ExitCode {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                return fail(&format!("{path} line {}: cannot read: {e}", checker.events() + 1));
+                let _ = out.flush();
+                return fail(&format!("{name}:{}: cannot read: {e}", checker.events() + 1));
             }
         }
-        let findings = match serde_json::from_slice::<Value>(&line) {
-            Ok(event) => checker.check_json(&event),
-            Err(_) => checker.skip(),
+        let findings = if line.iter().all(u8::is_ascii_whitespace) {
+            checker.skip() // a blank line keeps its number and holds no event
+        } else {
+            match serde_json::from_slice::<Value>(&line) {
+                Ok(event) => checker.check_json(&event),
+                Err(e) => {
+                    let _ = out.flush();
+                    return fail(&format!("{name}:{}: not a JSON value: {e}", checker.events() + 1));
+                }
+            }
         };
         for finding in findings {
             found = true;

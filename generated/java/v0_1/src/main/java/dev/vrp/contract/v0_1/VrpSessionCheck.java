@@ -28,21 +28,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Session-checks a JSON Lines stream with {@link SessionChecker} and prints each finding as one
- * JSON line (the keys of {@code vrp-contract validate --format jsonl}). Lines that are not JSON
- * take their line number and nothing else (the schema check is {@code vrp-contract validate}'s
- * business).
+ * Session-checks a JSON Lines stream (a file, or stdin) with {@link SessionChecker} and prints
+ * each finding as one JSON line (the keys of {@code vrp-contract validate --format jsonl}). A
+ * blank line keeps its number and holds no event; a line that is not JSON is an input error.
  *
  * <pre>
  * java -cp ... dev.vrp.contract.v0_1.VrpSessionCheck [--assume-open-sessions] [--policy FILE]
- *     [--remember-terminated N] PATH
+ *     [--remember-terminated N] [STREAM.jsonl]
  * </pre>
  *
- * <p>Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr).
+ * <p>Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr naming
+ * the file and line).
  */
 public final class VrpSessionCheck {
-    private static final String USAGE = "usage: VrpSessionCheck [--assume-open-sessions]"
-            + " [--policy FILE] [--remember-terminated N] PATH";
+    private static final String USAGE = "usage: vrp-session-check [--assume-open-sessions]"
+            + " [--policy FILE] [--remember-terminated N] [STREAM.jsonl]";
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -64,7 +64,7 @@ public final class VrpSessionCheck {
         try {
             status = run(args, System.out);
         } catch (Failure e) {
-            System.err.println("VrpSessionCheck: " + e.getMessage());
+            System.err.println("vrp-session-check: " + e.getMessage());
             status = 2;
         }
         System.exit(status);
@@ -88,17 +88,14 @@ public final class VrpSessionCheck {
                 }
                 try {
                     options = options.withRememberTerminated(Integer.parseInt(args[i]));
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException e) { // not a number, or negative
                     throw new Failure("--remember-terminated needs a whole number (" + USAGE + ")");
                 }
-            } else if (path == null && !arg.startsWith("--")) {
+            } else if (path == null && (arg.equals("-") || !arg.startsWith("-"))) {
                 path = arg;
             } else {
                 throw new Failure("unexpected argument " + arg + " (" + USAGE + ")");
             }
-        }
-        if (path == null) {
-            throw new Failure("no PATH given (" + USAGE + ")");
         }
         return check(path, options, stdout);
     }
@@ -108,9 +105,9 @@ public final class VrpSessionCheck {
         try {
             doc = JSON.readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new Failure(file + ": not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new Failure(file + ": cannot read: " + e.getMessage());
+            throw new Failure(file + ": the policy file is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException | InvalidPathException e) {
+            throw new Failure(file + ": cannot read the policy file: " + e.getMessage());
         }
         if (doc == null || !doc.isObject()) {
             throw new Failure(file + ": the policy must be a JSON object");
@@ -123,7 +120,8 @@ public final class VrpSessionCheck {
             }
             JsonNode value = field.getValue();
             if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
-                throw new Failure(file + ": field " + field.getKey() + ": must be an integer of at least 1");
+                throw new Failure(file + ": field " + field.getKey() + ": must be an integer of at least 1, not "
+                        + value);
             }
             Optional<Behaviour.Policy> next = policy.with(field.getKey(), value.longValue());
             if (next.isEmpty()) {
@@ -135,42 +133,47 @@ public final class VrpSessionCheck {
     }
 
     private static int check(String path, SessionChecker.Options options, PrintStream stdout) throws Failure {
+        String name = path == null || path.equals("-") ? "<stdin>" : path;
+        InputStream in;
+        if (name.equals("<stdin>")) {
+            in = System.in;
+        } else {
+            try {
+                in = Files.newInputStream(Path.of(path));
+            } catch (NoSuchFileException e) {
+                throw new Failure(path + ": cannot read: no such file");
+            } catch (IOException | InvalidPathException e) {
+                throw new Failure(path + ": cannot read: " + e.getMessage());
+            }
+        }
         SessionChecker checker = new SessionChecker(options);
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        InputStream in;
-        try {
-            in = Files.newInputStream(Path.of(path));
-        } catch (NoSuchFileException e) {
-            throw new Failure(path + ": cannot open: no such file");
-        } catch (IOException | InvalidPathException e) {
-            throw new Failure(path + ": cannot open: " + e.getMessage());
-        }
         boolean found = false;
-        try (in;
-                BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16)) {
+        BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+        try (in) {
             ByteArrayOutputStream line = new ByteArrayOutputStream(256);
             byte[] buffer = new byte[1 << 20];
-            boolean pending = false;
             for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] == '\n') {
                         line.write(buffer, start, i - start);
-                        found |= emit(checkLine(checker, utf8, line), out);
+                        found |= emit(checkLine(checker, utf8, line, name, out), out);
                         line.reset();
                         start = i + 1;
                     }
                 }
                 line.write(buffer, start, n - start);
-                pending = line.size() > 0;
             }
-            if (pending) {
-                found |= emit(checkLine(checker, utf8, line), out); // a last line without newline
+            if (line.size() > 0) {
+                found |= emit(checkLine(checker, utf8, line, name, out), out); // no final newline
             }
+            out.flush();
         } catch (IOException e) {
-            throw new Failure(path + " line " + (checker.events() + 1) + ": " + e.getMessage());
+            flushQuietly(out);
+            throw new Failure(name + ":" + (checker.events() + 1) + ": cannot read: " + e.getMessage());
         }
         return found ? 1 : 0;
     }
@@ -183,14 +186,33 @@ public final class VrpSessionCheck {
         return !findings.isEmpty();
     }
 
-    /** One line (without its newline): folded when it is a UTF-8 JSON value, else it only counts. */
-    private static List<SessionChecker.Finding> checkLine(
-            SessionChecker checker, CharsetDecoder utf8, ByteArrayOutputStream line) {
+    private static void flushQuietly(BufferedWriter out) {
         try {
-            String text = utf8.decode(ByteBuffer.wrap(line.toByteArray())).toString();
+            out.flush();
+        } catch (IOException e) {
+            // the error being reported matters more
+        }
+    }
+
+    /** One line (without its newline): a blank line only counts; anything else is one JSON value. */
+    private static List<SessionChecker.Finding> checkLine(SessionChecker checker, CharsetDecoder utf8,
+            ByteArrayOutputStream line, String name, BufferedWriter out) throws Failure {
+        String text;
+        try {
+            text = utf8.decode(ByteBuffer.wrap(line.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            flushQuietly(out);
+            throw new Failure(name + ":" + (checker.events() + 1) + ": not UTF-8 text");
+        }
+        if (text.isBlank()) {
+            return checker.skip(); // a blank line keeps its number and holds no event
+        }
+        try {
             return checker.check(JSON.readTree(text));
-        } catch (CharacterCodingException | JsonProcessingException e) {
-            return checker.skip();
+        } catch (JsonProcessingException e) {
+            flushQuietly(out);
+            throw new Failure(name + ":" + (checker.events() + 1) + ": not a JSON value: "
+                    + e.getOriginalMessage());
         }
     }
 }

@@ -1,0 +1,62 @@
+"""The Rust and Java session checker commands, built from pytest (see `_checkers.py`).
+
+Rust: the crate's example `vrp-session-check`, built with `cargo build --release` and copied out of
+the target folder (a regenerated copy of the crate shares the original's target folder, so only
+the crate itself is compiled again). Java: `dev.vrp.contract.<rev>.VrpSessionCheck`, compiled with
+`mvn compile`, run with `java -cp` on the project's runtime class path. A missing toolchain skips
+the test, or fails it under VRP_REQUIRE_TOOLCHAINS=1.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING
+
+from tests.generated._toolchain import GENERATED, need, run
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
+
+
+def rust_crate(rev_id: str = "v0_1", root: Path = GENERATED) -> Path:
+    """The crate folder of a revision."""
+    return root / "rust" / rev_id
+
+
+def java_project(rev_id: str = "v0_1", root: Path = GENERATED) -> Path:
+    """The Maven project folder of a revision."""
+    return root / "java" / rev_id
+
+
+def rust_command(crate: Path, out: Path, target: Path | None = None) -> list[str]:
+    """Build the crate's `vrp-session-check` example (release) and copy it into `out`."""
+    cargo = need("cargo", "Rust via rustup, `make setup-codegen`")
+    target = target or crate / "target"
+    build = [cargo, "build", "--release", "--locked", "--example", "vrp-session-check"]
+    run(build, crate, env={"CARGO_TARGET_DIR": str(target)}, timeout=3600)
+    out.mkdir(parents=True, exist_ok=True)
+    binary = out / "vrp-session-check"
+    shutil.copy2(target / "release" / "examples" / "vrp-session-check", binary)
+    return [str(binary)]
+
+
+def java_command(project: Path, out: Path) -> list[str]:
+    """Compile the project; return `java -cp ... <package>.VrpSessionCheck`."""
+    mvn = need("mvn", "Maven 3.8+ with Java 17, `make setup-codegen`")
+    java = need("java", "a JDK 17")
+    out.mkdir(parents=True, exist_ok=True)
+    cp_file = out / "classpath.txt"
+    run(
+        [
+            *(mvn, "-q", "-B", "compile", f"{DEPENDENCY_PLUGIN}:build-classpath"),
+            f"-Dmdep.outputFile={cp_file}",
+            "-Dmdep.includeScope=runtime",
+        ],
+        project,
+        timeout=3600,
+    )
+    classpath = f"{project / 'target' / 'classes'}:{cp_file.read_text('utf-8').strip()}"
+    main = f"dev.vrp.contract.{project.name}.VrpSessionCheck"
+    return [java, "-cp", classpath, main]
