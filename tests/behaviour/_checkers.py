@@ -16,6 +16,7 @@ import pytest
 from tests.generated._toolchain import GENERATED, need, run
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
@@ -45,6 +46,19 @@ def go_command(module: Path, out: Path) -> list[str]:
     binary = out / "vrp-session-check"
     run([go, "build", "-o", str(binary), "./behaviour/cmd/vrp-session-check"], module, env=GO_ENV)
     return [str(binary)]
+
+
+def _typescript(build: Path) -> list[str]:  # noqa: ARG001 - nothing to build
+    return typescript_command(typescript_package())
+
+
+def _go(build: Path) -> list[str]:
+    return go_command(go_module(), build)
+
+
+CHECKERS: dict[str, Callable[[Path], list[str]]] = {"typescript": _typescript, "go": _go}
+"""Language -> a function that builds (into the given folder) and returns its checker command
+for the latest revision. Every test of the commands runs over this registry."""
 
 
 def case_args(case: dict[str, Any], folder: Path) -> list[str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.behaviour._checkers import go_command, go_module, typescript_command, typescript_package
+from tests.behaviour._checkers import CHECKERS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,11 +17,9 @@ pytestmark = pytest.mark.toolchain
 CREATED = '{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s1"}\n'
 
 
-@pytest.fixture(scope="module", params=["typescript", "go"])
+@pytest.fixture(scope="module", params=sorted(CHECKERS))
 def command(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    if request.param == "typescript":
-        return typescript_command(typescript_package())
-    return go_command(go_module(), tmp_path_factory.mktemp("go-bin"))
+    return CHECKERS[request.param](tmp_path_factory.mktemp(f"{request.param}-build"))
 
 
 def _run(command: list[str], *args: str) -> subprocess.CompletedProcess[str]:
