@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
 from tests.generated._toolchain import GENERATED, need, run
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 GO_ENV = {"GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
@@ -45,6 +47,32 @@ def go_command(module: Path, out: Path) -> list[str]:
     binary = out / "vrp-session-check"
     run([go, "build", "-o", str(binary), "./behaviour/cmd/vrp-session-check"], module, env=GO_ENV)
     return [str(binary)]
+
+
+def _typescript(build: Path) -> list[str]:  # noqa: ARG001 - nothing to build
+    return typescript_command(typescript_package())
+
+
+def _go(build: Path) -> list[str]:
+    return go_command(go_module(), build)
+
+
+def _rust(build: Path) -> list[str]:
+    return rust_command(rust_crate(), build)
+
+
+def _java(build: Path) -> list[str]:
+    return java_command(java_project(), build)
+
+
+CHECKERS: dict[str, Callable[[Path], list[str]]] = {
+    "typescript": _typescript,
+    "go": _go,
+    "rust": _rust,
+    "java": _java,
+}
+"""Language -> a function that builds (into the given folder) and returns its checker command
+for the latest revision. Every test of the commands runs over this registry."""
 
 
 def case_args(case: dict[str, Any], folder: Path) -> list[str]:

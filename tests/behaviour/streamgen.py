@@ -135,7 +135,8 @@ class _Stream:
         event = copy.deepcopy(self.templates[kind])
         pointers = self.tab.pointers
         _set(event, pointers.session_key, sid)
-        _set(event, pointers.clock, ts)
+        # Now and then a whole float (`1700000000123.0`): an integer to JSON Schema, so to the fold.
+        _set(event, pointers.clock, float(ts) if self.rng.random() < 0.01 else ts)
         if pair is not None:
             _set(event, pointers.transition_from, pair[0])
             _set(event, pointers.transition_to, pair[1])
@@ -150,7 +151,10 @@ class _Stream:
         self.clock += self.rng.randint(0, 3)
         if self.clean:
             top = min(top, self.max_ms // 4)
-        walker.ts = max(walker.ts, self.clock) + self.rng.randint(0, top)
+        # A clean walk keeps each session on its own clock: an idle recovering session that
+        # caught up with the stream's clock could overstay the recovery bound.
+        base = walker.ts if self.clean else max(walker.ts, self.clock)
+        walker.ts = base + self.rng.randint(0, top)
         return walker.ts
 
     def _open_session(self, *, created: bool) -> _Walker:

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.behaviour._checkers import go_command, go_module, typescript_command, typescript_package
-from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
+from tests.behaviour._checkers import CHECKERS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,15 +17,9 @@ pytestmark = pytest.mark.toolchain
 CREATED = '{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s1"}\n'
 
 
-@pytest.fixture(scope="module", params=["typescript", "go", "rust", "java"])
+@pytest.fixture(scope="module", params=sorted(CHECKERS))
 def command(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    if request.param == "typescript":
-        return typescript_command(typescript_package())
-    if request.param == "rust":
-        return rust_command(rust_crate(), tmp_path_factory.mktemp("rust-bin"))
-    if request.param == "java":
-        return java_command(java_project(), tmp_path_factory.mktemp("java-bin"))
-    return go_command(go_module(), tmp_path_factory.mktemp("go-bin"))
+    return CHECKERS[request.param](tmp_path_factory.mktemp(f"{request.param}-build"))
 
 
 def _run(command: list[str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -17,17 +17,7 @@ import pytest
 
 from scripts.codegen.behaviour.common import tables
 from tests.behaviour import streamgen
-from tests.behaviour._checkers import (
-    Key,
-    case_args,
-    expected,
-    fold,
-    go_command,
-    go_module,
-    typescript_command,
-    typescript_package,
-)
-from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
+from tests.behaviour._checkers import CHECKERS, Key, case_args, expected, fold
 from vrp_contract.revisions import load_revision
 
 if TYPE_CHECKING:
@@ -53,19 +43,9 @@ def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return folder
 
 
-@pytest.fixture(scope="module")
-def go_checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return go_command(go_module(), tmp_path_factory.mktemp("go-bin"))
-
-
-@pytest.fixture(scope="module")
-def rust_checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return rust_command(rust_crate(), tmp_path_factory.mktemp("rust-bin"))
-
-
-@pytest.fixture(scope="module")
-def java_checker(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return java_command(java_project(), tmp_path_factory.mktemp("java-bin"))
+@pytest.fixture(scope="module", params=sorted(CHECKERS))
+def checker(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return CHECKERS[request.param](tmp_path_factory.mktemp(f"{request.param}-build"))
 
 
 def test_the_stream_breaks_every_stream_rule(case):
@@ -85,26 +65,7 @@ def _compare(got: list[Key], want: list[Key]) -> None:
         assert g == w, f"first difference: got {g}, the Python validator {w}"
 
 
-def test_typescript_agrees_with_python(case, tmp_path):
-    command = typescript_command(typescript_package())
+def test_checker_agrees_with_python(case, checker, tmp_path):
     args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
-    _compare(fold(command, case / "fail.jsonl", args), expected(case))
-    assert fold(command, case / "pass.jsonl", args) == []
-
-
-def test_go_agrees_with_python(case, go_checker, tmp_path):
-    args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
-    _compare(fold(go_checker, case / "fail.jsonl", args), expected(case))
-    assert fold(go_checker, case / "pass.jsonl", args) == []
-
-
-def test_rust_agrees_with_python(case, rust_checker, tmp_path):
-    args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
-    _compare(fold(rust_checker, case / "fail.jsonl", args), expected(case))
-    assert fold(rust_checker, case / "pass.jsonl", args) == []
-
-
-def test_java_agrees_with_python(case, java_checker, tmp_path):
-    args = case_args(json.loads((case / "case.json").read_text("utf-8")), tmp_path)
-    _compare(fold(java_checker, case / "fail.jsonl", args), expected(case))
-    assert fold(java_checker, case / "pass.jsonl", args) == []
+    _compare(fold(checker, case / "fail.jsonl", args), expected(case))
+    assert fold(checker, case / "pass.jsonl", args) == []
