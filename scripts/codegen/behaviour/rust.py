@@ -351,7 +351,8 @@ def generate(revision: Revision, out: Path) -> None:
     if not lib_rs.is_file():
         msg = f"{base}/src/lib.rs is not generated yet: the rust target runs before its behaviour"
         raise GeneratorError(msg)
-    write(out, f"{base}/src/lib.rs", lib_rs.read_text("utf-8") + MODULES)
+    types = lib_rs.read_text("utf-8").removesuffix(MODULES)  # rerun on a generated crate: once
+    write(out, f"{base}/src/lib.rs", types + MODULES)
     write(out, f"{base}/src/behaviour.rs", f"{slash}\n{behaviour_rs(revision, t)}")
 
     def fill(name: str) -> str:
