@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["behaviour_java", "generate"]
 
 TEMPLATES = Path(__file__).parent / "templates" / "java"
+BEGIN_REGION = "    // region state-model"
+END_REGION = "        // endregion state-model"
 
 
 def _str(text: str) -> str:
@@ -108,9 +110,12 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         f"package {package};",
         "",
         "import java.util.ArrayList;",
+        "import java.util.Arrays;",
         "import java.util.Collections;",
+        "import java.util.EnumSet;",
         "import java.util.List;",
         "import java.util.Optional;",
+        "import java.util.Set;",
         "",
         "/**",
         f" * The behavioural contract of revision {t.revision} as tables: the state machine with",
@@ -139,40 +144,57 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         "    /** JSON Pointer of the state a transition enters. */",
         f"    public static final String TRANSITION_TO = {_str(p.transition_to)};",
         "",
+        BEGIN_REGION,
+        "    /** What a state does in the session fold. */",
+        "    public enum Role {",
+    ]
+    roles = [
+        ("INITIAL", "initial", "isInitial", "The state a created session starts in."),
+        ("TERMINAL", "terminal", "isTerminal", "Entering it ends the session: nothing follows."),
+        ("BINDING", "binding", "isBinding", "A transport may be bound while one is active."),
+        ("RECOVERY", "recovery", "isRecovery", "Time here counts against max_recovery_ms."),
+        ("COUNTS_ATTEMPT", "counted", "countsAttempt", "Entering it counts a recovery attempt."),
+        ("RESETS_ATTEMPTS", "reset", "resetsAttempts", "Entering it resets the attempt count."),
+    ]
+    for i, (const, _, _, doc) in enumerate(roles):
+        out += [f"        /** {doc} */", f"        {const}{',' if i < len(roles) - 1 else ''}"]
+    out += [
+        "    }",
+        "",
+        "    /** The transition table: every allowed pair, in file order. */",
+        "    public static final List<Transition> TRANSITIONS = List.of(",
+        ",\n".join(
+            f"            new Transition(State.{upper_snake(f)}, State.{upper_snake(to)})"
+            for f, to in t.transitions
+        )
+        + ");",
+        "",
+        "    /** Whether the state machine allows {@code from -> to} (transition.allowed). */",
+        "    public static boolean isAllowed(State from, State to) {",
+        "        return ALLOWED[from.ordinal()][to.ordinal()];",
+        "    }",
+        "",
         "    /** A session state of the state machine, with its roles in the session fold. */",
         "    public enum State {",
     ]
     for i, s in enumerate(t.states):
         end = ";" if i == len(t.states) - 1 else ","
-        flags = ", ".join(
-            "true" if v else "false"
-            for v in (s.initial, s.terminal, s.binding, s.recovery, s.counted, s.reset)
-        )
-        out += [
-            _doc(s.description or s.name, "        "),
-            f"        {upper_snake(s.name)}({_str(s.name)}, {_str(s.description)}, {flags}){end}",
-        ]
-    roles = [
-        ("initial", "The state a created session starts in."),
-        ("terminal", "Entering it ends the session: nothing may follow."),
-        ("binding", "A transport may be bound while one is active (re-attach)."),
-        ("recovery", "Time spent here counts against {@code max_recovery_ms}."),
-        ("countsAttempt", "Entering it counts one recovery attempt."),
-        ("resetsAttempts", "Entering it resets the recovery attempt count."),
-    ]
-    fields = ["initial", "terminal", "binding", "recovery", "countsAttempt", "resetsAttempts"]
+        args = [_str(s.name), _str(s.description)]
+        args += [f"Role.{const}" for const, attr, _, _ in roles if getattr(s, attr)]
+        out.append(f"        {upper_snake(s.name)}({', '.join(args)}){end}")
     out += [
+        END_REGION,
         "",
         "        private final String value;",
         "        private final String description;",
-        *(f"        private final boolean {f};" for f in fields),
+        "        private final Set<Role> roles;",
         "",
-        "        State(String value, String description, "
-        + ", ".join(f"boolean {f}" for f in fields)
-        + ") {",
+        "        State(String value, String description, Role... roles) {",
         "            this.value = value;",
         "            this.description = description;",
-        *(f"            this.{f} = {f};" for f in fields),
+        "            EnumSet<Role> set = EnumSet.noneOf(Role.class);",
+        "            set.addAll(Arrays.asList(roles));",
+        "            this.roles = Collections.unmodifiableSet(set);",
         "        }",
         "",
         "        /** The name in the contract's files and events. */",
@@ -184,14 +206,18 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         "        public String description() {",
         "            return description;",
         "        }",
+        "",
+        "        /** Its roles in the session fold. */",
+        "        public Set<Role> roles() {",
+        "            return roles;",
+        "        }",
     ]
-    for field, (_, doc) in zip(fields, roles, strict=True):
-        method = f"is{field[0].upper()}{field[1:]}" if field in fields[:4] else field
+    for const, _, method, doc in roles:
         out += [
             "",
             f"        /** {doc} */",
             f"        public boolean {method}() {{",
-            f"            return {field};",
+            f"            return roles.contains(Role.{const});",
             "        }",
         ]
     initial = upper_snake(t.initial)
@@ -237,13 +263,6 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         "    /** One allowed {@code from -> to} pair of the transition table. */",
         "    public record Transition(State from, State to) {}",
         "",
-        "    /** The transition table: every allowed pair, in file order. */",
-        "    public static final List<Transition> TRANSITIONS = List.of(",
-        ",\n".join(
-            f"            new Transition(State.{upper_snake(f)}, State.{upper_snake(to)})"
-            for f, to in t.transitions
-        )
-        + ");",
         "",
     ]
     index = {s.name: i for i, s in enumerate(t.states)}
@@ -254,11 +273,6 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         "    private static final boolean[][] ALLOWED = {",
         *("        {" + ", ".join("true" if v else "false" for v in row) + "}," for row in matrix),
         "    };",
-        "",
-        "    /** Whether the state machine allows {@code from -> to} (transition.allowed). */",
-        "    public static boolean isAllowed(State from, State to) {",
-        "        return ALLOWED[from.ordinal()][to.ordinal()];",
-        "    }",
         "",
         "    /** An event type of the revision, with the part of a session it changes. */",
         "    public enum EventType {",

@@ -55,20 +55,22 @@ def _doc(text: str, indent: str = "") -> str:
     return "\n".join(f"{indent}/// {line}".rstrip() for line in text.splitlines())
 
 
-def _enum_block(
-    name: str,
-    doc: str,
-    variants: list[tuple[str, str, str]],
-    *,
-    derive: str = "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord",
-) -> list[str]:
-    """An enum with `ALL`, `name()`, `from_name()` and Display; variants are (ident, name, doc)."""
-    out = [_doc(doc), f"#[derive({derive})]", f"pub enum {name} {{"]
+DERIVE = "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord"
+BEGIN_REGION = "// region state-model"
+END_REGION = "// endregion state-model"
+
+
+def _enum_decl(name: str, doc: str, variants: list[tuple[str, str, str]]) -> list[str]:
+    """`pub enum name { ... }`; variants are (ident, contract name, doc)."""
+    out = [_doc(doc), f"#[derive({DERIVE})]", f"pub enum {name} {{"]
     for ident, _, vdoc in variants:
         out += [_doc(vdoc, "    "), f"    {ident},"]
-    out += [
-        "}",
-        "",
+    return [*out, "}", ""]
+
+
+def _enum_impl(name: str, variants: list[tuple[str, str, str]]) -> list[str]:
+    """`ALL`, `name()`, `from_name()` and Display of an enum."""
+    return [
         f"impl {name} {{",
         "    /// Every value, in the order of the revision's files.",
         f"    pub const ALL: [{name}; {len(variants)}] = [",
@@ -98,7 +100,11 @@ def _enum_block(
         "}",
         "",
     ]
-    return out
+
+
+def _enum_block(name: str, doc: str, variants: list[tuple[str, str, str]]) -> list[str]:
+    """An enum with `ALL`, `name()`, `from_name()` and Display."""
+    return _enum_decl(name, doc, variants) + _enum_impl(name, variants)
 
 
 def _flag_fn(name: str, doc: str, kind: str, variants: list[tuple[str, bool]]) -> list[str]:
@@ -127,11 +133,7 @@ def behaviour_rs(revision: Revision, t: Tables) -> str:
         f"pub const REVISION: &str = {_str(t.revision)};",
         "",
     ]
-    out += _enum_block(
-        "State",
-        "A session state of the state machine.",
-        [(ident, s.name, s.description or s.name) for ident, s in states],
-    )
+    variants = [(ident, s.name, f"`{_str(s.name)}`: {s.description}") for ident, s in states]
     roles = [
         ("is_initial", "The state a created session starts in.", "initial"),
         ("is_terminal", "Entering it ends the session: nothing may follow.", "terminal"),
@@ -140,12 +142,32 @@ def behaviour_rs(revision: Revision, t: Tables) -> str:
         ("counts_attempt", "Entering it counts one recovery attempt.", "counted"),
         ("resets_attempts", "Entering it resets the recovery attempt count.", "reset"),
     ]
-    out += ["impl State {"]
-    initial = pascal(t.initial)
+    out += [BEGIN_REGION, *_enum_decl("State", "A session state of the state machine.", variants)]
     out += [
+        "impl State {",
         "    /// The state a session created by a `create` event starts in.",
-        f"    pub const INITIAL: State = State::{initial};",
+        f"    pub const INITIAL: State = State::{pascal(t.initial)};",
         "",
+    ]
+    for fn, doc, attr in roles:
+        out += _flag_fn(fn, doc, "State", [(i, bool(getattr(s, attr))) for i, s in states])
+    out[-1:] = ["}", ""]
+    out += [
+        "/// The transition table: every allowed `(from, to)` pair, in file order.",
+        f"pub const TRANSITIONS: [(State, State); {len(t.transitions)}] = [",
+        *(f"    (State::{pascal(f)}, State::{pascal(to)})," for f, to in t.transitions),
+        "];",
+        "",
+        "/// Whether the state machine allows `from -> to` (the `transition.allowed` invariant).",
+        "pub const fn is_allowed(from: State, to: State) -> bool {",
+        "    ALLOWED[from as usize][to as usize]",
+        "}",
+        END_REGION,
+        "",
+    ]
+    out += _enum_impl("State", variants)
+    out += [
+        "impl State {",
         "    /// Position in `State::ALL` (and in the rows of the transition table).",
         "    pub const fn index(self) -> usize {",
         "        self as usize",
@@ -158,37 +180,18 @@ def behaviour_rs(revision: Revision, t: Tables) -> str:
         "        }",
         "    }",
         "",
-    ]
-    for fn, doc, attr in roles:
-        out += _flag_fn(fn, doc, "State", [(i, bool(getattr(s, attr))) for i, s in states])
-    out += [
         "    /// The states this one may move to, in the order of the transition table.",
         "    pub fn allowed_targets(self) -> impl Iterator<Item = State> {",
         "        TRANSITIONS.iter().filter(move |(f, _)| *f == self).map(|(_, t)| *t)",
         "    }",
         "}",
         "",
-        "/// The transition table: every allowed `(from, to)` pair, in file order.",
-        f"pub const TRANSITIONS: [(State, State); {len(t.transitions)}] = [",
-        *(f"    (State::{pascal(f)}, State::{pascal(to)})," for f, to in t.transitions),
-        "];",
-        "",
     ]
     matrix = [[False] * n for _ in range(n)]
     for f, to in t.transitions:
         matrix[index[f]][index[to]] = True
     rows = ["    [" + ", ".join("true" if v else "false" for v in row) + "]," for row in matrix]
-    out += [
-        f"const ALLOWED: [[bool; {n}]; {n}] = [",
-        *rows,
-        "];",
-        "",
-        "/// Whether the state machine allows `from -> to` (the `transition.allowed` invariant).",
-        "pub const fn is_allowed(from: State, to: State) -> bool {",
-        "    ALLOWED[from as usize][to as usize]",
-        "}",
-        "",
-    ]
+    out += [f"const ALLOWED: [[bool; {n}]; {n}] = [", *rows, "];", ""]
     out += _enum_block(
         "EventType",
         "An event type of the revision, with the part of a session it changes (its roles).",

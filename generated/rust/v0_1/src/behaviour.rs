@@ -8,22 +8,81 @@
 /// The contract revision these tables belong to.
 pub const REVISION: &str = "0.1";
 
+// region state-model
 /// A session state of the state machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum State {
-    /// Created by SESSION_CREATED; no transport attached yet.
+    /// `"BIRTH"`: Created by SESSION_CREATED; no transport attached yet.
     Birth,
-    /// Bound to a single active transport that is stable.
+    /// `"ATTACHED"`: Bound to a single active transport that is stable.
     Attached,
-    /// The active transport shows instability (VOLATILITY_SIGNAL).
+    /// `"VOLATILE"`: The active transport shows instability (VOLATILITY_SIGNAL).
     Volatile,
-    /// The transport is impaired; the session keeps its identity while it waits or recovers.
+    /// `"DEGRADED"`: The transport is impaired; the session keeps its identity while it waits or recovers.
     Degraded,
-    /// Re-attaching: a new PATH_SELECTED may replace (and release) the old binding.
+    /// `"RECOVERING"`: Re-attaching: a new PATH_SELECTED may replace (and release) the old binding.
     Recovering,
-    /// Final: nothing follows.
+    /// `"TERMINATED"`: Final: nothing follows.
     Terminated,
 }
+
+impl State {
+    /// The state a session created by a `create` event starts in.
+    pub const INITIAL: State = State::Birth;
+
+    /// The state a created session starts in.
+    pub const fn is_initial(self) -> bool {
+        matches!(self, State::Birth)
+    }
+
+    /// Entering it ends the session: nothing may follow.
+    pub const fn is_terminal(self) -> bool {
+        matches!(self, State::Terminated)
+    }
+
+    /// A transport may be bound while one is active (re-attach).
+    pub const fn is_binding(self) -> bool {
+        matches!(self, State::Birth | State::Recovering)
+    }
+
+    /// Time spent here counts against `max_recovery_ms`.
+    pub const fn is_recovery(self) -> bool {
+        matches!(self, State::Degraded | State::Recovering)
+    }
+
+    /// Entering it counts one recovery attempt.
+    pub const fn counts_attempt(self) -> bool {
+        matches!(self, State::Recovering)
+    }
+
+    /// Entering it resets the recovery attempt count.
+    pub const fn resets_attempts(self) -> bool {
+        matches!(self, State::Attached)
+    }
+}
+
+/// The transition table: every allowed `(from, to)` pair, in file order.
+pub const TRANSITIONS: [(State, State); 13] = [
+    (State::Birth, State::Attached),
+    (State::Birth, State::Terminated),
+    (State::Attached, State::Volatile),
+    (State::Attached, State::Terminated),
+    (State::Volatile, State::Attached),
+    (State::Volatile, State::Degraded),
+    (State::Volatile, State::Recovering),
+    (State::Volatile, State::Terminated),
+    (State::Degraded, State::Recovering),
+    (State::Degraded, State::Terminated),
+    (State::Recovering, State::Attached),
+    (State::Recovering, State::Degraded),
+    (State::Recovering, State::Terminated),
+];
+
+/// Whether the state machine allows `from -> to` (the `transition.allowed` invariant).
+pub const fn is_allowed(from: State, to: State) -> bool {
+    ALLOWED[from as usize][to as usize]
+}
+// endregion state-model
 
 impl State {
     /// Every value, in the order of the revision's files.
@@ -69,9 +128,6 @@ impl std::fmt::Display for State {
 }
 
 impl State {
-    /// The state a session created by a `create` event starts in.
-    pub const INITIAL: State = State::Birth;
-
     /// Position in `State::ALL` (and in the rows of the transition table).
     pub const fn index(self) -> usize {
         self as usize
@@ -89,58 +145,11 @@ impl State {
         }
     }
 
-    /// The state a created session starts in.
-    pub const fn is_initial(self) -> bool {
-        matches!(self, State::Birth)
-    }
-
-    /// Entering it ends the session: nothing may follow.
-    pub const fn is_terminal(self) -> bool {
-        matches!(self, State::Terminated)
-    }
-
-    /// A transport may be bound while one is active (re-attach).
-    pub const fn is_binding(self) -> bool {
-        matches!(self, State::Birth | State::Recovering)
-    }
-
-    /// Time spent here counts against `max_recovery_ms`.
-    pub const fn is_recovery(self) -> bool {
-        matches!(self, State::Degraded | State::Recovering)
-    }
-
-    /// Entering it counts one recovery attempt.
-    pub const fn counts_attempt(self) -> bool {
-        matches!(self, State::Recovering)
-    }
-
-    /// Entering it resets the recovery attempt count.
-    pub const fn resets_attempts(self) -> bool {
-        matches!(self, State::Attached)
-    }
-
     /// The states this one may move to, in the order of the transition table.
     pub fn allowed_targets(self) -> impl Iterator<Item = State> {
         TRANSITIONS.iter().filter(move |(f, _)| *f == self).map(|(_, t)| *t)
     }
 }
-
-/// The transition table: every allowed `(from, to)` pair, in file order.
-pub const TRANSITIONS: [(State, State); 13] = [
-    (State::Birth, State::Attached),
-    (State::Birth, State::Terminated),
-    (State::Attached, State::Volatile),
-    (State::Attached, State::Terminated),
-    (State::Volatile, State::Attached),
-    (State::Volatile, State::Degraded),
-    (State::Volatile, State::Recovering),
-    (State::Volatile, State::Terminated),
-    (State::Degraded, State::Recovering),
-    (State::Degraded, State::Terminated),
-    (State::Recovering, State::Attached),
-    (State::Recovering, State::Degraded),
-    (State::Recovering, State::Terminated),
-];
 
 const ALLOWED: [[bool; 6]; 6] = [
     [false, true, false, false, false, true],
@@ -150,11 +159,6 @@ const ALLOWED: [[bool; 6]; 6] = [
     [false, true, false, true, false, true],
     [false, false, false, false, false, false],
 ];
-
-/// Whether the state machine allows `from -> to` (the `transition.allowed` invariant).
-pub const fn is_allowed(from: State, to: State) -> bool {
-    ALLOWED[from as usize][to as usize]
-}
 
 /// An event type of the revision, with the part of a session it changes (its roles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,9 +3,12 @@
 package dev.vrp.contract.v0_1;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The behavioural contract of revision 0.1 as tables: the state machine with
@@ -34,39 +37,64 @@ public final class Behaviour {
     /** JSON Pointer of the state a transition enters. */
     public static final String TRANSITION_TO = "/details/to_state";
 
+    // region state-model
+    /** What a state does in the session fold. */
+    public enum Role {
+        /** The state a created session starts in. */
+        INITIAL,
+        /** Entering it ends the session: nothing follows. */
+        TERMINAL,
+        /** A transport may be bound while one is active. */
+        BINDING,
+        /** Time here counts against max_recovery_ms. */
+        RECOVERY,
+        /** Entering it counts a recovery attempt. */
+        COUNTS_ATTEMPT,
+        /** Entering it resets the attempt count. */
+        RESETS_ATTEMPTS
+    }
+
+    /** The transition table: every allowed pair, in file order. */
+    public static final List<Transition> TRANSITIONS = List.of(
+            new Transition(State.BIRTH, State.ATTACHED),
+            new Transition(State.BIRTH, State.TERMINATED),
+            new Transition(State.ATTACHED, State.VOLATILE),
+            new Transition(State.ATTACHED, State.TERMINATED),
+            new Transition(State.VOLATILE, State.ATTACHED),
+            new Transition(State.VOLATILE, State.DEGRADED),
+            new Transition(State.VOLATILE, State.RECOVERING),
+            new Transition(State.VOLATILE, State.TERMINATED),
+            new Transition(State.DEGRADED, State.RECOVERING),
+            new Transition(State.DEGRADED, State.TERMINATED),
+            new Transition(State.RECOVERING, State.ATTACHED),
+            new Transition(State.RECOVERING, State.DEGRADED),
+            new Transition(State.RECOVERING, State.TERMINATED));
+
+    /** Whether the state machine allows {@code from -> to} (transition.allowed). */
+    public static boolean isAllowed(State from, State to) {
+        return ALLOWED[from.ordinal()][to.ordinal()];
+    }
+
     /** A session state of the state machine, with its roles in the session fold. */
     public enum State {
-        /** Created by SESSION_CREATED; no transport attached yet. */
-        BIRTH("BIRTH", "Created by SESSION_CREATED; no transport attached yet.", true, false, true, false, false, false),
-        /** Bound to a single active transport that is stable. */
-        ATTACHED("ATTACHED", "Bound to a single active transport that is stable.", false, false, false, false, false, true),
-        /** The active transport shows instability (VOLATILITY_SIGNAL). */
-        VOLATILE("VOLATILE", "The active transport shows instability (VOLATILITY_SIGNAL).", false, false, false, false, false, false),
-        /** The transport is impaired; the session keeps its identity while it waits or recovers. */
-        DEGRADED("DEGRADED", "The transport is impaired; the session keeps its identity while it waits or recovers.", false, false, false, true, false, false),
-        /** Re-attaching: a new PATH_SELECTED may replace (and release) the old binding. */
-        RECOVERING("RECOVERING", "Re-attaching: a new PATH_SELECTED may replace (and release) the old binding.", false, false, true, true, true, false),
-        /** Final: nothing follows. */
-        TERMINATED("TERMINATED", "Final: nothing follows.", false, true, false, false, false, false);
+        BIRTH("BIRTH", "Created by SESSION_CREATED; no transport attached yet.", Role.INITIAL, Role.BINDING),
+        ATTACHED("ATTACHED", "Bound to a single active transport that is stable.", Role.RESETS_ATTEMPTS),
+        VOLATILE("VOLATILE", "The active transport shows instability (VOLATILITY_SIGNAL)."),
+        DEGRADED("DEGRADED", "The transport is impaired; the session keeps its identity while it waits or recovers.", Role.RECOVERY),
+        RECOVERING("RECOVERING", "Re-attaching: a new PATH_SELECTED may replace (and release) the old binding.", Role.BINDING, Role.RECOVERY, Role.COUNTS_ATTEMPT),
+        TERMINATED("TERMINATED", "Final: nothing follows.", Role.TERMINAL);
+        // endregion state-model
 
         private final String value;
         private final String description;
-        private final boolean initial;
-        private final boolean terminal;
-        private final boolean binding;
-        private final boolean recovery;
-        private final boolean countsAttempt;
-        private final boolean resetsAttempts;
+        private final Set<Role> roles;
 
-        State(String value, String description, boolean initial, boolean terminal, boolean binding, boolean recovery, boolean countsAttempt, boolean resetsAttempts) {
+        State(String value, String description, Role... roles) {
             this.value = value;
             this.description = description;
-            this.initial = initial;
-            this.terminal = terminal;
-            this.binding = binding;
-            this.recovery = recovery;
-            this.countsAttempt = countsAttempt;
-            this.resetsAttempts = resetsAttempts;
+            EnumSet<Role> set = EnumSet.noneOf(Role.class);
+            set.addAll(Arrays.asList(roles));
+            this.roles = Collections.unmodifiableSet(set);
         }
 
         /** The name in the contract's files and events. */
@@ -79,34 +107,39 @@ public final class Behaviour {
             return description;
         }
 
+        /** Its roles in the session fold. */
+        public Set<Role> roles() {
+            return roles;
+        }
+
         /** The state a created session starts in. */
         public boolean isInitial() {
-            return initial;
+            return roles.contains(Role.INITIAL);
         }
 
-        /** Entering it ends the session: nothing may follow. */
+        /** Entering it ends the session: nothing follows. */
         public boolean isTerminal() {
-            return terminal;
+            return roles.contains(Role.TERMINAL);
         }
 
-        /** A transport may be bound while one is active (re-attach). */
+        /** A transport may be bound while one is active. */
         public boolean isBinding() {
-            return binding;
+            return roles.contains(Role.BINDING);
         }
 
-        /** Time spent here counts against {@code max_recovery_ms}. */
+        /** Time here counts against max_recovery_ms. */
         public boolean isRecovery() {
-            return recovery;
+            return roles.contains(Role.RECOVERY);
         }
 
-        /** Entering it counts one recovery attempt. */
+        /** Entering it counts a recovery attempt. */
         public boolean countsAttempt() {
-            return countsAttempt;
+            return roles.contains(Role.COUNTS_ATTEMPT);
         }
 
-        /** Entering it resets the recovery attempt count. */
+        /** Entering it resets the attempt count. */
         public boolean resetsAttempts() {
-            return resetsAttempts;
+            return roles.contains(Role.RESETS_ATTEMPTS);
         }
 
         /** The state a session created by a {@code create} event starts in. */
@@ -149,21 +182,6 @@ public final class Behaviour {
     /** One allowed {@code from -> to} pair of the transition table. */
     public record Transition(State from, State to) {}
 
-    /** The transition table: every allowed pair, in file order. */
-    public static final List<Transition> TRANSITIONS = List.of(
-            new Transition(State.BIRTH, State.ATTACHED),
-            new Transition(State.BIRTH, State.TERMINATED),
-            new Transition(State.ATTACHED, State.VOLATILE),
-            new Transition(State.ATTACHED, State.TERMINATED),
-            new Transition(State.VOLATILE, State.ATTACHED),
-            new Transition(State.VOLATILE, State.DEGRADED),
-            new Transition(State.VOLATILE, State.RECOVERING),
-            new Transition(State.VOLATILE, State.TERMINATED),
-            new Transition(State.DEGRADED, State.RECOVERING),
-            new Transition(State.DEGRADED, State.TERMINATED),
-            new Transition(State.RECOVERING, State.ATTACHED),
-            new Transition(State.RECOVERING, State.DEGRADED),
-            new Transition(State.RECOVERING, State.TERMINATED));
 
     private static final boolean[][] ALLOWED = {
         {false, true, false, false, false, true},
@@ -173,11 +191,6 @@ public final class Behaviour {
         {false, true, false, true, false, true},
         {false, false, false, false, false, false},
     };
-
-    /** Whether the state machine allows {@code from -> to} (transition.allowed). */
-    public static boolean isAllowed(State from, State to) {
-        return ALLOWED[from.ordinal()][to.ordinal()];
-    }
 
     /** An event type of the revision, with the part of a session it changes. */
     public enum EventType {
