@@ -425,8 +425,8 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         "            return switch (name) {",
     ]
     for c, row in comps:
-        args = ", ".join("value" if other == c else other for other, _ in comps)
-        out.append(f"                case {_str(row.name)} -> Optional.of(new Policy({args}));")
+        values = ", ".join("value" if other == c else other for other, _ in comps)
+        out.append(f"                case {_str(row.name)} -> Optional.of(new Policy({values}));")
     out += [
         "                default -> Optional.empty();",
         "            };",
