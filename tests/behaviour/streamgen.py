@@ -98,7 +98,7 @@ class _Stream:
         self.allowed = set(tab.transitions)
         self.terminal = {s.name for s in tab.states if s.terminal}
         self.binding = {s.name for s in tab.states if s.binding}
-        self.recovery = {s.name for s in tab.states if s.recovery}
+        self.recovery = tuple(s.name for s in tab.states if s.recovery)  # ordered: reproducible
         self.reset = {s.name for s in tab.states if s.reset}
         self.create = [e.name for e in tab.event_types if e.create]
         self.transition = [e.name for e in tab.event_types if e.transition]

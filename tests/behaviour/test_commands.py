@@ -65,3 +65,14 @@ def test_a_bad_policy_file_exits_2(command, tmp_path: Path):
     proc = _run(command, "--policy", str(tmp_path / "policy.json"), str(tmp_path / "ok.jsonl"))
     assert proc.returncode == 2
     assert "policy.json" in proc.stderr
+
+
+def test_lines_end_at_newline_only_and_findings_before_a_bad_line_are_kept(command, tmp_path):
+    stream = tmp_path / "edge.jsonl"
+    created = CREATED.rstrip("\n").encode()
+    # CRLF, a blank line, a carriage return as JSON whitespace, then a line that is not UTF-8.
+    stream.write_bytes(created + b"\r\n\n" + created + b" \r \n" + b'{"session_id":"\xff"}\n')
+    proc = _run(command, str(stream))
+    assert proc.returncode == 2
+    assert f"{stream}:4: not UTF-8 text" in proc.stderr
+    assert '"line":3' in proc.stdout  # the second creation, on line 3, was reported first

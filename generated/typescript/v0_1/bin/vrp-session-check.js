@@ -7,7 +7,6 @@
 // each finding as one JSON line. Exit 0: no finding, 1: findings, 2: usage or input error.
 "use strict";
 const fs = require("fs");
-const readline = require("readline");
 const { SessionChecker } = require("../behaviour.js");
 
 const USAGE =
@@ -72,27 +71,51 @@ async function main() {
   }
   const input = path === "-" ? process.stdin : fs.createReadStream(path);
   const name = path === "-" ? "<stdin>" : path;
-  input.on("error", (err) => fail(`${name}: cannot read: ${err.message}`));
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
   let line = 0;
   let found = 0;
   const out = [];
-  for await (const text of lines) {
-    line += 1;
-    if (text.trim() === "") continue;
+  const flush = () => {
+    if (out.length) process.stdout.write(out.splice(0).join("\n") + "\n");
+  };
+  const stop = (message) => {
+    flush(); // the findings before the bad line are not lost
+    fail(message);
+  };
+  const fold = (bytes) => {
+    line += 1; // lines end at "\n" only, as in `vrp-contract validate`; blank lines count too
+    let text;
+    try {
+      text = utf8.decode(bytes);
+    } catch (err) {
+      stop(`${name}:${line}: not UTF-8 text`);
+    }
+    if (text.trim() === "") return;
     let event;
     try {
       event = JSON.parse(text);
     } catch (err) {
-      fail(`${name}:${line}: not a JSON value: ${err.message}`);
+      stop(`${name}:${line}: not a JSON value: ${err.message}`);
     }
     for (const finding of checker.check(event, line)) {
       found += 1;
       out.push(JSON.stringify(finding));
-      if (out.length >= 1024) process.stdout.write(out.splice(0).join("\n") + "\n");
+      if (out.length >= 1024) flush();
     }
+  };
+  input.on("error", (err) => stop(`${name}: cannot read: ${err.message}`));
+  let rest = Buffer.alloc(0);
+  for await (const chunk of input) {
+    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
+      fold(data.subarray(start, end));
+      start = end + 1;
+    }
+    rest = Buffer.from(data.subarray(start));
   }
-  if (out.length) process.stdout.write(out.join("\n") + "\n");
+  if (rest.length) fold(rest);
+  flush();
   process.exitCode = found ? 1 : 0;
 }
 

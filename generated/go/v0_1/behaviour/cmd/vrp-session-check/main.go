@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"vrp.dev/contract/go/v0_1/behaviour"
 )
@@ -79,6 +80,10 @@ func main() {
 		text, err := reader.ReadBytes('\n')
 		if len(text) > 0 {
 			line++
+			if !utf8.Valid(text) {
+				out.Flush()
+				fail("%s:%d: not UTF-8 text", name, line)
+			}
 			if trimmed := bytes.TrimSpace(text); len(trimmed) > 0 {
 				findings, cerr := checker.CheckJSON(trimmed, line)
 				if cerr != nil {
