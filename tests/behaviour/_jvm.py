@@ -1,10 +1,10 @@
 """The Rust and Java session checker commands, built from pytest (see `_checkers.py`).
 
 Rust: the crate's example `vrp-session-check`, built with `cargo build --release` and copied out of
-the target folder (a regenerated copy of the crate shares the original's target folder, so only
-the crate itself is compiled again). Java: `dev.vrp.contract.<rev>.VrpSessionCheck`, compiled with
-`mvn compile`, run with `java -cp` on the project's runtime class path. A missing toolchain skips
-the test, or fails it under VRP_REQUIRE_TOOLCHAINS=1.
+the target folder (a regenerated copy of the crate builds in a target folder of its own). Java:
+`dev.vrp.contract.<rev>.VrpSessionCheck`, compiled with `mvn compile`, run with `java -cp` on the
+project's runtime class path. A missing toolchain skips the test, or fails it under
+VRP_REQUIRE_TOOLCHAINS=1.
 """
 
 from __future__ import annotations
@@ -30,15 +30,23 @@ def java_project(rev_id: str = "v0_1", root: Path = GENERATED) -> Path:
     return root / "java" / rev_id
 
 
-def rust_command(crate: Path, out: Path, target: Path | None = None) -> list[str]:
-    """Build the crate's `vrp-session-check` example (release) and copy it into `out`."""
+def rust_command(crate: Path, out: Path, *, target: Path | None = None) -> list[str]:
+    """Build the crate's `vrp-session-check` example and copy it into `out`.
+
+    In the crate's own target folder it is a release build. A copy of the crate (a regenerated
+    one) must build in a `target` folder of its own, never the original's: cargo would take the
+    two same-named crates for one and keep whichever was built first. There it is a debug build,
+    which compiles the dependencies faster.
+    """
     cargo = need("cargo", "Rust via rustup, `make setup-codegen`")
+    profile = "release" if target is None else "debug"
+    build = [cargo, "build", "--locked", "--example", "vrp-session-check"]
+    build += ["--release"] if profile == "release" else []
     target = target or crate / "target"
-    build = [cargo, "build", "--release", "--locked", "--example", "vrp-session-check"]
     run(build, crate, env={"CARGO_TARGET_DIR": str(target)}, timeout=3600)
     out.mkdir(parents=True, exist_ok=True)
     binary = out / "vrp-session-check"
-    shutil.copy2(target / "release" / "examples" / "vrp-session-check", binary)
+    shutil.copy2(target / profile / "examples" / "vrp-session-check", binary)
     return [str(binary)]
 
 

@@ -57,7 +57,8 @@ def _edited_revision(tmp_path: Path) -> tuple[Revision, tuple[str, str], tuple[s
         {"from": added[0], "to": added[1]}
     ]
     path.write_text(json.dumps(sm, indent=2), "utf-8")
-    return Revision(original.name, folder), added, removed
+    supplement = root / "supplements" / f"v{original.name}"
+    return Revision(original.name, folder, supplement), added, removed
 
 
 def _stream(path: Path, revision: Revision, sessions: list[list[tuple[str, str]]]) -> Path:
@@ -126,9 +127,8 @@ def test_transition_table_change_reaches_every_language(tmp_path):
         "go (as shipped)": go_command(go_module(rev_id), tmp_path / "go-old"),
         "go (regenerated)": go_command(generated / "go" / rev_id, tmp_path / "go-new"),
         "rust (as shipped)": rust_command(rust_crate(rev_id), tmp_path / "rust-old"),
-        # The copy builds in the shipped crate's target folder: only the crate itself recompiles.
         "rust (regenerated)": rust_command(
-            generated / "rust" / rev_id, tmp_path / "rust-new", rust_crate(rev_id) / "target"
+            generated / "rust" / rev_id, tmp_path / "rust-new", target=tmp_path / "rust-target"
         ),
         "java (as shipped)": java_command(java_project(rev_id), tmp_path / "java-old"),
         "java (regenerated)": java_command(generated / "java" / rev_id, tmp_path / "java-new"),

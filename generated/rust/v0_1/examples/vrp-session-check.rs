@@ -97,14 +97,19 @@ fn main() -> ExitCode {
                 return fail(&format!("{name}:{}: cannot read: {e}", checker.events() + 1));
             }
         }
-        let findings = if line.iter().all(u8::is_ascii_whitespace) {
+        let at = checker.events() + 1;
+        let Ok(text) = std::str::from_utf8(&line) else {
+            let _ = out.flush();
+            return fail(&format!("{name}:{at}: not UTF-8 text"));
+        };
+        let findings = if text.trim().is_empty() {
             checker.skip() // a blank line keeps its number and holds no event
         } else {
-            match serde_json::from_slice::<Value>(&line) {
+            match serde_json::from_str::<Value>(text) {
                 Ok(event) => checker.check_json(&event),
                 Err(e) => {
                     let _ = out.flush();
-                    return fail(&format!("{name}:{}: not a JSON value: {e}", checker.events() + 1));
+                    return fail(&format!("{name}:{at}: not a JSON value: {e}"));
                 }
             }
         };
