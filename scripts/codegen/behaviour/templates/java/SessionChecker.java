@@ -1,6 +1,7 @@
 // @@HEADER@@
 package @@PACKAGE@@;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,6 +36,11 @@ public final class SessionChecker {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final BigInteger CLOCK_MIN = BigInteger.valueOf(Behaviour.CLOCK_MIN);
     private static final BigInteger CLOCK_MAX = BigInteger.valueOf(Behaviour.CLOCK_MAX);
+    private static final JsonPointer SESSION_KEY = JsonPointer.compile(Behaviour.SESSION_KEY);
+    private static final JsonPointer EVENT_TYPE = JsonPointer.compile(Behaviour.EVENT_TYPE);
+    private static final JsonPointer CLOCK = JsonPointer.compile(Behaviour.CLOCK);
+    private static final JsonPointer TRANSITION_FROM = JsonPointer.compile(Behaviour.TRANSITION_FROM);
+    private static final JsonPointer TRANSITION_TO = JsonPointer.compile(Behaviour.TRANSITION_TO);
 
     /**
      * How the checker checks.
@@ -93,8 +99,8 @@ public final class SessionChecker {
          * id is not a non-empty string or its event type is not one of the revision's.
          */
         public static Optional<Record> of(JsonNode event) {
-            JsonNode sid = event.at(Behaviour.SESSION_KEY);
-            JsonNode type = event.at(Behaviour.EVENT_TYPE);
+            JsonNode sid = event.at(SESSION_KEY);
+            JsonNode type = event.at(EVENT_TYPE);
             if (!sid.isTextual() || sid.textValue().isEmpty() || !type.isTextual()) {
                 return Optional.empty();
             }
@@ -104,13 +110,13 @@ public final class SessionChecker {
             }
             Behaviour.Transition transition = null;
             if (kind.get().transitions()) {
-                Optional<Behaviour.State> from = state(event.at(Behaviour.TRANSITION_FROM));
-                Optional<Behaviour.State> to = state(event.at(Behaviour.TRANSITION_TO));
+                Optional<Behaviour.State> from = state(event.at(TRANSITION_FROM));
+                Optional<Behaviour.State> to = state(event.at(TRANSITION_TO));
                 if (from.isPresent() && to.isPresent()) {
                     transition = new Behaviour.Transition(from.get(), to.get());
                 }
             }
-            return Optional.of(new Record(sid.textValue(), kind.get(), clock(event.at(Behaviour.CLOCK)), transition));
+            return Optional.of(new Record(sid.textValue(), kind.get(), clock(event.at(CLOCK)), transition));
         }
 
         private static Optional<Behaviour.State> state(JsonNode node) {
@@ -122,6 +128,10 @@ public final class SessionChecker {
          * the timestamp's bounds), else null: it takes no part in the session checks.
          */
         private static Long clock(JsonNode node) {
+            if (node.isInt() || node.isLong()) { // the common case, without a BigInteger
+                long value = node.longValue();
+                return value < Behaviour.CLOCK_MIN || value > Behaviour.CLOCK_MAX ? null : value;
+            }
             BigInteger value;
             if (node.isIntegralNumber()) {
                 value = node.bigIntegerValue();

@@ -11,6 +11,7 @@
 use crate::behaviour::{self, EventType, Policy, Rule, Severity, State};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// How many terminated session ids are remembered by default (as `--remember-terminated`).
 pub const DEFAULT_REMEMBER_TERMINATED: usize = 200_000;
@@ -167,8 +168,8 @@ enum After {
 pub struct SessionChecker {
     options: Options,
     open: HashMap<String, Session>,
-    terminated: HashSet<String>,
-    terminated_order: VecDeque<String>,
+    terminated: HashSet<Arc<str>>,
+    terminated_order: VecDeque<Arc<str>>, // the same ids, oldest first (one allocation each)
     line: u64,
     seen: u64,
 }
@@ -296,8 +297,9 @@ impl SessionChecker {
     }
 
     fn remember_terminated(&mut self, session_id: &str) {
-        self.terminated.insert(session_id.to_owned());
-        self.terminated_order.push_back(session_id.to_owned());
+        let id: Arc<str> = Arc::from(session_id);
+        self.terminated.insert(Arc::clone(&id));
+        self.terminated_order.push_back(id);
         while self.terminated_order.len() > self.options.remember_terminated {
             if let Some(oldest) = self.terminated_order.pop_front() {
                 self.terminated.remove(&oldest);
