@@ -1,6 +1,6 @@
 """The Rust and Java session checker commands, built from pytest (see `_checkers.py`).
 
-Rust: the crate's example `vrp-session-check`, built with `cargo build --release` and copied out of
+Rust: the crate's binary `vrp-session-check`, built with `cargo build --release` and copied out of
 the target folder (a regenerated copy of the crate builds in a target folder of its own). Java:
 `dev.vrp.contract.<rev>.VrpSessionCheck`, compiled with `mvn compile`, run with `java -cp` on the
 project's runtime class path. A missing toolchain skips the test, or fails it under
@@ -31,7 +31,7 @@ def java_project(rev_id: str = "v0_1", root: Path = GENERATED) -> Path:
 
 
 def rust_command(crate: Path, out: Path, *, target: Path | None = None) -> list[str]:
-    """Build the crate's `vrp-session-check` example and copy it into `out`.
+    """Build the crate's `vrp-session-check` binary and copy it into `out`.
 
     In the crate's own target folder it is a release build. A copy of the crate (a regenerated
     one) must build in a `target` folder of its own, never the original's: cargo would take the
@@ -40,13 +40,13 @@ def rust_command(crate: Path, out: Path, *, target: Path | None = None) -> list[
     """
     cargo = need("cargo", "Rust via rustup, `make setup-codegen`")
     profile = "release" if target is None else "debug"
-    build = [cargo, "build", "--locked", "--example", "vrp-session-check"]
+    build = [cargo, "build", "--locked", "--bin", "vrp-session-check"]
     build += ["--release"] if profile == "release" else []
     target = target or crate / "target"
     run(build, crate, env={"CARGO_TARGET_DIR": str(target)}, timeout=3600)
     out.mkdir(parents=True, exist_ok=True)
     binary = out / "vrp-session-check"
-    shutil.copy2(target / profile / "examples" / "vrp-session-check", binary)
+    shutil.copy2(target / profile / "vrp-session-check", binary)
     return [str(binary)]
 
 

@@ -85,7 +85,7 @@ def _engine_files(root: Path) -> dict[str, bytes]:
         "typescript/v0_1/bin/vrp-session-check.js",
         "go/v0_1/behaviour/checker.go",
         "rust/v0_1/src/session.rs",
-        "rust/v0_1/examples/vrp-session-check.rs",
+        "rust/v0_1/src/bin/vrp-session-check.rs",
         "java/v0_1/src/main/java/dev/vrp/contract/v0_1/SessionChecker.java",
         "java/v0_1/src/main/java/dev/vrp/contract/v0_1/VrpSessionCheck.java",
     ]

@@ -8,10 +8,10 @@ Writes into `generated/rust/v0_1/` (next to the typify types written by `scripts
   `Severity`, the invariant catalog, `Rule` (the stream rules), `Policy` with the default values;
 - `src/session.rs`: the session checker (`SessionChecker`), a hand-written engine copied from
   `templates/rust/session.rs`; it names no state and no event type, only the generated tables;
-- `behaviour-suite.json`: the revision's behaviour suite (`common.suite_json`), in the crate;
+- `tests/behaviour-suite.json`: the revision's behaviour suite (`common.suite_json`), in the crate;
 - `tests/behaviour.rs`: runs that suite through the checker, and tests its memory bound, the typed
   entry point and `preview`;
-- `examples/vrp-session-check.rs`: the checker command of tests/behaviour/README.md (JSON Lines in,
+- `src/bin/vrp-session-check.rs`: the checker command of tests/behaviour/README.md (JSON Lines in,
   findings as JSON Lines out), which the differential test compares with `vrp-contract validate`;
 - two `pub mod` lines appended to `src/lib.rs`.
 
@@ -21,6 +21,7 @@ No Cargo.toml change: the checker needs only serde_json, which the crate already
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ from scripts.codegen.common import GeneratorError, header_lines, module_suffix, 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
 
-__all__ = ["behaviour_rs", "generate"]
+__all__ = ["behaviour_rs", "generate", "library_name"]
 
 TEMPLATES = Path(__file__).parent / "templates" / "rust"
 MODULES = (
@@ -344,16 +345,30 @@ def behaviour_rs(revision: Revision, t: Tables) -> str:
     return "\n".join(out) + "\n"
 
 
+def library_name(manifest: Path) -> str:
+    """The `[lib] name` of the crate's Cargo.toml (the name `use` statements take)."""
+    try:
+        data = tomllib.loads(manifest.read_text("utf-8"))
+        name = data["lib"]["name"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        msg = f"{manifest}: no [lib] name to generate the behaviour against ({exc})"
+        raise GeneratorError(msg) from None
+    if not isinstance(name, str):
+        msg = f"{manifest}: [lib] name is not a string"
+        raise GeneratorError(msg)
+    return name
+
+
 def generate(revision: Revision, out: Path) -> None:
     """Write the behaviour tables, the checker, its tests and runner into the revision's crate."""
     t = tables(revision)
     base = f"generated/rust/{module_suffix(revision)}"
-    lib = f"vrp_event_{module_suffix(revision)}"
     slash = "\n".join("// " + line for line in header_lines(revision))
-    lib_rs = out / base / "src" / "lib.rs"
-    if not lib_rs.is_file():
-        msg = f"{base}/src/lib.rs is not generated yet: the rust target runs before its behaviour"
+    lib_rs, manifest = out / base / "src" / "lib.rs", out / base / "Cargo.toml"
+    if not lib_rs.is_file() or not manifest.is_file():
+        msg = f"{base} is not generated yet: the rust target runs before its behaviour"
         raise GeneratorError(msg)
+    lib = library_name(manifest)
     types = lib_rs.read_text("utf-8").removesuffix(MODULES)  # rerun on a generated crate: once
     write(out, f"{base}/src/lib.rs", types + MODULES)
     write(out, f"{base}/src/behaviour.rs", f"{slash}\n{behaviour_rs(revision, t)}")
@@ -364,5 +379,5 @@ def generate(revision: Revision, out: Path) -> None:
 
     write(out, f"{base}/src/session.rs", fill("session.rs"))
     write(out, f"{base}/tests/behaviour.rs", fill("behaviour_test.rs"))
-    write(out, f"{base}/examples/vrp-session-check.rs", fill("vrp-session-check.rs"))
-    write(out, f"{base}/behaviour-suite.json", suite_json(revision))
+    write(out, f"{base}/src/bin/vrp-session-check.rs", fill("vrp-session-check.rs"))
+    write(out, f"{base}/tests/behaviour-suite.json", suite_json(revision))

@@ -178,7 +178,7 @@ class BehaviourTest {
             List<JsonNode> events = new ArrayList<>(c.pass());
             events.addAll(c.fail());
             for (JsonNode event : events) {
-                VrpEvent decoded = VrpEvents.strictMapper().treeToValue(event, VrpEvent.class);
+                VrpEvent decoded = JSON.treeToValue(event, VrpEvent.class);
                 assertEquals(byJson.check(event), typed.check(decoded), c.name() + ": " + event);
             }
         }

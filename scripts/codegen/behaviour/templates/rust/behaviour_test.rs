@@ -1,5 +1,5 @@
 // @@HEADER@@
-//! The behaviour suite shipped in this crate (`behaviour-suite.json`, the revision's
+//! The behaviour suite shipped in this crate (`tests/behaviour-suite.json`, the revision's
 //! language-neutral session cases) through `SessionChecker`, and the checker's memory bounds and typed entry points.
 
 use @@LIB@@::behaviour::{self, EventType, Policy, Rule, State};
@@ -67,7 +67,7 @@ fn case_of(name: String, spec: &Value, pass: &str, fail: &str, expected: Vec<Val
 }
 
 fn shipped_suite() -> Vec<Case> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("behaviour-suite.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/behaviour-suite.json");
     let doc: Value = serde_json::from_str(&read(&path)).unwrap();
     assert_eq!(doc["revision"], behaviour::REVISION);
     doc["cases"]

@@ -3,7 +3,7 @@
 //! finding as one JSON line (the keys of `vrp-contract validate --format jsonl`). A blank line
 //! keeps its number and holds no event; a line that is not JSON is an input error.
 //!
-//!     cargo run --release --example vrp-session-check -- [--assume-open-sessions]
+//!     cargo run --release --bin vrp-session-check -- [--assume-open-sessions]
 //!         [--policy FILE] [--remember-terminated N] [STREAM.jsonl]
 //!
 //! Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr naming the
