@@ -54,7 +54,8 @@ def _edited_revision(tmp_path: Path) -> tuple[Revision, tuple[str, str], tuple[s
         {"from": added[0], "to": added[1]}
     ]
     path.write_text(json.dumps(sm, indent=2), "utf-8")
-    return Revision(original.name, folder), added, removed
+    supplement = root / "supplements" / f"v{original.name}"
+    return Revision(original.name, folder, supplement), added, removed
 
 
 def _stream(path: Path, revision: Revision, sessions: list[list[tuple[str, str]]]) -> Path:
