@@ -9,6 +9,8 @@ PY := $(BIN)/python
 
 SETUP_TARGETS :=
 TEST_TARGETS :=
+# Test folders that a TEST_TARGETS entry runs itself (with the service it starts): `pytest` skips them.
+PYTEST_IGNORE :=
 -include mk/*.mk
 
 .DEFAULT_GOAL := help
@@ -40,8 +42,8 @@ fmt: ## apply ruff fixes and formatting
 typecheck: ## mypy --strict
 	$(BIN)/mypy
 
-pytest: ## the Python test suite
-	$(BIN)/pytest -q
+pytest: ## the Python test suite (less the folders a service test target runs)
+	$(BIN)/pytest -q $(PYTEST_IGNORE)
 
 bench: setup-python ## stream validator vs peers (ajv, jsonschema, jsonschema-rs...), whole processes
 	$(PY) bench/run.py

@@ -28,7 +28,7 @@ import json
 import random
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +77,6 @@ class _Walker:
     stubborn: int = 0
     recovery_since: int | None = None
     attempts: int = 0
-    trail: list[str] = field(default_factory=list)
 
 
 def _set(event: JSON, pointer: str, value: Any) -> None:
@@ -310,7 +309,7 @@ def write_case(out: Path, revision: Revision, options: Options) -> JSON:
     (out / "case.json").write_text(json.dumps(case, indent=2) + "\n", "utf-8")
     lines = generate_stream(revision, options)
     (out / "fail.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-    clean = Options(**{**options.__dict__, "events": max(1, options.events // 10)})
+    clean = replace(options, events=max(1, options.events // 10))
     (out / "pass.jsonl").write_text(
         "\n".join(generate_stream(revision, clean, clean=True)) + "\n", "utf-8"
     )

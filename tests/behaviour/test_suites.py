@@ -43,7 +43,7 @@ def test_typescript_runs_the_suite(revision, source):
     package = typescript_package(_rev_id(revision))
     out = run([node, "--test", "test/behaviour.test.js"], package, env=env)
     cases = len(json.loads(suite_json(revision))["cases"])
-    assert f"# pass {2 * cases + 4}" in out, out[-2000:]
+    assert f"# pass {2 * cases + 5}" in out, out[-2000:]
     assert "# fail 0" in out
 
 

@@ -12,6 +12,7 @@ from scripts.codegen.behaviour.common import ENGINE_RULES, suite_json, tables
 from scripts.codegen.common import GeneratorError
 from tests.generated._toolchain import REPO
 from vrp_contract.revisions import Revision, latest_revision
+from vrp_contract.stream.rules import REGISTRY
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,7 +52,8 @@ def _copy(tmp_path: Path, edit: Callable[[dict[str, Any]], None], rel: str) -> R
     original = latest_revision()
     root = tmp_path / "schema"
     shutil.copytree(REPO / "schema", root)
-    revision = Revision(original.name, root / f"v{original.name}")
+    name = f"v{original.name}"
+    revision = Revision(original.name, root / name, root / "supplements" / name)
     path = revision.resource(rel)
     data = json.loads(path.read_text("utf-8"))
     edit(data)
@@ -82,3 +84,7 @@ def test_a_stream_invariant_no_engine_implements_is_refused(tmp_path):
     assert "session.short" not in ENGINE_RULES
     with pytest.raises(GeneratorError, match=r"session\.short that no session checker implements"):
         tables(_copy(tmp_path, edit, "invariants.json"))
+
+
+def test_the_engines_implement_the_rules_the_python_fold_implements():
+    assert set(ENGINE_RULES) == {rule.id for rule in REGISTRY}

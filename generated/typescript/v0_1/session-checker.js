@@ -24,6 +24,11 @@ function lookup(doc, path) {
   return node;
 }
 
+/** `a - b` for timestamps that are numbers or bigints (a bigint keeps int64 exact). */
+function minus(a, b) {
+  return typeof a === "number" && typeof b === "number" ? a - b : BigInt(a) - BigInt(b);
+}
+
 function quoted(text) {
   return "'" + text.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
 }
@@ -120,8 +125,7 @@ class SessionEngine {
     if (typeof sid !== "string" || sid === "" || typeof type !== "string") return null;
     if (!m.eventTypes.has(type)) return null;
     let ts = lookup(event, m.paths.clock);
-    if (typeof ts === "bigint") ts = Number(ts);
-    if (typeof ts !== "number" || !Number.isInteger(ts)) ts = null;
+    if (typeof ts !== "bigint" && (typeof ts !== "number" || !Number.isInteger(ts))) ts = null;
     let from = null;
     let to = null;
     if (m.transition.has(type)) {
@@ -219,16 +223,16 @@ class SessionEngine {
           "session.ts-monotonic",
           m.pointers.clock,
           `ts_ms ${ts} is earlier than the session's previous event at ${sess.lastTs} ` +
-            `(${sess.lastTs - ts} ms back); ts_ms must never decrease within a session.`,
+            `(${minus(sess.lastTs, ts)} ms back); ts_ms must never decrease within a session.`,
         );
       }
       const since = sess.recoverySince;
-      if (since !== null && !sess.recoveryReported && ts - since > limitMs) {
+      if (since !== null && !sess.recoveryReported && minus(ts, since) > limitMs) {
         add(
           "recovery.bounded-time",
           m.pointers.clock,
-          `The session has been in ${sess.state} (recovery) for ${ts - since} ms since ts_ms ` +
-            `${since}, longer than the policy's max_recovery_ms of ${limitMs}.`,
+          `The session has been in ${sess.state} (recovery) for ${minus(ts, since)} ms ` +
+            `since ts_ms ${since}, longer than the policy's max_recovery_ms of ${limitMs}.`,
         );
         reported = m.rules.has("recovery.bounded-time");
       }

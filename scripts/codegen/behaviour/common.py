@@ -17,10 +17,10 @@ see docs/guides/session-fold.md) and returns one frozen `Tables`:
 - `policy`: `PolicyRow`s of `policy.default.json` in file order: `name`, integer `value`;
 - `invariants`: `InvariantRow`s of `invariants.json` in file order: `id`, `severity`,
   `statement`, `check`;
-- `rules`: `RuleRow`s, one per `check: stream` invariant, in file order: `id`, `severity`,
-  `statement` and `pointers` (the `Pointers` fields its findings point at; `session.created-first`
-  points at the session key for a session never created, at the event type for a second
-  creation).
+- `rules`: `RuleRow`s, one per `check: stream` invariant, in file order: `id`, `severity` (of a
+  finding, as `vrp_contract.catalog.severity` decides it), `statement` and `pointers` (the
+  `Pointers` fields its findings point at; `session.created-first` points at the session key for
+  a session never created, at the event type for a second creation).
 
 Every session checker (the generated ones and the hand-written engines driven by them) implements
 the rules in `ENGINE_RULES`; `tables()` raises `GeneratorError` when a revision declares a stream
@@ -46,6 +46,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.common import GeneratorError, dump_json, header_lines
+from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -252,7 +253,10 @@ def tables(revision: Revision) -> Tables:
             "session checker implements yet (scripts/codegen/behaviour/common.py ENGINE_RULES)"
         )
         raise GeneratorError(msg)
-    rules = tuple(RuleRow(i.id, i.severity, i.statement, ENGINE_RULES[i.id]) for i in stream)
+    rules = tuple(  # a finding's severity is the catalog's decision (vrp_contract.catalog)
+        RuleRow(i.id, str(catalog.severity(i.id, revision)), i.statement, ENGINE_RULES[i.id])
+        for i in stream
+    )
     policy = tuple(PolicyRow(k, int(v)) for k, v in revision.default_policy.items())
     return Tables(
         revision=revision.name,

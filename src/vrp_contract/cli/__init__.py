@@ -20,16 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("validate", "schema", "compat")
+_COMMANDS = ("validate", "schema", "compat", "registry")
 
 
-def _load(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
-    except ModuleNotFoundError as exc:  # a command whose module is not built yet
-        if exc.name == f"vrp_contract.cli.{name}_cmd":
-            return None
-        raise
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,8 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:
         module = _load(name)
-        if module is None:
-            continue
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(cmd)
         cmd.set_defaults(_run=module.run)

@@ -199,16 +199,20 @@ func (c *Checker) StateOf(sessionID string) (State, bool) {
 }
 
 // Check folds the next event of the stream (a typed event of this revision, or any value that
-// encodes to its JSON) and returns its findings; the event's line is its 1-based index.
+// encodes to its JSON) and returns its findings; the event's line is its 1-based index. An event
+// that names no session or no event type of this revision (a zero EventType or SessionId) is an
+// error: a program's own event must be attributable.
 func (c *Checker) Check(event any) ([]Finding, error) {
-	raw, err := json.Marshal(event)
+	c.events++
+	rec, err := c.typedRecord(event)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the event: %w", err)
+		return nil, err
 	}
-	return c.CheckJSON(raw, c.events+1)
+	return c.Step(rec, c.events), nil
 }
 
-// CheckJSON folds one JSON event found at `line` of the stream.
+// CheckJSON folds one JSON event found at `line` of the stream. An event that names no usable
+// session or event type is not folded (the schema check reports it).
 func (c *Checker) CheckJSON(raw []byte, line int) ([]Finding, error) {
 	c.events++
 	rec, ok, err := c.RecordOfJSON(raw)
@@ -221,12 +225,8 @@ func (c *Checker) CheckJSON(raw []byte, line int) ([]Finding, error) {
 // WouldFind returns the findings `event` would cause, without folding it: a producer asks
 // before it emits.
 func (c *Checker) WouldFind(event any) ([]Finding, error) {
-	raw, err := json.Marshal(event)
+	rec, err := c.typedRecord(event)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the event: %w", err)
-	}
-	rec, ok, err := c.RecordOfJSON(raw)
-	if err != nil || !ok {
 		return nil, err
 	}
 	_, open := c.sessions[rec.SessionID]
@@ -235,6 +235,23 @@ func (c *Checker) WouldFind(event any) ([]Finding, error) {
 		delete(c.sessions, rec.SessionID) // a dry run opens nothing
 	}
 	return out, nil
+}
+
+func (c *Checker) typedRecord(event any) (Record, error) {
+	raw, err := json.Marshal(event)
+	if err != nil {
+		return Record{}, fmt.Errorf("encoding the event: %w", err)
+	}
+	rec, ok, err := c.RecordOfJSON(raw)
+	if err != nil {
+		return Record{}, err
+	}
+	if !ok {
+		return Record{}, fmt.Errorf("%T names no session (%s) or no event type of revision %s "+
+			"(%s): it cannot be checked", event, spec.Pointers.SessionKey, Revision,
+			spec.Pointers.EventType)
+	}
+	return rec, nil
 }
 
 // RecordOfJSON reads what the fold needs of one JSON event; ok is false when the event names no

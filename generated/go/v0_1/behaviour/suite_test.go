@@ -186,6 +186,16 @@ func TestIsAllowedIsTheTable(t *testing.T) {
 	}
 }
 
+func TestCheckRefusesAnEventWithoutSessionOrType(t *testing.T) {
+	checker := NewChecker()
+	if _, err := checker.Check(map[string]any{"ts_ms": 1}); err == nil {
+		t.Fatal("an event without session id and event type was accepted")
+	}
+	if _, err := checker.WouldFind(struct{}{}); err == nil {
+		t.Fatal("WouldFind accepted an event without session id and event type")
+	}
+}
+
 func TestTerminatedMemoryIsBounded(t *testing.T) {
 	m := idMemory{limit: 2, set: map[string]struct{}{}}
 	for _, id := range []string{"a", "b", "c"} {

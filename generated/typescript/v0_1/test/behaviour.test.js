@@ -99,3 +99,16 @@ test("memory holds open sessions and a bounded number of terminated ids", () => 
   });
   assert.equal(checker.terminated.size, 0);
 });
+
+test("bigint timestamps are compared exactly (int64, beyond 2^53)", () => {
+  const checker = new behaviour.SessionChecker();
+  const create = behaviour.eventRoles.create[0];
+  const other = behaviour.eventRoles.bind[0];
+  const big = 2n ** 53n + 1n;
+  assert.deepEqual(checker.check({ ts_ms: big, event_type: create, session_id: "s" }), []);
+  const found = checker.check({ ts_ms: big - 1n, event_type: other, session_id: "s" });
+  assert.deepEqual(
+    found.map((f) => [f.rule, f.pointer]),
+    [[behaviour.Invariant.SessionTsMonotonic, behaviour.pointers.clock]],
+  );
+});

@@ -60,8 +60,8 @@ export interface Finding<Rule extends string = string> {
 export interface SessionRecord<State extends string = string, Type extends string = string> {
   readonly sessionId: string;
   readonly eventType: Type;
-  /** `ts_ms` when it is an integer (a bigint is read as a number), else null. */
-  readonly ts: number | null;
+  /** `ts_ms` when it is an integer (a bigint stays a bigint: int64 exact), else null. */
+  readonly ts: number | bigint | null;
   /** The states of a transition event, both or neither. */
   readonly from: State | null;
   readonly to: State | null;
