@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 
 import pytest
 
@@ -66,7 +67,10 @@ def test_go_example(tmp_path):
 def test_rust_example(tmp_path):
     cargo = need("cargo", "Rust via rustup")
     crate = rust_crate()
-    name = f"vrp-event-{crate.name}"
+    manifest = tomllib.loads((crate / "Cargo.toml").read_text("utf-8"))
+    name, version = manifest["package"]["name"], manifest["package"]["version"]
+    example = docs_example("rust", MARKER)
+    assert f"use {manifest['lib']['name']}::" in example, "the example uses the crate's library"
     dependencies = docs_example("rust", "tested dependencies")
     vendored = f'path = "third_party/{name}"'
     assert vendored in dependencies
@@ -81,11 +85,11 @@ def test_rust_example(tmp_path):
         .read_text("utf-8")
         .replace(f'name = "{name}"', 'name = "docs-example"')
     )
-    lock += f'\n[[package]]\nname = "{name}"\nversion = "{crate.name[1:].replace("_", ".")}.0"\n'
+    lock += f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
     lock += 'dependencies = [\n "serde",\n "serde_json",\n]\n'
     (tmp_path / "Cargo.lock").write_text(lock, "utf-8")
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "main.rs").write_text(docs_example("rust", MARKER), "utf-8")
+    (tmp_path / "src" / "main.rs").write_text(example, "utf-8")
     out = run(
         [cargo, "run", "--quiet", "--offline"],
         cwd=tmp_path,
