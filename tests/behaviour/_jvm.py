@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
+_BUILT: set[tuple[Path, Path]] = set()
+_CLASSPATHS: dict[Path, str] = {}
 
 
 def rust_crate(rev_id: str = "v0_1", root: Path = GENERATED) -> Path:
@@ -40,10 +42,12 @@ def rust_command(crate: Path, out: Path, *, target: Path | None = None) -> list[
     """
     cargo = need("cargo", "Rust via rustup, `make setup-codegen`")
     profile = "release" if target is None else "debug"
-    build = [cargo, "build", "--locked", "--bin", "vrp-session-check"]
-    build += ["--release"] if profile == "release" else []
     target = target or crate / "target"
-    run(build, crate, env={"CARGO_TARGET_DIR": str(target)}, timeout=3600)
+    if (crate, target) not in _BUILT:  # one cargo run per crate and test session
+        build = [cargo, "build", "--locked", "--bin", "vrp-session-check"]
+        build += ["--release"] if profile == "release" else []
+        run(build, crate, env={"CARGO_TARGET_DIR": str(target)}, timeout=3600)
+        _BUILT.add((crate, target))
     out.mkdir(parents=True, exist_ok=True)
     binary = out / "vrp-session-check"
     shutil.copy2(target / profile / "vrp-session-check", binary)
@@ -54,17 +58,19 @@ def java_command(project: Path, out: Path) -> list[str]:
     """Compile the project; return `java -cp ... <package>.VrpSessionCheck`."""
     mvn = need("mvn", "Maven 3.8+ with Java 17, `make setup-codegen`")
     java = need("java", "a JDK 17")
-    out.mkdir(parents=True, exist_ok=True)
-    cp_file = out / "classpath.txt"
-    run(
-        [
-            *(mvn, "-q", "-B", "compile", f"{DEPENDENCY_PLUGIN}:build-classpath"),
-            f"-Dmdep.outputFile={cp_file}",
-            "-Dmdep.includeScope=runtime",
-        ],
-        project,
-        timeout=3600,
-    )
-    classpath = f"{project / 'target' / 'classes'}:{cp_file.read_text('utf-8').strip()}"
     main = f"dev.vrp.contract.{project.name}.VrpSessionCheck"
-    return [java, "-cp", classpath, main]
+    if project not in _CLASSPATHS:  # one Maven run per project and test session
+        out.mkdir(parents=True, exist_ok=True)
+        cp_file = out / "classpath.txt"
+        run(
+            [
+                *(mvn, "-q", "-B", "compile", f"{DEPENDENCY_PLUGIN}:build-classpath"),
+                f"-Dmdep.outputFile={cp_file}",
+                "-Dmdep.includeScope=runtime",
+            ],
+            project,
+            timeout=3600,
+        )
+        dependencies = cp_file.read_text("utf-8").strip()
+        _CLASSPATHS[project] = f"{project / 'target' / 'classes'}:{dependencies}"
+    return [java, "-cp", _CLASSPATHS[project], main]

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from tests.behaviour._checkers import go_module, typescript_package
-from tests.behaviour._jvm import DEPENDENCY_PLUGIN, java_project, rust_crate
+from tests.behaviour._jvm import java_command, java_project, rust_crate
 from tests.generated._toolchain import REPO, docs_example, need, run
 
 MARKER = "tested behaviour example"
@@ -101,20 +101,8 @@ def test_rust_example(tmp_path):
 
 @pytest.mark.toolchain
 def test_java_example(tmp_path):
-    mvn = need("mvn", "Maven 3.8+ with Java 17")
     javac, java = need("javac", "a JDK 17"), need("java", "a JDK 17")
-    project = java_project()
-    cp_file = tmp_path / "classpath.txt"
-    run(
-        [
-            *(mvn, "-q", "-B", "compile", f"{DEPENDENCY_PLUGIN}:build-classpath"),
-            f"-Dmdep.outputFile={cp_file}",
-            "-Dmdep.includeScope=runtime",
-        ],
-        cwd=project,
-        timeout=3600,
-    )
-    classpath = f"{project / 'target' / 'classes'}:{cp_file.read_text('utf-8').strip()}"
+    classpath = java_command(java_project(), tmp_path / "build")[2]  # the project's, compiled
     (tmp_path / "Example.java").write_text(docs_example("java", MARKER), "utf-8")
     run([javac, "-cp", classpath, "-d", str(tmp_path), "Example.java"], cwd=tmp_path)
     out = run([java, "-cp", f"{tmp_path}:{classpath}", "Example"], cwd=tmp_path)

@@ -147,7 +147,10 @@ impl State {
 
     /// The states this one may move to, in the order of the transition table.
     pub fn allowed_targets(self) -> impl Iterator<Item = State> {
-        TRANSITIONS.iter().filter(move |(f, _)| *f == self).map(|(_, t)| *t)
+        TRANSITIONS
+            .iter()
+            .filter(move |(f, _)| *f == self)
+            .map(|(_, t)| *t)
     }
 }
 

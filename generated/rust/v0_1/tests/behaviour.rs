@@ -3,13 +3,13 @@
 //! The behaviour suite shipped in this crate (`tests/behaviour-suite.json`, the revision's
 //! language-neutral session cases) through `SessionChecker`, and the checker's memory bounds and typed entry points.
 
-use vrp_event_v0_1::behaviour::{self, EventType, Policy, Rule, State};
-use vrp_event_v0_1::session::{Finding, Options, SessionChecker};
-use vrp_event_v0_1::VrpEvent;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
+use vrp_event_v0_1::behaviour::{self, EventType, Policy, Rule, State};
+use vrp_event_v0_1::session::{Finding, Options, SessionChecker};
+use vrp_event_v0_1::VrpEvent;
 
 /// One case of the behaviour suite (`behaviour-suite.json`).
 struct Case {
@@ -35,7 +35,11 @@ fn jsonl(case: &str, stream: &str, text: &str) -> Vec<Value> {
 /// `fail.expected.jsonl`).
 fn suite() -> Vec<Case> {
     let folder = std::env::var("VRP_BEHAVIOUR_SUITE").unwrap_or_default();
-    let cases = if folder.is_empty() { shipped_suite() } else { folder_suite(&PathBuf::from(folder)) };
+    let cases = if folder.is_empty() {
+        shipped_suite()
+    } else {
+        folder_suite(&PathBuf::from(folder))
+    };
     assert!(!cases.is_empty(), "no behaviour cases");
     cases
 }
@@ -52,7 +56,10 @@ fn case_of(name: String, spec: &Value, pass: &str, fail: &str, expected: Vec<Val
     if let Some(policy) = spec["policy"].as_object() {
         for (key, value) in policy {
             let value = value.as_i64().unwrap();
-            assert!(options.policy.set(key, value), "{name}: unknown policy key {key}");
+            assert!(
+                options.policy.set(key, value),
+                "{name}: unknown policy key {key}"
+            );
         }
     }
     if let Some(n) = spec["remember_terminated"].as_u64() {
@@ -79,7 +86,13 @@ fn shipped_suite() -> Vec<Case> {
             let name = case["name"].as_str().unwrap().to_owned();
             let pass = case["pass"].as_str().unwrap();
             let fail = case["fail"].as_str().unwrap();
-            case_of(name, case, pass, fail, case["expected"].as_array().unwrap().clone())
+            case_of(
+                name,
+                case,
+                pass,
+                fail,
+                case["expected"].as_array().unwrap().clone(),
+            )
         })
         .collect()
 }
@@ -104,7 +117,10 @@ fn folder_suite(folder: &PathBuf) -> Vec<Case> {
 
 fn run(case: &Case, events: &[Value]) -> Vec<Finding> {
     let mut checker = SessionChecker::new(case.options);
-    events.iter().flat_map(|event| checker.check_json(event)).collect()
+    events
+        .iter()
+        .flat_map(|event| checker.check_json(event))
+        .collect()
 }
 
 fn as_expected(findings: &[Finding]) -> Vec<Value> {
@@ -150,7 +166,10 @@ fn every_stream_rule_has_a_suite_case() {
     let cases: BTreeSet<String> = shipped_suite().into_iter().map(|c| c.name).collect();
     for rule in Rule::ALL {
         assert!(cases.contains(rule.id()), "no behaviour case for {rule}");
-        assert_eq!(behaviour::invariant(rule.id()).map(|i| i.severity), Some(rule.severity()));
+        assert_eq!(
+            behaviour::invariant(rule.id()).map(|i| i.severity),
+            Some(rule.severity())
+        );
     }
 }
 
@@ -162,7 +181,11 @@ fn typed_events_get_the_same_findings_as_json() {
         for event in case.pass.iter().chain(&case.fail) {
             let decoded: VrpEvent = serde_json::from_value(event.clone())
                 .unwrap_or_else(|e| panic!("{}: {event}: {e}", case.name));
-            assert_eq!(typed.check_event(&decoded), by_json.check_json(event), "{event}");
+            assert_eq!(
+                typed.check_event(&decoded),
+                by_json.check_json(event),
+                "{event}"
+            );
         }
     }
 }
@@ -172,9 +195,17 @@ fn preview_reports_without_changing_anything() {
     for case in suite() {
         let mut checker = SessionChecker::new(case.options);
         for event in &case.fail {
-            let before = (checker.events(), checker.open_sessions(), checker.remembered_terminated());
+            let before = (
+                checker.events(),
+                checker.open_sessions(),
+                checker.remembered_terminated(),
+            );
             let previewed = checker.preview_json(event);
-            let after = (checker.events(), checker.open_sessions(), checker.remembered_terminated());
+            let after = (
+                checker.events(),
+                checker.open_sessions(),
+                checker.remembered_terminated(),
+            );
             assert_eq!(before, after);
             assert_eq!(previewed, checker.check_json(event), "{event}");
         }
@@ -197,7 +228,11 @@ fn terminate(sid: &str) -> Option<Value> {
     let mut event = json!({});
     set(&mut event, behaviour::SESSION_KEY, json!(sid));
     set(&mut event, behaviour::EVENT_TYPE, json!(kind.name()));
-    set(&mut event, behaviour::TRANSITION_FROM, json!(State::INITIAL.name()));
+    set(
+        &mut event,
+        behaviour::TRANSITION_FROM,
+        json!(State::INITIAL.name()),
+    );
     set(&mut event, behaviour::TRANSITION_TO, json!(to.name()));
     Some(event)
 }
@@ -206,15 +241,24 @@ fn set(event: &mut Value, pointer: &str, value: Value) {
     let mut node = event;
     let tokens: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     for token in &tokens[..tokens.len() - 1] {
-        node = node.as_object_mut().unwrap().entry(*token).or_insert_with(|| json!({}));
+        node = node
+            .as_object_mut()
+            .unwrap()
+            .entry(*token)
+            .or_insert_with(|| json!({}));
     }
-    node.as_object_mut().unwrap().insert(tokens[tokens.len() - 1].to_owned(), value);
+    node.as_object_mut()
+        .unwrap()
+        .insert(tokens[tokens.len() - 1].to_owned(), value);
 }
 
 #[test]
 fn memory_holds_open_sessions_and_a_bounded_number_of_terminated_ids() {
     let Some(_) = terminate("probe") else { return };
-    let options = Options { remember_terminated: 3, ..Options::default() };
+    let options = Options {
+        remember_terminated: 3,
+        ..Options::default()
+    };
     let mut checker = SessionChecker::new(options);
     for i in 0..10 {
         let sid = format!("s{i}");
@@ -225,7 +269,10 @@ fn memory_holds_open_sessions_and_a_bounded_number_of_terminated_ids() {
     assert_eq!(checker.remembered_terminated(), 3);
     // Remembered: an event after termination is reported as such.
     let late = checker.check_json(&create("s9"));
-    assert_eq!(late.iter().map(|f| f.rule).collect::<Vec<_>>(), vec![Rule::SessionTerminatedFinal]);
+    assert_eq!(
+        late.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        vec![Rule::SessionTerminatedFinal]
+    );
     assert_eq!(late[0].line, 21);
     // Forgotten: the oldest id opens a new session again.
     assert!(checker.check_json(&create("s0")).is_empty());
@@ -258,7 +305,11 @@ fn events_the_fold_does_not_see_still_take_a_line() {
     assert!(checker.check_json(&json!({"session_id": ""})).is_empty());
     assert!(checker.check_json(&json!([1, 2])).is_empty());
     let mut event = create("x");
-    set(&mut event, behaviour::EVENT_TYPE, json!("NOT_AN_EVENT_TYPE"));
+    set(
+        &mut event,
+        behaviour::EVENT_TYPE,
+        json!("NOT_AN_EVENT_TYPE"),
+    );
     assert!(checker.check_json(&event).is_empty());
     assert_eq!(checker.events(), 3);
     assert_eq!(checker.open_sessions(), 0);

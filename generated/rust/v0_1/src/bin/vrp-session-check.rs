@@ -10,11 +10,11 @@
 //! Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr naming the
 //! file and line).
 
-use vrp_event_v0_1::session::{Options, SessionChecker};
 use serde_json::Value;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
+use vrp_event_v0_1::session::{Options, SessionChecker};
 
 const USAGE: &str =
     "usage: vrp-session-check [--assume-open-sessions] [--policy FILE] [--remember-terminated N] [STREAM.jsonl]";
@@ -32,8 +32,8 @@ fn usage(message: &str) -> ExitCode {
 fn load_policy(options: &mut Options, path: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{path}: cannot read the policy file: {e}"))?;
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{path}: the policy file is not valid JSON: {e}"))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{path}: the policy file is not valid JSON: {e}"))?;
     let Value::Object(map) = value else {
         return Err(format!("{path}: the policy must be a JSON object"));
     };
@@ -42,7 +42,9 @@ fn load_policy(options: &mut Options, path: &str) -> Result<(), String> {
             continue;
         }
         let Some(n) = value.as_i64().filter(|n| *n >= 1) else {
-            return Err(format!("{path}: field {key}: must be an integer of at least 1, not {value}"));
+            return Err(format!(
+                "{path}: field {key}: must be an integer of at least 1, not {value}"
+            ));
         };
         if !options.policy.set(&key, n) {
             return Err(format!("{path}: field {key}: not a policy key"));
@@ -59,7 +61,9 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--assume-open-sessions" => options.assume_open_sessions = true,
             "--policy" => {
-                let Some(file) = args.next() else { return usage("--policy needs a FILE") };
+                let Some(file) = args.next() else {
+                    return usage("--policy needs a FILE");
+                };
                 if let Err(message) = load_policy(&mut options, &file) {
                     return fail(&message);
                 }
@@ -94,7 +98,10 @@ fn main() -> ExitCode {
             Ok(_) => {}
             Err(e) => {
                 let _ = out.flush();
-                return fail(&format!("{name}:{}: cannot read: {e}", checker.events() + 1));
+                return fail(&format!(
+                    "{name}:{}: cannot read: {e}",
+                    checker.events() + 1
+                ));
             }
         }
         let at = checker.events() + 1;

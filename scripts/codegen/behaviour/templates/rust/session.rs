@@ -42,13 +42,19 @@ impl<'a> Record<'a> {
         let mut transition = None;
         if event_type.transitions() {
             let state = |p: &str| event.pointer(p)?.as_str().and_then(State::from_name);
-            if let (Some(from), Some(to)) =
-                (state(behaviour::TRANSITION_FROM), state(behaviour::TRANSITION_TO))
-            {
+            if let (Some(from), Some(to)) = (
+                state(behaviour::TRANSITION_FROM),
+                state(behaviour::TRANSITION_TO),
+            ) {
                 transition = Some((from, to));
             }
         }
-        Some(Record { session_id, event_type, ts_ms, transition })
+        Some(Record {
+            session_id,
+            event_type,
+            ts_ms,
+            transition,
+        })
     }
 }
 
@@ -70,7 +76,10 @@ fn clock(value: &Value) -> Option<i64> {
         }
         i
     };
-    let (min, max) = (i128::from(behaviour::CLOCK_MIN), i128::from(behaviour::CLOCK_MAX));
+    let (min, max) = (
+        i128::from(behaviour::CLOCK_MIN),
+        i128::from(behaviour::CLOCK_MAX),
+    );
     if wide < min || wide > max {
         return None;
     }
@@ -260,7 +269,8 @@ impl SessionChecker {
 
     /// `preview_event` for an event's record.
     pub fn preview(&self, record: &Record<'_>) -> Vec<Finding> {
-        self.fold(self.line + 1, record, self.before(record.session_id)).1
+        self.fold(self.line + 1, record, self.before(record.session_id))
+            .1
     }
 
     /// The open session `session_id`, if there is one.
@@ -313,59 +323,66 @@ impl SessionChecker {
         let sid = record.session_id;
         let kind = record.event_type;
         let mut push = |rule: Rule, pointer: &'static str, message: String| {
-            out.push(Finding { line, rule, pointer, session_id: sid.to_owned(), message });
+            out.push(Finding {
+                line,
+                rule,
+                pointer,
+                session_id: sid.to_owned(),
+                message,
+            });
         };
         let policy = &self.options.policy;
-        let mut s = match before {
-            Before::Terminated => {
-                push(
-                    Rule::SessionTerminatedFinal,
-                    behaviour::EVENT_TYPE,
-                    format!(
+        let mut s =
+            match before {
+                Before::Terminated => {
+                    push(
+                        Rule::SessionTerminatedFinal,
+                        behaviour::EVENT_TYPE,
+                        format!(
                         "{kind} follows the termination of session {sid:?}; nothing may follow {}.",
                         names(State::ALL.iter().filter(|s| s.is_terminal()).map(|s| s.name())),
                     ),
-                );
-                return (After::Unchanged, out);
-            }
-            Before::New => {
-                let created = kind.creates();
-                if !created && !self.options.assume_open_sessions {
-                    push(
-                        Rule::SessionCreatedFirst,
-                        behaviour::SESSION_KEY,
-                        format!(
-                            "{kind} belongs to a session that was never created in this input \
+                    );
+                    return (After::Unchanged, out);
+                }
+                Before::New => {
+                    let created = kind.creates();
+                    if !created && !self.options.assume_open_sessions {
+                        push(
+                            Rule::SessionCreatedFirst,
+                            behaviour::SESSION_KEY,
+                            format!(
+                                "{kind} belongs to a session that was never created in this input \
                              (its first event must be {}); later events of the session are \
                              checked from an unknown state. Declare streams cut from the middle \
                              as starting mid-session (assume_open_sessions).",
-                            creators(),
-                        ),
-                    );
+                                creators(),
+                            ),
+                        );
+                    }
+                    Session {
+                        state: created.then_some(State::INITIAL),
+                        bound: created.then_some(false),
+                        last_ts: None,
+                        recovery_since: None,
+                        recovery_reported: false,
+                        attempts: 0,
+                    }
                 }
-                Session {
-                    state: created.then_some(State::INITIAL),
-                    bound: created.then_some(false),
-                    last_ts: None,
-                    recovery_since: None,
-                    recovery_reported: false,
-                    attempts: 0,
-                }
-            }
-            Before::Open(session) => {
-                if kind.creates() {
-                    push(
-                        Rule::SessionCreatedFirst,
-                        behaviour::EVENT_TYPE,
-                        format!(
-                            "{kind} arrives for a session that already has events; a session \
+                Before::Open(session) => {
+                    if kind.creates() {
+                        push(
+                            Rule::SessionCreatedFirst,
+                            behaviour::EVENT_TYPE,
+                            format!(
+                                "{kind} arrives for a session that already has events; a session \
                              is created exactly once, by its first event."
-                        ),
-                    );
+                            ),
+                        );
+                    }
+                    session
                 }
-                session
-            }
-        };
+            };
         if let Some(ts) = record.ts_ms {
             if let Some(last) = s.last_ts {
                 if ts < last {
@@ -418,7 +435,10 @@ impl SessionChecker {
                 } else if allowed.is_empty() {
                     format!("nothing leaves {from}")
                 } else {
-                    format!("from {from} the state machine allows only {}", allowed.join(", "))
+                    format!(
+                        "from {from} the state machine allows only {}",
+                        allowed.join(", ")
+                    )
                 };
                 push(
                     Rule::TransitionAllowed,
@@ -426,8 +446,7 @@ impl SessionChecker {
                     format!("The transition {from} -> {to} is not in the transition table: {why}."),
                 );
             }
-            if to.counts_attempt() && s.attempts.saturating_add(1) > policy.max_recovery_attempts
-            {
+            if to.counts_attempt() && s.attempts.saturating_add(1) > policy.max_recovery_attempts {
                 push(
                     Rule::RecoveryBoundedAttempts,
                     behaviour::TRANSITION_TO,
@@ -435,7 +454,12 @@ impl SessionChecker {
                         "This is recovery attempt {} since the session was last {}; the \
                          policy's max_recovery_attempts is {}.",
                         s.attempts.saturating_add(1),
-                        names(State::ALL.iter().filter(|s| s.resets_attempts()).map(|s| s.name())),
+                        names(
+                            State::ALL
+                                .iter()
+                                .filter(|s| s.resets_attempts())
+                                .map(|s| s.name())
+                        ),
                         policy.max_recovery_attempts,
                     ),
                 );
@@ -449,7 +473,12 @@ impl SessionChecker {
                         "{kind} while the session is {state} with an active binding: a second \
                          transport would be active at once (dual-active binding). A transport \
                          is bound again only in {}.",
-                        names(State::ALL.iter().filter(|s| s.is_binding()).map(|s| s.name())),
+                        names(
+                            State::ALL
+                                .iter()
+                                .filter(|s| s.is_binding())
+                                .map(|s| s.name())
+                        ),
                     ),
                 );
             }
@@ -490,7 +519,12 @@ fn names<'a>(items: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn creators() -> String {
-    names(EventType::ALL.iter().filter(|e| e.creates()).map(|e| e.name()))
+    names(
+        EventType::ALL
+            .iter()
+            .filter(|e| e.creates())
+            .map(|e| e.name()),
+    )
 }
 
 fn state_name(state: Option<State>) -> &'static str {
