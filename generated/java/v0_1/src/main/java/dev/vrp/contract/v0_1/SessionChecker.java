@@ -93,13 +93,13 @@ public final class SessionChecker {
      * @param transition {@code (from, to)} of a transition event whose two state fields are both
      *     states, else null
      */
-    public record Record(
+    public record EventRecord(
             String sessionId, Behaviour.EventType eventType, Long tsMs, Behaviour.Transition transition) {
         /**
          * The record of a JSON event, or empty when the fold does not see the event: its session
          * id is not a non-empty string or its event type is not one of the revision's.
          */
-        public static Optional<Record> of(JsonNode event) {
+        public static Optional<EventRecord> of(JsonNode event) {
             JsonNode sid = event.at(SESSION_KEY);
             JsonNode type = event.at(EVENT_TYPE);
             if (!sid.isTextual() || sid.textValue().isEmpty() || !type.isTextual()) {
@@ -117,7 +117,7 @@ public final class SessionChecker {
                     transition = new Behaviour.Transition(from.get(), to.get());
                 }
             }
-            return Optional.of(new Record(sid.textValue(), kind.get(), clock(event.at(CLOCK)), transition));
+            return Optional.of(new EventRecord(sid.textValue(), kind.get(), clock(event.at(CLOCK)), transition));
         }
 
         private static Optional<Behaviour.State> state(JsonNode node) {
@@ -264,12 +264,12 @@ public final class SessionChecker {
 
     /** Checks the next event, given as JSON; an event the fold does not see still takes a line. */
     public List<Finding> check(JsonNode event) {
-        Optional<Record> record = Record.of(event);
+        Optional<EventRecord> record = EventRecord.of(event);
         return record.isPresent() ? check(record.get()) : skip();
     }
 
     /** Checks the next event's record and remembers what it changes. */
-    public List<Finding> check(Record record) {
+    public List<Finding> check(EventRecord record) {
         line++;
         Session before = open.get(record.sessionId());
         boolean wasTerminated = before == null && terminated.contains(record.sessionId());
@@ -311,12 +311,12 @@ public final class SessionChecker {
 
     /** {@link #preview(VrpEvent)} for an event given as JSON. */
     public List<Finding> preview(JsonNode event) {
-        Optional<Record> record = Record.of(event);
+        Optional<EventRecord> record = EventRecord.of(event);
         return record.isPresent() ? preview(record.get()) : new ArrayList<>(0);
     }
 
     /** {@link #preview(VrpEvent)} for an event's record. */
-    public List<Finding> preview(Record record) {
+    public List<Finding> preview(EventRecord record) {
         Session before = open.get(record.sessionId());
         boolean wasTerminated = before == null && terminated.contains(record.sessionId());
         List<Finding> out = new ArrayList<>(0);
@@ -355,7 +355,7 @@ public final class SessionChecker {
      * a new session), then it advances in place. Returns the session after the event, or null
      * when the event follows a termination.
      */
-    private Session fold(long at, Record r, Session s, boolean wasTerminated, List<Finding> out) {
+    private Session fold(long at, EventRecord r, Session s, boolean wasTerminated, List<Finding> out) {
         String sid = r.sessionId();
         Behaviour.EventType kind = r.eventType();
         Behaviour.Policy policy = options.policy();
