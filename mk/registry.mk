@@ -16,7 +16,10 @@ setup-registry: $(PY) ## fetch the pinned Apicurio Registry (Maven), Java 21+, c
 	$(PY) -m pip install --quiet '$(REGISTRY_CLIENT_PIN)'
 	$(REGISTRY) fetch
 
-test-registry: setup-registry setup-kafka ## push/check/produce against a real registry and broker
+# No setup prerequisite: `make test` sets up first (once), and `fetch` is a no-op when cached.
+test-registry: ## push/check/produce against a real registry and broker
+	$(REGISTRY) fetch
+	$(KAFKA) fetch
 	$(REGISTRY) run -- $(KAFKA) run -- $(BIN)/pytest -q -p no:cacheprovider tests/registry
 
 registry-start: setup-registry ## start a background registry on 127.0.0.1 (prints its API URL)
