@@ -182,14 +182,13 @@ def parallel_findings(
     """
     # the sizes now (and a missing file fails fast, before any process starts)
     sizes = [source.size or 0 for source in open_sources(paths, stdin=None)]  # type: ignore[arg-type]
-    engine = "fast" if validator.fast is not None else "reference"
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     conns, procs = [], []
     try:
         for index in range(jobs):
             config = WorkerConfig(
-                validator.revision.name, engine, tuple(paths), tuple(sizes), index, jobs
+                validator.revision.name, validator.engine, tuple(paths), tuple(sizes), index, jobs
             )
             parent, child = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_serve, args=(child, config), daemon=True)  # type: ignore[attr-defined]
