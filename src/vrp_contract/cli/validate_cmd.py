@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from vrp_contract.cli._io import UsageError
+from vrp_contract.cli._io import OutputError, UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.findings import ExitCode
 from vrp_contract.reporters import formats_for, get_reporter
@@ -15,6 +15,7 @@ from vrp_contract.stream.parallel import choose_jobs, parallel_findings
 
 if TYPE_CHECKING:
     from vrp_contract.cli._io import IO
+    from vrp_contract.reporters import Reporter
 
 NAME = "validate"
 HELP = (
@@ -117,23 +118,51 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     )
     progress = Progress.for_stream(io.stderr, args.progress)
     try:
-        jobs = choose_jobs(args.jobs, args.paths)
-        if jobs > 1:
-
-            def told(path: str, lines: int, *, done: bool) -> None:
-                progress.advance(path, lines, final=done)
-
-            for finding in parallel_findings(validator, args.paths, jobs, told):
-                progress.clear()
-                reporter.finding(finding)
-        else:
-            for source in open_sources(args.paths, io.stdin):
-                for finding in progress.track(source, validator):
-                    reporter.finding(finding)
+        _check(args, io, validator, reporter, progress)
+        progress.clear()
+        reporter.finish(validator.summary)
+        io.stdout.flush()  # a full disk or a closed pipe shows here at the latest
     except InputError as exc:
         progress.clear()
-        io.stdout.flush()
+        _flush(io)
         raise UsageError(str(exc)) from None
-    progress.clear()
-    reporter.finish(validator.summary)
+    except BrokenPipeError:  # the reader left (`| head`): the findings so far decide
+        io.abandon_stdout()
+        if validator.summary.failed:
+            return ExitCode.FINDINGS
+        raise OutputError("the output was closed before the check finished") from None
+    except OSError as exc:  # inputs fail as InputError: this is the output
+        io.abandon_stdout()
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
     return ExitCode.FINDINGS if validator.summary.failed else ExitCode.OK
+
+
+def _check(
+    args: argparse.Namespace,
+    io: IO,
+    validator: StreamValidator,
+    reporter: Reporter,
+    progress: Progress,
+) -> None:
+    """Report the findings of every input, on worker processes where that pays."""
+    jobs = choose_jobs(args.jobs, args.paths)
+    if jobs > 1:
+
+        def told(path: str, lines: int, *, done: bool) -> None:
+            progress.advance(path, lines, final=done)
+
+        for finding in parallel_findings(validator, args.paths, jobs, told):
+            progress.clear()
+            reporter.finding(finding)
+        return
+    for source in open_sources(args.paths, io.stdin):
+        for finding in progress.track(source, validator):
+            reporter.finding(finding)
+
+
+def _flush(io: IO) -> None:
+    """Flush the findings written before an input error; a failing output is abandoned."""
+    try:
+        io.stdout.flush()
+    except OSError:
+        io.abandon_stdout()

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
-from vrp_contract.stream.reader import InputError, open_sources, regular_files, split_lines
+from vrp_contract.stream.reader import (
+    InputError,
+    chunk_count,
+    open_sources,
+    regular_files,
+    split_lines,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,18 +73,22 @@ def choose_jobs(requested: int, paths: list[str]) -> int:
     """Return how many worker processes to use; `requested` 0 means choose (`--jobs auto`).
 
     Only regular files can be read by several workers at once; anything else uses one process.
+    Never more workers than the input has chunks (a worker without a chunk only costs a fork),
+    and one process when there is a single chunk.
     """
     if not regular_files(paths):
         return 1
+    sizes = list(map(os.path.getsize, paths))
+    chunks = sum(map(chunk_count, sizes))
     if requested:
-        return requested
+        return min(requested, chunks)
     if hasattr(os, "sched_getaffinity"):
         cores = len(os.sched_getaffinity(0))
     else:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    if cores < 2 or sum(map(os.path.getsize, paths)) < AUTO_MIN_BYTES:
+    if cores < 2 or sum(sizes) < AUTO_MIN_BYTES:
         return 1
-    return min(cores, _MAX_AUTO_JOBS)
+    return min(cores, _MAX_AUTO_JOBS, chunks)
 
 
 # One message per chunk from a worker to the parent: a kind byte, then its body.

@@ -178,8 +178,14 @@ class StreamValidator:
             verdict = verdicts.get(event_type) if event_type.__class__ is str else None
             if verdict is None or not verdict(obj):
                 return explained(raw, obj)
-            if may_repeat_keys(raw, obj) and find_duplicates(raw):
-                return explained(raw, obj)
+            colons = raw.count(b":")
+            if colons != len(obj):  # nested keys, or a colon in a string: count exactly
+                keys = len(obj)
+                for value in obj.values():
+                    if value.__class__ is dict:
+                        keys += len(value)
+                if colons != keys and may_repeat_keys(raw, obj) and find_duplicates(raw):
+                    return explained(raw, obj)
             return fold_args(obj) or explained(raw, obj)
 
         return decode
