@@ -31,6 +31,7 @@ _JSON_TYPES = {
     type(None): "null",
 }
 _SHOW = 60
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=repr).encode
 _LAST = 1 << 30
 """Sorts after every real position (a path the schema walk cannot follow keeps engine order)."""
 
@@ -81,10 +82,10 @@ def pointer(path: Iterable[str | int]) -> str:
 def show(value: Any) -> str:  # noqa: ANN401
     """The value as JSON text (what the producer wrote), cut to 60 characters."""
     try:
-        text = json.dumps(value, ensure_ascii=False, default=repr)
+        text = _ENCODE(value)
     except ValueError:  # an integer of more than 4,300 digits
         with big_int_digits():
-            text = json.dumps(value, ensure_ascii=False, default=repr)
+            text = _ENCODE(value)
     return text if len(text) <= _SHOW else text[: _SHOW - 3] + "..."
 
 
@@ -166,12 +167,13 @@ def explain(  # noqa: PLR0913 - the violations and what words them
     keyword at its place too: one mistake, one finding. `memo` (owned by the caller, one per
     schema) keeps the wording of violations seen before: a broken producer repeats itself.
     """
+    mistyped: set[tuple[str | int, ...]] = set()
     if len(violations) > 1:
         violations = sorted(violations, key=lambda v: _order(v, schema, event))
-    mistyped = {v.path for v in violations if v.keyword == "type"}
+        mistyped.update(v[1] for v in violations if v[0] == "type")
     out: list[LineProblem] = []
     for v in violations:
-        if v.keyword != "type" and v.path in mistyped:
+        if mistyped and v.keyword != "type" and v.path in mistyped:
             continue
         inst = None if v.keyword in _NAMED else _at(event, v.path)
         key = (v, subject, inst.__class__, inst) if inst.__class__ in _SCALARS else None

@@ -95,15 +95,18 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
     return obj, None
 
 
+_DECODE = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+
 def _loads(text: str) -> Any:  # noqa: ANN401
     """`json.loads` of RFC 8259 JSON: no NaN or Infinity, integers exact at any size."""
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _DECODE(text)
     except json.JSONDecodeError:
         raise
     except ValueError:  # an integer of more than 4,300 digits: valid JSON all the same
         with big_int_digits():
-            return json.loads(text, parse_constant=_reject_constant)
+            return _DECODE(text)
 
 
 def _lone_surrogate(obj: Any) -> str | None:  # noqa: ANN401

@@ -30,6 +30,8 @@ __all__ = ["FastChecker", "ReferenceChecker", "SchemaChecker"]
 
 JSON = dict[str, Any]
 _Kind = jsonschema_rs.ValidationErrorKind
+_REQUIRED = _Kind.Required
+_UNEXPECTED = frozenset({_Kind.AdditionalProperties, _Kind.UnevaluatedProperties})
 
 
 class _Checker:
@@ -99,13 +101,13 @@ class FastChecker(_Checker):
         out = []
         for e in errors:
             kind = e.kind
-            keyword = kind.name
             names: tuple[str, ...] = ()
-            if isinstance(kind, _Kind.Required):
-                names = (kind.property,)
-            elif isinstance(kind, (_Kind.AdditionalProperties, _Kind.UnevaluatedProperties)):
-                names = tuple(kind.unexpected)
-            out.append(Violation(keyword, tuple(e.instance_path), tuple(e.schema_path), names))
+            cls = kind.__class__
+            if cls is _REQUIRED:
+                names = (kind.property,)  # type: ignore[attr-defined]
+            elif cls in _UNEXPECTED:
+                names = tuple(kind.unexpected)  # type: ignore[attr-defined]
+            out.append(Violation(kind.name, tuple(e.instance_path), tuple(e.schema_path), names))
         return out
 
 
