@@ -75,6 +75,8 @@ class Revision:
 
     name: str
     root: Traversable
+    supplement: Traversable | None = None
+    """`schema/supplements/v<name>/`: data a released revision states only in prose."""
 
     @property
     def version(self) -> tuple[int, int, int]:
@@ -122,9 +124,9 @@ class Revision:
         of the revision. A revision's own folder wins.
         """
         own = self.root.joinpath(*rel.split("/"))
-        if own.is_file() or own.is_dir():
+        if own.is_file() or own.is_dir() or self.supplement is None:
             return own
-        return self.root.parent.joinpath("supplements", "v" + self.name, *rel.split("/"))
+        return self.supplement.joinpath(*rel.split("/"))
 
     @functools.cached_property
     def registry(self) -> referencing.Registry[Any]:
@@ -311,7 +313,9 @@ def list_revisions() -> list[Revision]:
     """Return every revision shipped with the package, oldest first."""
     root = schema_root()
     names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
-    return [Revision(n[1:], root / n) for n in sorted(names, key=_version_key)]
+    return [
+        Revision(n[1:], root / n, root / "supplements" / n) for n in sorted(names, key=_version_key)
+    ]
 
 
 def latest_revision() -> Revision:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import orjson
 
+from vrp_contract import catalog
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.parse import (
@@ -19,20 +20,19 @@ from vrp_contract.stream.parse import (
 )
 from vrp_contract.stream.policy import Policy, load_policy
 from vrp_contract.stream.schema_check import FastChecker, ReferenceChecker, SchemaChecker
-from vrp_contract.stream.session import FoldArgs, SessionTracker
+from vrp_contract.stream.session import SessionTracker
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.reader import Source
+    from vrp_contract.stream.types import Problem, Record
 
 __all__ = ["StreamSummary", "StreamValidator"]
 
-_WARNINGS = frozenset({"input.blank-line"})
-Problem = tuple[str, str, str]
-Explained = tuple[list[Problem], "FoldArgs | None", Any, Any, Any]
-Decoded = Union["FoldArgs", Explained]
+Explained = tuple[list["Problem"], "Record | None", Any, Any, Any]
+Decoded = Union["Record", Explained]
 """One decoded line: fold arguments (accepted by the fast path) or an explanation."""
 
 
@@ -127,7 +127,8 @@ class StreamValidator:
             remember_terminated=remember_terminated,
         )
         self.summary = StreamSummary(self.revision.name)
-        self._severity = {inv["id"]: Severity(inv["severity"]) for inv in self.revision.invariants}
+        self._severity: dict[str, Severity] = {}
+        """Severity by rule id, from the catalog (cached: findings can be millions)."""
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
@@ -151,7 +152,7 @@ class StreamValidator:
     def decoder(self) -> Callable[[bytes], Decoded]:
         """Return the stateless per-line function: a fold record, or `explain`'s explanation.
 
-        A fold record is `FoldArgs` (its first item a str); an explanation is `explain`'s tuple
+        A fold record is a `Record` (its first item a str); an explanation is `explain`'s tuple
         (its first item the list of problems). `--jobs` runs this in worker processes.
 
         The common case costs one orjson parse, one dictionary lookup (the variant of the
@@ -165,7 +166,7 @@ class StreamValidator:
             return explain
         loads, error = orjson.loads, orjson.JSONDecodeError
         verdicts = self.schema.verdicts
-        fold_args = self.tracker.fold_args
+        record = self.tracker.record
 
         def decode(raw: bytes) -> Decoded:
             try:
@@ -186,7 +187,7 @@ class StreamValidator:
                         keys += len(value)
                 if colons != keys and may_repeat_keys(raw, obj) and find_duplicates(raw):
                     return explained(raw, obj)
-            return fold_args(obj) or explained(raw, obj)
+            return record(obj) or explained(raw, obj)
 
         return decode
 
@@ -205,7 +206,7 @@ class StreamValidator:
                 for item in chunk:
                     count += 1
                     if item[0].__class__ is str:  # accepted by the fast path
-                        problems = step(*item)
+                        problems = step(item)
                         if not problems:
                             valid += 1
                             continue
@@ -213,7 +214,7 @@ class StreamValidator:
                     else:
                         problems, args, sid, event_type, ts = item
                         if args is not None:
-                            problems = problems + step(*args)
+                            problems = problems + step(args)
                         if not problems:
                             valid += 1
                             continue
@@ -251,7 +252,7 @@ class StreamValidator:
             if problem[1] == clock:
                 ts_valid = False
                 break
-        args = self.tracker.fold_args(obj, ts_valid=ts_valid)
+        args = self.tracker.record(obj, ts_valid=ts_valid)
         # the clock as the fold reads it (a whole float is an integer), else as written
         ts = obj.get("ts_ms") if args is None or args[2] is None else args[2]
         return problems, args, obj.get("session_id"), obj.get("event_type"), ts
@@ -273,9 +274,9 @@ class StreamValidator:
         if ts.__class__ is int:
             context["ts_ms"] = ts
         for rule, pointer, message in problems:
-            severity = self._severity.get(
-                rule, Severity.WARNING if rule in _WARNINGS else Severity.ERROR
-            )
+            severity = self._severity.get(rule)
+            if severity is None:
+                severity = self._severity[rule] = catalog.severity(rule, self.revision)
             if severity is Severity.ERROR:
                 summary.errors += 1
             else:
@@ -304,7 +305,7 @@ def validate_event(event: Any, revision: Revision | str | None = None) -> list[F
         message = f"The value is a JSON {json_kind(event)}, not an event object."
         return [Finding("input.not-object", Severity.ERROR, message)]
     return [
-        Finding(rule, Severity.ERROR, message, pointer)
+        Finding(rule, catalog.severity(rule, rev), message, pointer)  # type: ignore[arg-type]
         for rule, pointer, message in checker.problems(event)
     ]
 
