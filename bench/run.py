@@ -46,18 +46,22 @@ SLOW_PEERS = {  # name: script in bench/peers/ (pure Python: minutes per million
 }
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    """Run `cmd` to completion; return (wall seconds, peak RSS in MB of it and its children)."""
+def _run(cmd: list[str]) -> tuple[float, float, float]:
+    """Run `cmd` to completion; return wall seconds, peak RSS in MB and CPU seconds.
+
+    CPU seconds are user plus system time, the reaped child processes included.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     if proc.returncode not in {0, 1}:
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{cmd[:3]} failed ({proc.returncode}): {err[-500:]}")
-    return wall, peak
+    return wall, peak, cpu
 
 
 def _node() -> Path | None:
@@ -81,21 +85,23 @@ def _generate(path: Path, events: int, args: argparse.Namespace, *extra: str) ->
 
 
 class Timer:
-    """Runs each command `repeats` times and keeps the median wall time and the peak RSS."""
+    """Runs each command `repeats` times; keeps the median wall and CPU times and the peak RSS."""
 
     def __init__(self, repeats: int) -> None:
         """Repeat every command `repeats` times."""
         self.repeats = repeats
 
-    def __call__(self, label: str, cmd: list[str]) -> tuple[float, float]:
-        """Return (median seconds, peak RSS MB) of `cmd`."""
-        walls, peaks = [], []
+    def __call__(self, label: str, cmd: list[str]) -> tuple[float, float, float]:
+        """Return (median wall seconds, peak RSS MB, median CPU seconds) of `cmd`."""
+        walls, peaks, cpus = [], [], []
         for _ in range(self.repeats):
-            wall, peak = _run(cmd)
+            wall, peak, cpu = _run(cmd)
             walls.append(wall)
             peaks.append(peak)
-        print(f"  {label}: {', '.join(f'{w:.2f}' for w in walls)} s", file=sys.stderr)
-        return statistics.median(walls), max(peaks)
+            cpus.append(cpu)
+        shown = ", ".join(f"{w:.2f}" for w in walls)
+        print(f"  {label}: {shown} s (CPU {', '.join(f'{c:.2f}' for c in cpus)})", file=sys.stderr)
+        return statistics.median(walls), max(peaks), statistics.median(cpus)
 
 
 def main() -> None:  # noqa: PLR0915 - one straight script
@@ -174,19 +180,33 @@ def main() -> None:  # noqa: PLR0915 - one straight script
             f"{times['vrp -j 1'][1]:.0f} |"
         )
     print(
+        "\nThe same runs in CPU seconds (user + system; on a busy machine the steadier measure):\n"
+    )
+    print("| scenario | " + " | ".join(f"{n} CPU s" for n in names) + " | ", end="")
+    print("-j 1 vs ajv | -j 1 vs ajv allErrors+output |")
+    print("|---|" + "---:|" * (len(names) + 2))
+    for name, _count, times in rows:
+        cells = " | ".join(f"{times[n][2]:.2f}" for n in names)
+        one = times["vrp -j 1"][2]
+        ajv = f"{times['ajv'][2] / one:.2f}x" if "ajv" in times else "n/a"
+        all_ = times.get("ajv allErrors+output")
+        print(f"| {name} | {cells} | {ajv} | {f'{all_[2] / one:.2f}x' if all_ else 'n/a'} |")
+    print(
         f"\nFuture revision (every keyword family) vs revision 0.1, same {args.events:,} valid "
         f"events, one process: {rev_02[0]:.2f} s vs {rev_01[0]:.2f} s = "
-        f"{rev_02[0] / rev_01[0]:.2f}x the time (target at most 1.25x)."
+        f"{rev_02[0] / rev_01[0]:.2f}x the time (CPU {rev_02[2]:.2f} s vs {rev_01[2]:.2f} s = "
+        f"{rev_02[2] / rev_01[2]:.2f}x; target at most 1.25x)."
     )
     print(
         f"Short sessions ({args.events // 2:,} created and terminated) vs {args.sessions:,} long "
         f"sessions, {args.events:,} valid events each, one process: {short_t[0]:.2f} s vs "
-        f"{long_t[0]:.2f} s = {short_t[0] / long_t[0]:.2f}x the time (target at most 1.2x); peak "
+        f"{long_t[0]:.2f} s = {short_t[0] / long_t[0]:.2f}x the time (CPU "
+        f"{short_t[2] / long_t[2]:.2f}x; target at most 1.2x); peak "
         f"RSS {short_t[1]:.0f} MB vs {long_t[1]:.0f} MB."
     )
     if args.memory:
         big = _generate(tmp / "big.jsonl", 10_000_000, args)
-        wall, peak = _run([*vrp, str(big)])
+        wall, peak, _ = _run([*vrp, str(big)])
         sessions = f"{args.sessions:,} open sessions"
         print(f"\n10,000,000 events, {sessions}: {wall:.1f} s, peak RSS {peak:.0f} MB")
     shutil.rmtree(tmp)
