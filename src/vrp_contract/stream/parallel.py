@@ -14,8 +14,6 @@ its pipe, so memory stays bounded (about one chunk per worker) whatever the inpu
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import multiprocessing
 import os
 import pickle
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
+from vrp_contract.stream.parse import acyclic
 from vrp_contract.stream.reader import (
     InputError,
     chunk_count,
@@ -103,24 +102,8 @@ def _encode(decoded: list[Decoded]) -> bytes:
         return _PICKLE + pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-@contextlib.contextmanager
-def _acyclic() -> Iterator[None]:
-    """Pause the cycle collector while a chunk's records are built.
-
-    They are tens of thousands of small containers, none in a cycle: otherwise the collector
-    runs hundreds of times per chunk, scanning every live object each time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _decode(message: bytes) -> list[Decoded]:
-    with _acyclic():
+    with acyclic():
         if message[:1] == _MSGPACK:
             # records come back as tuples, arrays inside them as lists: the fold reads by position
             return _DECODER.decode(memoryview(message)[1:])
@@ -143,7 +126,7 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
             source.limit = size
             for number, chunk in enumerate(source.chunks()):
                 if number % config.jobs == config.index:
-                    with _acyclic():
+                    with acyclic():
                         decoded = list(map(decode, split_lines(chunk)))
                     conn.send_bytes(_encode(decoded))
             conn.send_bytes(_END)  # the end of this source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LineProblem",
+    "acyclic",
     "big_int_digits",
     "count_keys",
     "duplicate_problems",
@@ -48,6 +50,22 @@ def big_int_digits() -> Iterator[None]:
         yield
     finally:
         sys.set_int_max_str_digits(limit)
+
+
+@contextlib.contextmanager
+def acyclic() -> Iterator[None]:
+    """Pause the cycle collector while a chunk's lines are decoded.
+
+    They are tens of thousands of small containers, none in a cycle: otherwise the collector
+    runs hundreds of times per chunk, scanning every live object each time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _reject_constant(name: str) -> None:

@@ -12,6 +12,7 @@ from vrp_contract import catalog
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.parse import (
+    acyclic,
     duplicate_problems,
     find_duplicates,
     json_kind,
@@ -135,9 +136,18 @@ class StreamValidator:
         return self.check_blocks(source.line_blocks(), source.name)
 
     def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
-        """Yield the findings of consecutive blocks of raw lines (the lines of one source)."""
+        """Yield the findings of consecutive blocks of raw lines (the lines of one source).
+
+        Each block is decoded whole, with the cycle collector paused (see `acyclic`); a pipe's
+        blocks are single lines, so a live stream still gets its findings as it goes.
+        """
         decode = self.decoder()
-        return self.fold((map(decode, lines) for lines in blocks), source)
+
+        def decoded(lines: list[bytes]) -> list[Decoded]:
+            with acyclic():
+                return list(map(decode, lines))
+
+        return self.fold(map(decoded, blocks), source)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of every line (bytes or str, with or without line terminators).
