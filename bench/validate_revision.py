@@ -18,7 +18,10 @@ from vrp_contract.revisions import Revision
 
 def _run(argv: list[str]) -> int:
     folder = Path(argv[0]).resolve()
-    revision = Revision(folder.name.removeprefix("v"), folder)
+    supplement = folder.parent / "supplements" / folder.name  # what a released revision lacks
+    revision = Revision(
+        folder.name.removeprefix("v"), folder, supplement if supplement.is_dir() else None
+    )
     validate_cmd.load_revision = lambda _name=None: revision  # type: ignore[assignment]
     return main(["validate", "--jobs", "1", *argv[1:]])
 

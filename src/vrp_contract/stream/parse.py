@@ -90,6 +90,15 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
                 f"{exc.start} cannot be decoded."
             ),
         )
+    if text.startswith("\ufeff"):
+        return None, (
+            "input.not-json",
+            "",
+            (
+                "The line starts with a byte order mark (BOM, bytes EF BB BF), which JSON Lines "
+                "does not allow; save the file as UTF-8 without BOM."
+            ),
+        )
     try:
         obj = _loads(text)
     except RecursionError:
