@@ -58,8 +58,8 @@ def _run(cmd: list[str]) -> tuple[float, float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024
     cpu = usage.ru_utime + usage.ru_stime
-    if proc.returncode not in {0, 1}:
-        err = proc.stderr.read().decode() if proc.stderr else ""
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in {0, 1} or "Traceback" in err:  # 1 is findings, a crash is not
         raise SystemExit(f"{cmd[:3]} failed ({proc.returncode}): {err[-500:]}")
     return wall, peak, cpu
 
