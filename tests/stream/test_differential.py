@@ -215,3 +215,20 @@ def test_future_revision_is_built_outside_the_schema_folder(future: Revision):
     root: Path = future.root  # type: ignore[assignment]
     assert "schema" not in root.parts[-3:]
     assert future.name == "0.2"
+
+
+def test_remembered_wording_never_mixes_values():
+    # the wording of a violation is memoised by value: 0.0 and -0.0 are equal but shown apart,
+    # and properties not allowed are named in the event's order whatever the engine's order
+    validator = StreamValidator(REVISION)
+    shown = []
+    for value in ("0.0", "-0.0", "0.0", "0", "false"):
+        line = f'{{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":{value}}}'.encode()
+        shown.append(validator.explain(line)[0][0][2])
+    assert [text.rsplit(" ", 1)[1] for text in shown] == ["0.0.", "-0.0.", "0.0.", "0.", "false."]
+    extras = b'{"zz":1,"ts_ms":1,"event_type":"SESSION_CREATED","b":2,"session_id":"s","a":3}'
+    pointers = [problem[1] for problem in validator.explain(extras)[0]]
+    assert pointers == ["/zz", "/b", "/a"]
+    assert validator.explain(extras) == StreamValidator(REVISION, engine="reference").explain(
+        extras
+    )

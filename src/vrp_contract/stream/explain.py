@@ -172,10 +172,19 @@ def explain(  # noqa: PLR0913 - the violations and what words them
         violations = sorted(violations, key=lambda v: _order(v, schema, event))
         mistyped.update(v[1] for v in violations if v[0] == "type")
     out: list[LineProblem] = []
-    for v in violations:
-        if mistyped and v.keyword != "type" and v.path in mistyped:
+    for found in violations:
+        if mistyped and found.keyword != "type" and found.path in mistyped:
             continue
-        inst = None if v.keyword in _NAMED else _at(event, v.path)
+        v = found
+        if v.keyword in _NAMED:
+            inst = None
+            if len(v.names) > 1 and v.keyword != "required":  # in the event's order, whatever
+                named = set(v.names)  # order the engine reports them in
+                obj = _at(event, v.path)
+                if obj.__class__ is dict:
+                    v = v._replace(names=tuple(k for k in obj if k in named))
+        else:
+            inst = _at(event, v.path)
         key = (v, subject, inst.__class__, inst) if inst.__class__ in _SCALARS else None
         words = None if key is None or memo is None else memo.get(key)
         if words is None:
@@ -190,7 +199,8 @@ def explain(  # noqa: PLR0913 - the violations and what words them
 
 _NAMED = frozenset({"required", "additionalProperties", "unevaluatedProperties"})
 """Keywords worded from the property names alone, not from the value."""
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+_SCALARS = frozenset({str, int, bool, type(None)})
+"""Values the wording is memoised for (not floats: -0.0 equals 0.0 but is shown differently)."""
 _MEMO = 4096
 
 
