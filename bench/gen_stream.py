@@ -2,7 +2,10 @@
 
 Thousands of interleaved sessions walk the state machine (attach, volatility, recovery,
 re-attach, termination), with about 2% broken lines: bad JSON, schema errors and invariant
-violations. Usage: python bench/gen_stream.py OUT.jsonl [--events N] [--sessions K] [--seed S]
+violations (`--broken` sets the share). `--short-sessions` makes every session two events long
+(created, then terminated): N events are N/2 sessions opened and closed.
+Usage: python bench/gen_stream.py OUT.jsonl [--events N] [--sessions K] [--seed S] [--broken F]
+[--short-sessions]
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ def _change(s: _Session, to: str, reason: str) -> dict[str, Any]:
     return ev
 
 
-def _step(s: _Session, rng: random.Random) -> dict[str, Any]:  # noqa: PLR0911, PLR0912, C901 - one branch per state
+def _step(s: _Session, rng: random.Random, *, short: bool = False) -> dict[str, Any]:  # noqa: PLR0911, PLR0912, C901 - one branch per state
     s.ts += rng.randint(1, 400)
     st = s.state
+    if short and st == "BIRTH":
+        return _change(s, "TERMINATED", "CLIENT_CLOSE")
     if st == "NEW":
         s.state = "BIRTH"
         return _event(s, "SESSION_CREATED", node_id=f"node-{rng.randint(1, 8)}")
@@ -109,7 +114,15 @@ def _break(line: str, ev: dict[str, Any], rng: random.Random) -> str:
     return json.dumps({**ev, "ts_ms": ev["ts_ms"] - 10_000}, separators=(",", ":"))
 
 
-def generate(out: Any, events: int, sessions: int, seed: int, broken: float = 0.02) -> None:  # noqa: ANN401
+def generate(  # noqa: PLR0913 - the knobs of the command line
+    out: Any,  # noqa: ANN401
+    events: int,
+    sessions: int,
+    seed: int,
+    broken: float = 0.02,
+    *,
+    short: bool = False,
+) -> None:
     """Write `events` lines to the binary file `out`."""
     rng = random.Random(seed)
     live = [_Session(f"sess-{i:07d}", T0 + i) for i in range(sessions)]
@@ -118,7 +131,7 @@ def generate(out: Any, events: int, sessions: int, seed: int, broken: float = 0.
     for _ in range(events):
         idx = rng.randrange(len(live))
         s = live[idx]
-        ev = _step(s, rng)
+        ev = _step(s, rng, short=short)
         line = json.dumps(ev, separators=(",", ":"))
         if rng.random() < broken:
             line = _break(line, ev, rng)
@@ -141,9 +154,10 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--broken", type=float, default=0.02)
+    parser.add_argument("--short-sessions", action="store_true")
     args = parser.parse_args()
     with open(args.out, "wb") as out:  # noqa: PTH123
-        generate(out, args.events, args.sessions, args.seed, args.broken)
+        generate(out, args.events, args.sessions, args.seed, args.broken, short=args.short_sessions)
 
 
 if __name__ == "__main__":

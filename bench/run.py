@@ -1,11 +1,23 @@
-"""Benchmark `vrp-contract validate` against peers, each as a whole process on the same file.
+"""Benchmark `vrp-contract validate` against peers, each as a whole process on the same files.
 
-Usage: python bench/run.py [--events N] [--sessions K] [--seed S] [--skip-slow] [--memory]
+Usage: python bench/run.py [--events N] [--broken-events N] [--sessions K] [--seed S]
+                           [--repeats R] [--slow-peers] [--memory]
 
-Generates a seeded stream (bench/gen_stream.py; thousands of interleaved sessions, ~2% broken
-lines), bundles the schema, installs ajv from the npm registry (bench/node, pinned by its lock
-file), then times every peer and prints events/s, ratios and peak memory (max RSS of the
-process). `--memory` also streams 10M events with 2,000 open sessions and reports peak memory.
+Scenarios (seeded streams from bench/gen_stream.py, thousands of interleaved sessions):
+
+- clean: N events (default 1,000,000), 2% broken lines;
+- 30% broken and 100% broken: `--broken-events` events each (default 200,000);
+- short sessions: N events in N/2 sessions, each created and terminated (the session table churns),
+  compared with the clean stream's long sessions;
+- future revision: the clean stream against a test-only revision that uses every keyword family
+  revision 0.1 does not (bench/future_revision.py, built in a temporary folder), compared with
+  revision 0.1 through the same driver (bench/validate_revision.py).
+
+Peers check the schema only: ajv (boolean verdict), ajv with `allErrors` printing every error as a
+JSON line (what explaining costs), and jsonschema-rs (boolean). vrp-contract checks the schema and
+every session invariant and prints every finding as a JSON line (`--format jsonl`); it runs in one
+process (`-j 1`) and as the default command (`--jobs auto`). Every tool runs `--repeats` times
+(median shown); one table of ratios comes from one run.
 """
 
 from __future__ import annotations
@@ -24,119 +36,179 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
 
-QUICK, REPEATS = 30.0, 5
-"""A tool that finishes in under QUICK seconds runs REPEATS times; the table shows the median."""
+from bench.future_revision import build as build_future  # noqa: E402 - after the path is set
 
-PY_PEERS = {  # name: (what it checks, script in bench/peers/)
-    "orjson parse only (floor)": ("parse", "orjson_parse.py"),
-    "jsonschema (python)": ("schema", "jsonschema_check.py"),
-    "fastjsonschema": ("schema", "fastjsonschema_check.py"),
-    "jsonschema-rs": ("schema", "jsonschema_rs_check.py"),
+SLOW_PEERS = {  # name: script in bench/peers/ (pure Python: minutes per million events)
+    "jsonschema (python)": "jsonschema_check.py",
+    "fastjsonschema": "fastjsonschema_check.py",
 }
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    """Run `cmd` to completion; return (wall seconds, peak RSS in MB of it and its children)."""
+def _run(cmd: list[str]) -> tuple[float, float, float]:
+    """Run `cmd` to completion; return wall seconds, peak RSS in MB and CPU seconds.
+
+    CPU seconds are user plus system time, the reaped child processes included.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = usage.ru_maxrss / 1024
-    if proc.returncode not in {0, 1}:
-        err = proc.stderr.read().decode() if proc.stderr else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in {0, 1} or "Traceback" in err:  # 1 is findings, a crash is not
         raise SystemExit(f"{cmd[:3]} failed ({proc.returncode}): {err[-500:]}")
-    return wall, peak
+    return wall, peak, cpu
 
 
-def _ajv() -> list[str] | None:
+def _node() -> Path | None:
     node_dir = HERE / "node"
     if shutil.which("node") is None or shutil.which("npm") is None:
         return None
     if not (node_dir / "node_modules" / "ajv").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=node_dir, check=True)
-    return ["node", str(node_dir / "ajv_validate.mjs")]
+    return node_dir
 
 
-def main() -> None:
-    """Generate, run, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--sessions", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--skip-slow", action="store_true", help="skip pure-Python jsonschema")
-    parser.add_argument("--memory", action="store_true", help="also run the 10M-event memory test")
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="vrp-bench-"))
-    events, schema = tmp / "events.jsonl", tmp / "bundle.json"
-    gen = [PY, str(HERE / "gen_stream.py"), str(events), "--events", str(args.events)]
-    subprocess.run([*gen, "--sessions", str(args.sessions), "--seed", str(args.seed)], check=True)
-    with schema.open("w") as out:
-        subprocess.run([PY, "-m", "vrp_contract", "schema"], stdout=out, check=True)
-    cli = [PY, "-m", "vrp_contract", "validate", "-q"]
-    runs: list[tuple[str, str, list[str]]] = [
-        (name, what, [PY, str(HERE / "peers" / script), str(schema), str(events)])
-        for name, (what, script) in PY_PEERS.items()
-        if not (args.skip_slow and name.startswith("jsonschema (python)"))
-    ]
-    ajv = _ajv()
-    if ajv:
-        runs.append(("ajv 8 (node)", "schema", [*ajv, str(schema), str(events)]))
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    runs += [
-        ("vrp-contract validate -j 1", "schema+invariants", [*cli, "-j", "1", str(events)]),
-        (
-            f"vrp-contract validate (default: -j auto = {cores})",
-            "schema+invariants",
-            [*cli, str(events)],
-        ),
-    ]
-    results = {}
-    with events.open("rb") as warm:  # settle the page cache: every tool reads a cached file
+def _generate(path: Path, events: int, args: argparse.Namespace, *extra: str) -> Path:
+    gen = [PY, str(HERE / "gen_stream.py"), str(path), "--events", str(events)]
+    subprocess.run(
+        [*gen, "--sessions", str(args.sessions), "--seed", str(args.seed), *extra], check=True
+    )
+    with path.open("rb") as warm:  # settle the page cache: every tool reads a cached file
         while warm.read(1 << 20):  # small reads: a forked child starts with this process's RSS
             pass
-    for name, what, cmd in runs:
-        walls, peaks = [], []
-        while not walls or (walls[0] < QUICK and len(walls) < REPEATS):
-            wall, peak = _run(cmd)  # quick tools run several times: the median is shown
+    return path
+
+
+class Timer:
+    """Runs each command `repeats` times; keeps the median wall and CPU times and the peak RSS."""
+
+    def __init__(self, repeats: int) -> None:
+        """Repeat every command `repeats` times."""
+        self.repeats = repeats
+
+    def __call__(self, label: str, cmd: list[str]) -> tuple[float, float, float]:
+        """Return (median wall seconds, peak RSS MB, median CPU seconds) of `cmd`."""
+        walls, peaks, cpus = [], [], []
+        for _ in range(self.repeats):
+            wall, peak, cpu = _run(cmd)
             walls.append(wall)
             peaks.append(peak)
-        results[name] = (what, statistics.median(walls), max(peaks))
-        print(f"  ran {name}: {', '.join(f'{w:.2f}' for w in walls)} s", file=sys.stderr)
-    ajv_rate = args.events / results["ajv 8 (node)"][1] if ajv else None
-    js = results.get("jsonschema (python)")
+            cpus.append(cpu)
+        shown = ", ".join(f"{w:.2f}" for w in walls)
+        print(f"  {label}: {shown} s (CPU {', '.join(f'{c:.2f}' for c in cpus)})", file=sys.stderr)
+        return statistics.median(walls), max(peaks), statistics.median(cpus)
+
+
+def main() -> None:  # noqa: PLR0915 - one straight script
+    """Generate the scenarios, run every tool, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--broken-events", type=int, default=200_000)
+    parser.add_argument("--sessions", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--slow-peers", action="store_true", help="also pure-Python peers")
+    parser.add_argument("--memory", action="store_true", help="also the 10M-event memory test")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="vrp-bench-"))
+    timer = Timer(args.repeats)
+    schema = tmp / "bundle.json"
+    with schema.open("w") as out:
+        subprocess.run([PY, "-m", "vrp_contract", "schema"], stdout=out, check=True)
+    future = build_future(tmp)
+    current = ROOT / "schema" / "v0.1"
+    scenarios = {
+        "clean (2% broken)": _generate(tmp / "clean.jsonl", args.events, args),
+        "30% broken": _generate(tmp / "b30.jsonl", args.broken_events, args, "--broken", "0.3"),
+        "100% broken": _generate(tmp / "b100.jsonl", args.broken_events, args, "--broken", "1"),
+    }
+    short = _generate(tmp / "short.jsonl", args.events, args, "--broken", "0", "--short-sessions")
+    long_ = _generate(tmp / "long.jsonl", args.events, args, "--broken", "0")
+    node = _node()
+    vrp = [PY, "-m", "vrp_contract", "validate", "--format", "jsonl"]
+    rows = []
+    for name, events in scenarios.items():
+        tools: dict[str, list[str]] = {}
+        if node is not None:
+            tools["ajv"] = ["node", str(node / "ajv_validate.mjs"), str(schema), str(events)]
+            tools["ajv allErrors+output"] = [
+                *["node", str(node / "ajv_all_errors.mjs"), str(schema), str(events)]
+            ]
+        peer = HERE / "peers"
+        tools["jsonschema-rs"] = [
+            PY,
+            str(peer / "jsonschema_rs_check.py"),
+            str(schema),
+            str(events),
+        ]
+        if args.slow_peers:
+            for peer_name, script in SLOW_PEERS.items():
+                tools[peer_name] = [PY, str(peer / script), str(schema), str(events)]
+        tools["vrp -j 1"] = [*vrp, "-j", "1", str(events)]
+        tools["vrp default"] = [*vrp, str(events)]
+        times = {tool: timer(f"{name}: {tool}", cmd) for tool, cmd in tools.items()}
+        rows.append((name, sum(1 for _ in events.open("rb")), times))
+    driver = [PY, str(HERE / "validate_revision.py")]
+    rev_01 = timer("revision 0.1 (driver)", [*driver, str(current), "-f", "jsonl", str(long_)])
+    rev_02 = timer("future revision (driver)", [*driver, str(future), "-f", "jsonl", str(long_)])
+    long_t = timer("long sessions -j 1", [*vrp, "-j", "1", str(long_)])
+    short_t = timer("short sessions -j 1", [*vrp, "-j", "1", str(short)])
+
     print(
-        f"\n{args.events:,} events, {args.sessions:,} open sessions, seed {args.seed}; "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n"
+        f"\n{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"seed {args.seed}, {args.sessions:,} open sessions, median of {args.repeats} runs\n"
     )
-    print("| tool | checks | seconds | events/s | vs ajv | vs jsonschema | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for name, (what, wall, peak) in results.items():
-        rate = args.events / wall
-        vs_ajv = f"{rate / ajv_rate:.2f}x" if ajv_rate else "n/a"
-        vs_js = f"{js[1] / wall:.1f}x" if js else "n/a"
-        print(f"| {name} | {what} | {wall:.2f} | {rate:,.0f} | {vs_ajv} | {vs_js} | {peak:.0f} |")
+    names = list(rows[0][2])
+    print("| scenario | events | " + " | ".join(f"{n} s" for n in names) + " | ", end="")
+    print("-j 1 vs ajv | -j 1 vs ajv allErrors+output | default vs ajv | peak RSS MB (-j 1) |")
+    print("|---|---:|" + "---:|" * (len(names) + 4))
+    for name, count, times in rows:
+        cells = " | ".join(f"{times[n][0]:.2f}" for n in names)
+        one, default = times["vrp -j 1"][0], times["vrp default"][0]
+
+        def ratio(peer: str, mine: float, times: dict[str, tuple[float, float]] = times) -> str:
+            return f"{times[peer][0] / mine:.2f}x" if peer in times else "n/a"
+
+        print(
+            f"| {name} | {count:,} | {cells} | {ratio('ajv', one)} | "
+            f"{ratio('ajv allErrors+output', one)} | {ratio('ajv', default)} | "
+            f"{times['vrp -j 1'][1]:.0f} |"
+        )
     print(
-        "| check-jsonschema | n/a | - | - | - | - | - |  (validates whole JSON/YAML "
-        "documents, not JSON Lines: not applicable)"
+        "\nThe same runs in CPU seconds (user + system; on a busy machine the steadier measure):\n"
+    )
+    print("| scenario | " + " | ".join(f"{n} CPU s" for n in names) + " | ", end="")
+    print("-j 1 vs ajv | -j 1 vs ajv allErrors+output |")
+    print("|---|" + "---:|" * (len(names) + 2))
+    for name, _count, times in rows:
+        cells = " | ".join(f"{times[n][2]:.2f}" for n in names)
+        one = times["vrp -j 1"][2]
+        ajv = f"{times['ajv'][2] / one:.2f}x" if "ajv" in times else "n/a"
+        all_ = times.get("ajv allErrors+output")
+        print(f"| {name} | {cells} | {ajv} | {f'{all_[2] / one:.2f}x' if all_ else 'n/a'} |")
+    print(
+        f"\nFuture revision (every keyword family) vs revision 0.1, same {args.events:,} valid "
+        f"events, one process: {rev_02[0]:.2f} s vs {rev_01[0]:.2f} s = "
+        f"{rev_02[0] / rev_01[0]:.2f}x the time (CPU {rev_02[2]:.2f} s vs {rev_01[2]:.2f} s = "
+        f"{rev_02[2] / rev_01[2]:.2f}x; target at most 1.25x)."
+    )
+    print(
+        f"Short sessions ({args.events // 2:,} created and terminated) vs {args.sessions:,} long "
+        f"sessions, {args.events:,} valid events each, one process: {short_t[0]:.2f} s vs "
+        f"{long_t[0]:.2f} s = {short_t[0] / long_t[0]:.2f}x the time (CPU "
+        f"{short_t[2] / long_t[2]:.2f}x; target at most 1.2x); peak "
+        f"RSS {short_t[1]:.0f} MB vs {long_t[1]:.0f} MB."
     )
     if args.memory:
-        big = tmp / "big.jsonl"
-        subprocess.run(
-            [
-                PY,
-                str(HERE / "gen_stream.py"),
-                str(big),
-                "--events",
-                "10000000",
-                "--sessions",
-                "2000",
-            ],
-            check=True,
-        )
-        wall, peak = _run([*cli, str(big)])
-        print(f"\n10,000,000 events, 2,000 open sessions: {wall:.1f} s, peak RSS {peak:.0f} MB")
+        big = _generate(tmp / "big.jsonl", 10_000_000, args)
+        wall, peak, _ = _run([*vrp, str(big)])
+        sessions = f"{args.sessions:,} open sessions"
+        print(f"\n10,000,000 events, {sessions}: {wall:.1f} s, peak RSS {peak:.0f} MB")
     shutil.rmtree(tmp)
 
 

@@ -15,8 +15,14 @@ ODD_VALUES: list[Any] = [
     "BIRTH", "ATTACHED", "TERMINATED", "event.conforms", "a:b", "\u00e9\u6f22", "\ud7ff", [], [1],
     {}, {"k": "v"}, {"path_id": "p"}, {"from_state": "BIRTH", "to_state": "ATTACHED"},
     {"invariant": "transport.single-active"}, 1e300, -0.0,
+    # values for the keyword families of the future test revision (bench/future_revision.py)
+    "node-7", "node-EU", "12%", "12.5%", "x-a", 101, 12.5, "tick", "ticks",
+    [{"path_id": "p", "rtt_ms": 1}], [{"path_id": "", "rtt_ms": -1, "x": 1}], [{}],
+    {"stable_ms": 5, "x-k": "v"}, {"stable_ms": 5, "y": 1}, {"loss_pct": "7%"}, {"unit": "tick"},
 ]  # fmt: skip
 KEYS = ["ts_ms", "event_type", "session_id", "node_id", "reason_code", "details", "extra", ""]
+DETAIL_KEYS = ["path_id", "from_state", "to_state", "invariant", "x", "candidates", "loss_pct"]
+DETAIL_KEYS += ["stable_ms", "unit", "x-y", "rtt_ms"]
 
 
 def _odd(rng: random.Random) -> Any:
@@ -32,9 +38,18 @@ def _base(rng: random.Random, event_types: list[str]) -> dict[str, Any]:
         "session_id": rng.choice(["s1", "s2", "s3", f"s{rng.randrange(50)}", "sess:é"]),
     }
     if rng.random() < 0.3:
-        ev["node_id"] = rng.choice(["n1", "", "node:7"])
+        ev["node_id"] = rng.choice(["n1", "", "node:7", "node-7", "node-eu-1"])
     if et == "STATE_CHANGE" or rng.random() < 0.3:
         ev["reason_code"] = rng.choice(["R", "LOSS", "a:b"])
+    details = _details(rng, et)
+    if details or rng.random() < 0.5:
+        if rng.random() < 0.3:
+            details["nested"] = {"a": [1, {"b": "c:d"}], "t": "12:30"}
+        ev["details"] = details
+    return ev
+
+
+def _details(rng: random.Random, et: str) -> dict[str, Any]:
     details: dict[str, Any] = {}
     if et == "STATE_CHANGE":
         details = {"from_state": rng.choice(STATES), "to_state": rng.choice(STATES)}
@@ -42,11 +57,15 @@ def _base(rng: random.Random, event_types: list[str]) -> dict[str, Any]:
         details = {"path_id": rng.choice(["p1", "p2", "udp:1"])}
     elif et == "AUDIT_EVENT":
         details = {"invariant": rng.choice(["event.conforms", "transport.single-active"])}
-    if details or rng.random() < 0.5:
-        if rng.random() < 0.3:
-            details["nested"] = {"a": [1, {"b": "c:d"}], "t": "12:30"}
-        ev["details"] = details
-    return ev
+    elif et == "CANDIDATES_DISCOVERED" and rng.random() < 0.7:
+        details = {"candidates": [{"path_id": f"p{i}", "rtt_ms": rng.randrange(90)} for i in "12"]}
+    elif et == "VOLATILITY_SIGNAL" and rng.random() < 0.7:
+        details = {"loss_pct": rng.choice([12.5, 0, "3%", "3.5%", 101, "x%"])}
+    elif et == "RECOVERY_SIGNAL" and rng.random() < 0.7:
+        details = {"stable_ms": rng.randrange(5000), **rng.choice([{}, {"x-note": "a"}])}
+    elif et == "MUTATION_TICK" and rng.random() < 0.7:
+        details = {"tick": rng.randrange(10**6), **rng.choice([{}, {"unit": "tick"}])}
+    return details
 
 
 def _mutate(ev: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -59,7 +78,7 @@ def _mutate(ev: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         elif op in {1, 2}:
             ev[key] = _odd(rng)
         elif op == 3 and isinstance(ev.get("details"), dict):
-            key = rng.choice(["path_id", "from_state", "to_state", "invariant", "x"])
+            key = rng.choice(DETAIL_KEYS)
             ev["details"][key] = _odd(rng)
         else:
             ev["event_type"] = rng.choice(

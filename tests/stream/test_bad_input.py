@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests._support import ROOT, run_cli
+from vrp_contract.stream.parse import big_int_digits
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -204,3 +205,91 @@ def test_bad_policy_files(tmp_path: Path, content, needle):
     assert result.code == 2
     assert str(path) in result.err
     assert needle in result.err
+
+
+@pytest.mark.parametrize("digits", [30, 400, 5000, 100_000])
+def test_integers_beyond_64_bits_at_any_size(digits: int):
+    # a number is a number at any size: reported by the schema, never as bad JSON, never a crash
+    huge = b"9" * digits
+    lines = [
+        CREATED,
+        b'{"ts_ms":' + huge + b',"event_type":"MUTATION_TICK","session_id":"s1"}',
+        b'{"ts_ms":1700000000002,"event_type":"MUTATION_TICK","session_id":"s1","details":{"n":'
+        + huge
+        + b"}}",
+        b'{"ts_ms":-' + huge + b',"event_type":"MUTATION_TICK","session_id":"s1"}',
+        TICK,
+    ]
+    for fmt in ("jsonl", "events", "text", "sarif", "github"):
+        result = run_cli("validate", "--format", fmt, stdin=b"\n".join(lines) + b"\n")
+        assert result.code == 1, (fmt, result.err)
+        assert result.err == ""
+    result = run_cli("validate", "--format", "jsonl", stdin=b"\n".join(lines) + b"\n")
+    with big_int_digits():
+        findings = [json.loads(line) for line in result.out.splitlines()]
+    assert [(f["line"], f["rule"], f["pointer"]) for f in findings] == [
+        (2, "schema.maximum", "/ts_ms"),
+        (4, "schema.minimum", "/ts_ms"),
+        (5, "session.ts-monotonic", "/ts_ms"),
+    ]
+
+
+def test_jsonl_keeps_integers_beyond_64_bits_exact():
+    huge = 10**400 + 1
+    line = b'{"ts_ms":%d,"event_type":"MUTATION_TICK","session_id":"s1"}' % huge
+    result = run_cli("validate", "--format", "jsonl", "--assume-open-sessions", stdin=line)
+    finding = json.loads(result.out)
+    assert finding["context"]["ts_ms"] == huge  # not rounded, not dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        (b" \t" + CREATED + b" \t\r", None),  # RFC 8259 whitespace around a value
+        (b"\x0c" + CREATED, "input.not-json"),  # form feed is not JSON whitespace
+        (CREATED + b"\x0b", "input.not-json"),  # nor is vertical tab
+        (b"\xc2\xa0" + CREATED, "input.not-json"),  # nor a no-break space
+        (b"\x0c", "input.not-json"),  # so this line is not blank
+        (b" \t\r", "input.blank-line"),  # but this one is
+    ],
+)
+def test_rfc_8259_whitespace(line: bytes, rule: str | None):
+    _, findings = _jsonl(line + b"\n")
+    assert [f["rule"] for f in findings] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("number", "rule"),
+    [
+        (b"1700000000000", None),
+        (b"17e11", None),  # a whole number in exponent form is an integer to JSON Schema
+        (b"1.7E12", None),
+        (b"1700000000000.0", None),
+        (b"-0", None),
+        (b"1e400", "schema.type"),  # beyond double range: not an integer any tool can hold
+        (b"01", "input.not-json"),
+        (b"+1", "input.not-json"),
+        (b".5", "input.not-json"),
+        (b"1.", "input.not-json"),
+        (b"0x10", "input.not-json"),
+        (b"Infinity", "input.not-json"),
+        (b"-NaN", "input.not-json"),
+    ],
+)
+def test_rfc_8259_numbers(number: bytes, rule: str | None):
+    line = b'{"ts_ms":' + number + b',"event_type":"SESSION_CREATED","session_id":"s1"}'
+    _, findings = _jsonl(line + b"\n")
+    assert [f["rule"] for f in findings] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_keys_cannot_start_an_output_line(fmt: str):
+    # a key holding a newline must not start a line of its own: `::warning::` is a command
+    # to GitHub Actions, and a line of text output is one finding
+    evil = '{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s\\n::error::x",'
+    evil += '"x\\n::warning::pwned":1,"details":{"\\r::notice::y":2}}'
+    result = run_cli("validate", "--format", fmt, "--verbose", stdin=evil.encode() + b"\n")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert not [line for line in lines if line.startswith(("::warning", "::notice"))]
+    assert sum("pwned" in line for line in lines) == 1  # one finding, one line

@@ -132,7 +132,9 @@ def test_jobs_auto_uses_every_core_only_for_big_regular_files(
     assert parallel.choose_jobs(0, [str(small)]) == 1
     assert parallel.choose_jobs(0, [str(big)]) == 3
     assert parallel.choose_jobs(0, [str(small), str(big)]) == 3
-    assert parallel.choose_jobs(5, [str(small)]) == 5  # asked for: done, even for a small file
+    assert parallel.choose_jobs(5, [str(small)]) == 1  # one chunk: workers would only idle
+    assert parallel.choose_jobs(5, [str(small), str(small)]) == 2  # one each, no more
+    assert parallel.choose_jobs(2, [str(small), str(small)]) == 2
     assert parallel.choose_jobs(0, []) == 1  # stdin
     assert parallel.choose_jobs(4, ["-"]) == 1
     fifo = tmp_path / "p.fifo"
@@ -143,6 +145,7 @@ def test_jobs_auto_uses_every_core_only_for_big_regular_files(
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
     assert parallel.choose_jobs(0, [str(big)]) == 4  # the fold would not keep up with more
     assert parallel.choose_jobs(6, [str(big)]) == 6  # asked for: done
+    assert parallel.choose_jobs(20, [str(big)]) == 8  # 32 MiB is 8 chunks: never more workers
 
 
 def test_jobs_option_takes_auto_or_a_positive_number():
@@ -193,7 +196,7 @@ def test_stopping_early_leaves_no_traceback(tmp_path: Path, how: str):
         proc.stdout.close()  # like `| head -1`
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err
-    assert proc.returncode == (130 if how == "interrupt" else 0)
+    assert proc.returncode == (130 if how == "interrupt" else 1)  # errors were found: not 0
 
 
 def test_a_growing_file_is_read_as_it_was_when_the_run_began(

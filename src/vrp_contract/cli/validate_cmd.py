@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from vrp_contract.cli._io import UsageError
+from vrp_contract.cli._io import OutputError, UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.findings import ExitCode
 from vrp_contract.reporters import formats_for, get_reporter
@@ -174,15 +174,24 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     try:
         for finding in watch_decoding(_findings(args, io, validator, progress), note):
             reporter.finding(finding)
+        progress.clear()
+        if validator.summary.lines == 0:
+            inputs = ", ".join("stdin" if p == "-" else p for p in args.paths or ["-"])
+            note(f"the input ({inputs}) holds no lines: nothing was validated.", "warning")
+        reporter.finish(validator.summary)
+        io.stdout.flush()  # a full disk or a closed pipe shows here at the latest
     except InputError as exc:
         progress.clear()
-        io.stdout.flush()
+        _flush(io)
         raise UsageError(str(exc)) from None
-    progress.clear()
-    if validator.summary.lines == 0:
-        inputs = ", ".join("stdin" if p == "-" else p for p in args.paths or ["-"])
-        note(f"the input ({inputs}) holds no lines: nothing was validated.", "warning")
-    reporter.finish(validator.summary)
+    except BrokenPipeError:  # the reader left (`| head`): the findings so far decide
+        io.abandon_stdout()
+        if validator.summary.failed:
+            return ExitCode.FINDINGS
+        raise OutputError("the output was closed before the check finished") from None
+    except OSError as exc:  # inputs fail as InputError: this is the output
+        io.abandon_stdout()
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
     return ExitCode.FINDINGS if validator.summary.failed else ExitCode.OK
 
 
@@ -202,6 +211,14 @@ def _findings(
         return
     for source in open_sources(args.paths, io.stdin):
         yield from progress.track(source, validator)
+
+
+def _flush(io: IO) -> None:
+    """Flush the findings written before an input error; a failing output is abandoned."""
+    try:
+        io.stdout.flush()
+    except OSError:
+        io.abandon_stdout()
 
 
 def _is_terminal(stream: object) -> bool:

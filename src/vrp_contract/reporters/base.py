@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+import orjson
+
+from vrp_contract.stream.parse import big_int_digits
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -11,7 +16,21 @@ if TYPE_CHECKING:
 
     from vrp_contract.findings import Finding
 
-__all__ = ["Reporter", "Summary"]
+__all__ = ["Reporter", "Summary", "json_line"]
+
+
+def json_line(data: Any) -> str:  # noqa: ANN401
+    """`data` as one line of compact JSON, newline included; integers exact at any size."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE).decode()
+    except TypeError:  # an integer beyond 64 bits, which orjson refuses
+        pass
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    except ValueError:  # more than 4,300 digits
+        with big_int_digits():
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text + "\n"
 
 
 class Summary(Protocol):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import orjson
-
-from vrp_contract.reporters.base import Reporter
+from vrp_contract.reporters.base import Reporter, json_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -65,4 +63,4 @@ class EventsReporter(Reporter):
             "reason_code": finding.rule,
             "details": details,
         }
-        self.out.write(orjson.dumps(event).decode() + "\n")
+        self.out.write(json_line(event))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import orjson
-
 from vrp_contract.findings import Severity
-from vrp_contract.reporters.base import Reporter
+from vrp_contract.reporters.base import Reporter, json_line
 
 if TYPE_CHECKING:
     from vrp_contract.findings import Finding
@@ -25,4 +23,4 @@ class JsonlReporter(Reporter):
         """Write the finding's JSON form on one line."""
         if self.quiet and finding.severity is not Severity.ERROR:
             return
-        self.out.write(orjson.dumps(finding.to_dict()).decode() + "\n")
+        self.out.write(json_line(finding.to_dict()))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
+from vrp_contract.stream.parse import big_int_digits
 
 if TYPE_CHECKING:
     from vrp_contract.findings import Finding
@@ -17,15 +18,28 @@ __all__ = ["TextReporter", "location"]
 
 def location(finding: Finding) -> str:
     """Return `source:line` for stream findings, `source#pointer` for schema findings."""
-    source = finding.source or "-"
+    source = _printable(finding.source or "-")
     if finding.line is not None:
         return f"{source}:{finding.line}"
-    return f"{source}#{finding.pointer}"
+    return f"{source}#{_printable(finding.pointer)}"
 
 
 def _printable(text: str) -> str:
-    """`text`, or its JSON-escaped form when it holds a newline or another control character."""
+    """`text`, or its JSON-escaped form when it holds a newline or another control character.
+
+    Every part of a finding that comes from the input (a key in a pointer, a session id, a file
+    name) goes through here, so no input can start an output line of its own (a line starting
+    with `::warning::` is a command to GitHub Actions).
+    """
     return text if text.isprintable() else json.dumps(text, ensure_ascii=False)
+
+
+def _repr(value: object) -> str:
+    try:
+        return repr(value)
+    except ValueError:  # an integer of more than 4,300 digits
+        with big_int_digits():
+            return repr(value)
 
 
 class TextReporter(Reporter):
@@ -42,18 +56,19 @@ class TextReporter(Reporter):
         if finding.session_id is not None:
             where.append(f"session {_printable(finding.session_id)}")
         if finding.line is not None and finding.pointer:
-            where.append(f"at {finding.pointer}")
+            where.append(f"at {_printable(finding.pointer)}")
         if finding.old_pointer is not None:
-            where.append(f"old {finding.old_pointer or '(root)'}")
+            where.append(f"old {_printable(finding.old_pointer) or '(root)'}")
         if finding.directions:
             where.append("breaks " + "+".join(finding.directions))
         suffix = f" [{', '.join(where)}]" if where else ""
+        message = _printable(finding.message)
         self.out.write(
-            f"{location(finding)}: {finding.severity} {finding.rule}: {finding.message}{suffix}\n"
+            f"{location(finding)}: {finding.severity} {finding.rule}: {message}{suffix}\n"
         )
         if self.verbose and finding.context:
             for key, value in finding.context.items():
-                self.out.write(f"    {key}: {value!r}\n")
+                self.out.write(f"    {_printable(key)}: {_repr(value)}\n")
 
     def finish(self, summary: Summary) -> None:
         """Print the summary lines; quiet: nothing when OK, else without the indented tables."""

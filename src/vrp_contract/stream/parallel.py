@@ -14,8 +14,6 @@ its pipe, so memory stays bounded (about one chunk per worker) whatever the inpu
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import multiprocessing
 import os
 import pickle
@@ -25,7 +23,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
-from vrp_contract.stream.reader import InputError, open_sources, regular_files, split_lines
+from vrp_contract.stream.parse import acyclic
+from vrp_contract.stream.reader import (
+    InputError,
+    chunk_count,
+    open_sources,
+    regular_files,
+    split_lines,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,18 +72,22 @@ def choose_jobs(requested: int, paths: list[str]) -> int:
     """Return how many worker processes to use; `requested` 0 means choose (`--jobs auto`).
 
     Only regular files can be read by several workers at once; anything else uses one process.
+    Never more workers than the input has chunks (a worker without a chunk only costs a fork),
+    and one process when there is a single chunk.
     """
     if not regular_files(paths):
         return 1
+    sizes = list(map(os.path.getsize, paths))
+    chunks = sum(map(chunk_count, sizes))
     if requested:
-        return requested
+        return min(requested, chunks)
     if hasattr(os, "sched_getaffinity"):
         cores = len(os.sched_getaffinity(0))
     else:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    if cores < 2 or sum(map(os.path.getsize, paths)) < AUTO_MIN_BYTES:
+    if cores < 2 or sum(sizes) < AUTO_MIN_BYTES:
         return 1
-    return min(cores, _MAX_AUTO_JOBS)
+    return min(cores, _MAX_AUTO_JOBS, chunks)
 
 
 # One message per chunk from a worker to the parent: a kind byte, then its body.
@@ -93,24 +102,8 @@ def _encode(decoded: list[Decoded]) -> bytes:
         return _PICKLE + pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-@contextlib.contextmanager
-def _acyclic() -> Iterator[None]:
-    """Pause the cycle collector while a chunk's records are built.
-
-    They are tens of thousands of small containers, none in a cycle: otherwise the collector
-    runs hundreds of times per chunk, scanning every live object each time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _decode(message: bytes) -> list[Decoded]:
-    with _acyclic():
+    with acyclic():
         if message[:1] == _MSGPACK:
             # records come back as tuples, arrays inside them as lists: the fold reads by position
             return _DECODER.decode(memoryview(message)[1:])
@@ -133,7 +126,7 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
             source.limit = size
             for number, chunk in enumerate(source.chunks()):
                 if number % config.jobs == config.index:
-                    with _acyclic():
+                    with acyclic():
                         decoded = list(map(decode, split_lines(chunk)))
                     conn.send_bytes(_encode(decoded))
             conn.send_bytes(_END)  # the end of this source
@@ -182,14 +175,13 @@ def parallel_findings(
     """
     # the sizes now (and a missing file fails fast, before any process starts)
     sizes = [source.size or 0 for source in open_sources(paths, stdin=None)]  # type: ignore[arg-type]
-    engine = "fast" if validator.fast is not None else "reference"
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     conns, procs = [], []
     try:
         for index in range(jobs):
             config = WorkerConfig(
-                validator.revision.name, engine, tuple(paths), tuple(sizes), index, jobs
+                validator.revision.name, validator.engine, tuple(paths), tuple(sizes), index, jobs
             )
             parent, child = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_serve, args=(child, config), daemon=True)  # type: ignore[attr-defined]

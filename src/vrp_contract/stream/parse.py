@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 __all__ = [
     "LineProblem",
+    "acyclic",
+    "big_int_digits",
     "count_keys",
-    "duplicate_keys",
+    "duplicate_problems",
     "find_duplicates",
     "json_kind",
+    "may_repeat_keys",
     "parse_line",
 ]
 
@@ -23,6 +31,41 @@ LineProblem = tuple[str, str, str]
 _MAX_PREVIEW = 40
 _MAX_DEPTH = 1100
 """More than the deepest nesting orjson parses (1,024 levels)."""
+
+
+_JSON_WHITESPACE = b" \t\r\n"
+"""The whitespace of RFC 8259 (not form feed or vertical tab, which `bytes.strip` also removes)."""
+
+
+@contextlib.contextmanager
+def big_int_digits() -> Iterator[None]:
+    """Lift Python's limit on the digits of an integer converted from or to text, for a while.
+
+    JSON puts no bound on integers; Python refuses more than 4,300 digits by default. Parsing
+    and printing such a number takes longer, so the limit is lifted only where one is met.
+    """
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+@contextlib.contextmanager
+def acyclic() -> Iterator[None]:
+    """Pause the cycle collector while a chunk's lines are decoded.
+
+    They are tens of thousands of small containers, none in a cycle: otherwise the collector
+    runs hundreds of times per chunk, scanning every live object each time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _reject_constant(name: str) -> None:
@@ -57,7 +100,7 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
             ),
         )
     try:
-        obj = json.loads(text, parse_constant=_reject_constant)
+        obj = _loads(text)
     except RecursionError:
         return None, ("input.not-json", "", "The line nests JSON too deeply to be parsed.")
     except ValueError as exc:
@@ -77,6 +120,20 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
             ),
         )
     return obj, None
+
+
+_DECODE = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+
+def _loads(text: str) -> Any:  # noqa: ANN401
+    """`json.loads` of RFC 8259 JSON: no NaN or Infinity, integers exact at any size."""
+    try:
+        return _DECODE(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of more than 4,300 digits: valid JSON all the same
+        with big_int_digits():
+            return _DECODE(text)
 
 
 def _lone_surrogate(obj: Any) -> str | None:  # noqa: ANN401
@@ -101,26 +158,36 @@ def count_keys(obj: Any) -> int:  # noqa: ANN401
     """Count object keys in a parsed JSON value, without recursion (input may nest deeply)."""
     count = 0
     stack = [obj]
+    push, pop = stack.append, stack.pop
     while stack:
-        node = stack.pop()
+        node = pop()
         if node.__class__ is dict:
             count += len(node)
-            stack.extend(v for v in node.values() if v.__class__ in (dict, list))
-        else:
-            stack.extend(v for v in node if v.__class__ in (dict, list))
+            node = node.values()
+        for value in node:
+            kind = value.__class__
+            if (kind is dict or kind is list) and value:
+                push(value)
     return count
 
 
-def duplicate_keys(raw: bytes, obj: Any) -> list[tuple[str, str, int]]:  # noqa: ANN401
-    """Return (pointer of object, key, occurrences) for every duplicated key in the line.
+def may_repeat_keys(raw: bytes, obj: Any) -> bool:  # noqa: ANN401
+    """False when the line `raw`, parsed into `obj`, certainly repeats no key in an object.
 
-    Cheap proof first: each key contributes one `:` outside strings, so when the line has exactly
-    as many `:` bytes as the parsed value has keys, no key was lost to a duplicate. Only lines
-    that fail this test (duplicates, or colons inside strings) are parsed again, pair by pair.
+    Each key contributes one `:` outside strings, so when the line has exactly as many `:` bytes
+    as the parsed value has keys, no key was lost to a duplicate. The keys are counted from the
+    top down and the count stops as soon as it matches: a key count never exceeds the colons.
     """
-    if raw.count(b":") == count_keys(obj):
-        return []
-    return find_duplicates(raw)
+    colons = raw.count(b":")
+    if obj.__class__ is not dict:
+        return colons != count_keys(obj)
+    keys = len(obj)
+    if colons == keys:
+        return False
+    for value in obj.values():
+        if value.__class__ is dict:
+            keys += len(value)
+    return colons != keys and colons != count_keys(obj)
 
 
 def find_duplicates(raw: bytes) -> list[tuple[str, str, int]]:
@@ -180,7 +247,7 @@ def json_kind(value: Any) -> str:  # noqa: ANN401
 
 def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
     """Parse one line; return (object or None, problems). Problems never stop the stream."""
-    if not raw.strip():
+    if not raw.strip(_JSON_WHITESPACE):
         return None, [
             ("input.blank-line", "", "The line is blank; JSON Lines holds one event per line.")
         ]
@@ -198,7 +265,14 @@ def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
                 f"The line holds a JSON {json_kind(obj)}, not an event object.",
             )
         ]
-    problems: list[LineProblem] = [
+    return obj, duplicate_problems(raw, obj)
+
+
+def duplicate_problems(raw: bytes, obj: dict[str, Any]) -> list[LineProblem]:
+    """The `input.duplicate-key` problems of a line `raw` parsed into `obj` (usually none)."""
+    if not may_repeat_keys(raw, obj):
+        return []
+    return [
         (
             "input.duplicate-key",
             f"{where}/{_escape(key)}",
@@ -207,6 +281,5 @@ def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
                 "which value wins, so the event is ambiguous."
             ),
         )
-        for where, key, count in duplicate_keys(raw, obj)
+        for where, key, count in find_duplicates(raw)
     ]
-    return obj, problems

@@ -12,7 +12,14 @@ from typing import IO, TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["InputError", "Source", "open_sources", "regular_files", "split_lines"]
+__all__ = [
+    "InputError",
+    "Source",
+    "chunk_count",
+    "open_sources",
+    "regular_files",
+    "split_lines",
+]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BLOCK = 1 << 22
@@ -115,7 +122,10 @@ def split_lines(chunk: bytes) -> list[bytes]:
 
 
 def _wrap(name: str, stream: BinaryIO, size: int | None) -> Source:
-    head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
+    try:
+        head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
+    except OSError as exc:  # EIO, a closed stdin...
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
     if head == _GZIP_MAGIC:
         return Source(name, gzip.GzipFile(fileobj=stream, mode="rb"), size)  # type: ignore[arg-type]
     return Source(name, stream, size)
@@ -145,6 +155,11 @@ def open_sources(paths: list[str], stdin: BinaryIO | IO[bytes]) -> Iterator[Sour
             info = os.fstat(handle.fileno())
             # a named pipe, `<(...)` or /dev/stdin is read as the stream it is, line by line
             yield _wrap(name, handle, info.st_size if stat.S_ISREG(info.st_mode) else None)
+
+
+def chunk_count(size: int) -> int:
+    """At most how many chunks `Source.chunks` cuts a regular file of `size` bytes into."""
+    return max(1, -(-size // _BLOCK))
 
 
 def regular_files(paths: list[str]) -> bool:

@@ -3,165 +3,164 @@
 The union is checked by dispatching on `event_type` to the one variant it names, so an error
 says "PATH_SELECTED requires details.path_id" instead of "not valid under any of the given
 schemas". The verdict is the union's verdict: the variants' `event_type` constants are distinct.
+
+Two engines implement it with the same findings: `FastChecker` (jsonschema-rs, what the
+validator runs) and `ReferenceChecker` (python-jsonschema, the reference the differential tests
+compare it with). Both report `Violation`s, which `explain` orders and words.
 """
 
 from __future__ import annotations
 
-import json
+import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+import jsonschema_rs
+
+from vrp_contract.stream.explain import Violation, explain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.parse import LineProblem
 
-__all__ = ["SchemaChecker"]
+__all__ = ["FastChecker", "ReferenceChecker", "SchemaChecker"]
 
-_JSON_TYPES = {
-    dict: "an object",
-    list: "an array",
-    str: "a string",
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    type(None): "null",
-}
+JSON = dict[str, Any]
+_Kind = jsonschema_rs.ValidationErrorKind
+_REQUIRED = _Kind.Required
+_UNEXPECTED = frozenset({_Kind.AdditionalProperties, _Kind.UnevaluatedProperties})
 
 
-def _pointer(path: Any) -> str:  # noqa: ANN401 - a deque of str/int
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
-def _show(value: Any) -> str:  # noqa: ANN401
-    """The value as JSON text (what the producer wrote), cut to 60 characters."""
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _field(pointer: str) -> str:
-    return f"field {pointer}" if pointer else "the event"
-
-
-class SchemaChecker:
-    """Validates event objects against one revision; yields (rule, pointer, message) problems."""
+class _Checker:
+    """What both engines share: the variants, their inlined schemas, dispatch and wording."""
 
     def __init__(self, revision: Revision) -> None:
-        """Compile one validator per event type, plus the envelope for unknown types."""
         self.revision = revision
-        registry = revision.registry
-        cls = jsonschema.Draft202012Validator
-        self.variants = {
-            et: cls(revision.inlined(schema), registry=registry)
-            for et, schema in revision.variants.items()
+        self.schemas: dict[str, JSON] = {
+            et: revision.inlined(schema) for et, schema in revision.variants.items()
         }
-        self.envelope = cls(revision.inlined(revision.envelope_schema), registry=registry)
-        self.known = ", ".join(revision.event_types)
+        self.envelope = revision.inlined(revision.envelope_schema)
+        self.known = f"{revision.name} defines {', '.join(revision.event_types)}"
+        self._memo: dict[Any, list[LineProblem]] = {}
 
-    def is_valid(self, event: dict[str, Any]) -> bool:
-        """Return True when the event conforms to the revision."""
+    def problems(self, event: JSON) -> list[LineProblem]:
+        """Every schema problem of the event, in canonical order (empty: the event is valid)."""
         event_type = event.get("event_type")
-        validator = self.variants.get(event_type) if event_type.__class__ is str else None
-        return validator is not None and validator.is_valid(event)
+        if event_type.__class__ is str and event_type in self.schemas:
+            schema, subject = self.schemas[event_type], f"the {event_type} event"
+            violations = self.violations(event, event_type)
+        else:
+            schema, subject = self.envelope, "the event"
+            violations = self.violations(event, None)
+        if not violations:
+            return []
+        return explain(
+            violations, schema, event, subject=subject, known=self.known, memo=self._memo
+        )
 
-    def problems(self, event: dict[str, Any]) -> Iterator[LineProblem]:
-        """Yield every schema problem of the event, in schema order."""
-        event_type = event.get("event_type")
-        validator = self.variants.get(event_type) if isinstance(event_type, str) else None
-        if validator is None:
-            validator = self.envelope
-        errors = list(validator.iter_errors(event))
-        # A value of the wrong type breaks every other keyword at its place too: one mistake,
-        # one finding (null is not "an unknown event type", it is not a string at all).
-        mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
-        for error in errors:
-            if error.validator != "type" and tuple(error.absolute_path) in mistyped:
-                continue
-            yield from self._explain(error, event_type)
+    def violations(self, event: JSON, event_type: str | None) -> list[Violation]:
+        """The engine's violations of `event` against a variant (None: the envelope)."""
+        raise NotImplementedError
 
-    def _explain(
-        self, error: jsonschema.ValidationError, event_type: object
-    ) -> Iterator[LineProblem]:
-        keyword = str(error.validator)
-        where = _pointer(error.absolute_path)
-        value: Any = error.validator_value
-        inst = error.instance
-        known = isinstance(event_type, str) and event_type in self.variants
-        subject = f"the {event_type} event" if known else "the event"
-        if keyword == "required":
-            for name in value:
-                if (
-                    isinstance(inst, dict)
-                    and name not in inst
-                    and error.message.startswith(repr(name))
-                ):
-                    ptr = f"{where}/{name}"
-                    scope = f"{where} of {subject}" if where else subject
-                    yield (
-                        "schema.required",
-                        ptr,
-                        f"Required property {name!r} is missing from {scope}.",
-                    )
-            return
-        if keyword == "additionalProperties" and isinstance(inst, dict):
-            schema = error.schema if isinstance(error.schema, dict) else {}
-            allowed = schema.get("properties", {})
-            for name in inst:
-                if name not in allowed:
-                    where_text = f"in {where}" if where else "at the top level of the event"
-                    hint = "; extensions belong in details" if not where else ""
-                    yield (
-                        "schema.additionalProperties",
-                        f"{where}/{name}",
-                        (
-                            f"Property {name!r} is not allowed {where_text} (allowed: "
-                            f"{', '.join(allowed)}){hint}."
-                        ),
-                    )
-            return
-        if keyword == "enum" and where == "/event_type":
-            yield (
-                "schema.unknown-event-type",
-                where,
-                (
-                    f"Unknown event_type {_show(inst)}: revision {self.revision.name} defines "
-                    f"{self.known}."
-                ),
+
+class FastChecker(_Checker):
+    """jsonschema-rs: the complete 2020-12 vocabulary compiled to native code."""
+
+    def __init__(self, revision: Revision) -> None:
+        """Compile one validator per variant and one for the envelope (unknown types)."""
+        super().__init__(revision)
+        registry = jsonschema_rs.Registry(
+            [(s["$id"], s) for s in map(revision.schema_file, revision.files()) if "$id" in s]
+        )
+
+        def compile_(schema: JSON) -> jsonschema_rs.Validator:
+            return jsonschema_rs.Draft202012Validator(schema, registry=registry, offline=True)
+
+        self._variants = {et: compile_(schema) for et, schema in self.schemas.items()}
+        self._envelope = compile_(self.envelope)
+        self.verdicts: dict[str, Callable[[Any], bool]] = {
+            et: v.is_valid for et, v in self._variants.items()
+        }
+        """Event type -> the verdict of its variant on an event orjson parsed (the hot path; orjson
+        never makes an integer beyond 64 bits, which `problems` alone can judge)."""
+
+    def violations(self, event: JSON, event_type: str | None) -> list[Violation]:
+        """The violations jsonschema-rs finds."""
+        validator = self._envelope if event_type is None else self._variants[event_type]
+        # jsonschema-rs reads an integer through its decimal text: one of more than 4,300 digits
+        # would silently count as valid under Python's default limit
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            errors = list(validator.iter_errors(event))
+        finally:
+            sys.set_int_max_str_digits(limit)
+        out = []
+        for e in errors:
+            kind = e.kind
+            names: tuple[str, ...] = ()
+            cls = kind.__class__
+            if cls is _REQUIRED:
+                names = (kind.property,)  # type: ignore[attr-defined]
+            elif cls in _UNEXPECTED:
+                names = tuple(kind.unexpected)  # type: ignore[attr-defined]
+            out.append(Violation(kind.name, tuple(e.instance_path), tuple(e.schema_path), names))
+        return out
+
+
+class ReferenceChecker(_Checker):
+    """python-jsonschema: the reference implementation of the specification."""
+
+    def __init__(self, revision: Revision) -> None:
+        """Compile one validator per variant and one for the envelope (unknown types)."""
+        super().__init__(revision)
+        cls = jsonschema.Draft202012Validator
+        self._cls = cls
+        self._variants = {
+            et: cls(schema, registry=revision.registry) for et, schema in self.schemas.items()
+        }
+        self._envelope = cls(self.envelope, registry=revision.registry)
+
+    def violations(self, event: JSON, event_type: str | None) -> list[Violation]:
+        """The violations python-jsonschema finds."""
+        validator = self._envelope if event_type is None else self._variants[event_type]
+        return [self._violation(e) for e in validator.iter_errors(event)]
+
+    def _violation(self, e: jsonschema.ValidationError) -> Violation:
+        keyword = "falseSchema" if e.validator is None else str(e.validator)
+        inst: Any = e.instance
+        names: tuple[str, ...] = ()
+        if keyword == "required" and isinstance(inst, dict):
+            names = tuple(
+                name
+                for name in e.validator_value  # type: ignore[union-attr]
+                if name not in inst and e.message.startswith(repr(name))
+            )[:1]
+        elif keyword == "additionalProperties" and isinstance(inst, dict):
+            schema: JSON = e.schema if isinstance(e.schema, dict) else {}
+            props, patterns = schema.get("properties", {}), schema.get("patternProperties", {})
+            names = tuple(
+                k for k in inst if k not in props and not any(re.search(p, k) for p in patterns)
             )
-            return
-        yield ("schema." + keyword, where, self._sentence(keyword, where, value, inst))
+        elif keyword == "unevaluatedProperties" and isinstance(inst, dict):
+            names = self._unevaluated(e, inst)
+        return Violation(keyword, tuple(e.absolute_path), tuple(e.absolute_schema_path), names)
 
-    @staticmethod
-    def _sentence(keyword: str, where: str, value: Any, inst: Any) -> str:  # noqa: ANN401, PLR0911
-        field = _field(where)
-        kind = _JSON_TYPES.get(type(inst), type(inst).__name__)
-        got = "got null" if inst is None else f"got {kind} {_show(inst)}"
-        if keyword == "type":
-            expected = " or ".join(value) if isinstance(value, list) else value
-            article = "an" if str(expected)[0] in "aeiou" else "a"
-            return f"The {field} must be {article} {expected}, {got}."
-        if keyword == "minLength" and value == 1:
-            return f"The {field} must be a non-empty string."
-        if keyword in {"minLength", "maxLength"}:
-            bound = "at least" if keyword == "minLength" else "at most"
-            return f"The {field} must be {bound} {value} characters long, {got}."
-        if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
-            bound = {
-                "minimum": "at least",
-                "maximum": "at most",
-                "exclusiveMinimum": "greater than",
-                "exclusiveMaximum": "less than",
-            }[keyword]
-            return f"The {field} must be {bound} {value}, {got}."
-        if keyword == "enum":
-            return f"The {field} must be one of {', '.join(map(str, value))}; {got}."
-        if keyword == "const":
-            return f"The {field} must be {value!r}; {got}."
-        return f"The {field} is invalid ({keyword}): {error_text(keyword, value)}; {got}."
+    def _unevaluated(self, e: jsonschema.ValidationError, inst: JSON) -> tuple[str, ...]:
+        from jsonschema._utils import (  # noqa: PLC0415 - the reference's own evaluation
+            find_evaluated_property_keys_by_schema,
+        )
+
+        schema: JSON = e.schema  # type: ignore[assignment]
+        validator = self._cls(schema, registry=self.revision.registry)
+        evaluated = find_evaluated_property_keys_by_schema(validator, inst, schema)
+        sub = schema["unevaluatedProperties"]
+        check = self._cls(sub, registry=self.revision.registry).is_valid
+        return tuple(k for k in inst if k not in evaluated and (sub is False or not check(inst[k])))
 
 
-def error_text(keyword: str, value: Any) -> str:  # noqa: ANN401
-    """Describe a keyword constraint the messages above do not special-case."""
-    return f"{keyword} {_show(value)}"
+SchemaChecker = FastChecker
+"""The checker the validator runs."""

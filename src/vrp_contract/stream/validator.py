@@ -6,13 +6,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
+import orjson
+
 from vrp_contract import catalog
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
-from vrp_contract.stream.fast import FastDecoder
-from vrp_contract.stream.parse import json_kind, parse_line
+from vrp_contract.stream.parse import (
+    acyclic,
+    duplicate_problems,
+    find_duplicates,
+    json_kind,
+    may_repeat_keys,
+    parse_line,
+)
 from vrp_contract.stream.policy import Policy, load_policy
-from vrp_contract.stream.schema_check import SchemaChecker
+from vrp_contract.stream.schema_check import FastChecker, ReferenceChecker, SchemaChecker
 from vrp_contract.stream.session import SessionTracker
 
 if TYPE_CHECKING:
@@ -99,8 +107,8 @@ class StreamValidator:
     ) -> None:
         """Prepare the checkers and an empty session table.
 
-        `engine="reference"` turns the fast decoder off (every line through jsonschema); the
-        findings are the same, only slower (the differential tests compare the two).
+        `engine="reference"` checks every line with python-jsonschema instead of jsonschema-rs;
+        the findings are the same, only slower (the differential tests compare the two).
         """
         self.revision = (
             revision
@@ -108,8 +116,13 @@ class StreamValidator:
             else load_revision(revision)
         ) or load_revision()
         self.policy = policy or load_policy(self.revision)
-        self.schema = SchemaChecker(self.revision)
-        self.fast = FastDecoder.for_revision(self.revision) if engine == "fast" else None
+        if engine not in {"fast", "reference"}:
+            raise ValueError(f"unknown engine {engine!r}: fast or reference")
+        self.engine = engine
+        self.schema: FastChecker | ReferenceChecker = (
+            FastChecker(self.revision) if engine == "fast" else ReferenceChecker(self.revision)
+        )
+        self._clock = str(self.revision.behaviour["clock"])
         self.tracker = SessionTracker(
             self.revision,
             self.policy,
@@ -125,9 +138,18 @@ class StreamValidator:
         return self.check_blocks(source.line_blocks(), source.name)
 
     def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
-        """Yield the findings of consecutive blocks of raw lines (the lines of one source)."""
+        """Yield the findings of consecutive blocks of raw lines (the lines of one source).
+
+        Each block is decoded whole, with the cycle collector paused (see `acyclic`); a pipe's
+        blocks are single lines, so a live stream still gets its findings as it goes.
+        """
         decode = self.decoder()
-        return self.fold((map(decode, lines) for lines in blocks), source)
+
+        def decoded(lines: list[bytes]) -> list[Decoded]:
+            with acyclic():
+                return list(map(decode, lines))
+
+        return self.fold(map(decoded, blocks), source)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of every line (bytes or str, with or without line terminators).
@@ -142,16 +164,42 @@ class StreamValidator:
     def decoder(self) -> Callable[[bytes], Decoded]:
         """Return the stateless per-line function: a fold record, or `explain`'s explanation.
 
-        A fold record is `FoldArgs` (its first item a str); an explanation is `explain`'s tuple
+        A fold record is a `Record` (its first item a str); an explanation is `explain`'s tuple
         (its first item the list of problems). `--jobs` runs this in worker processes.
+
+        The common case costs one orjson parse, one dictionary lookup (the variant of the
+        event's type: the union is discriminated) and one jsonschema-rs verdict. Duplicate
+        keys, which a parser resolves silently, are ruled out by counting: each key has one
+        `:` outside strings, so a line with as many `:` bytes as its parsed value has keys
+        holds no duplicate; only other lines are parsed again pair by pair.
         """
-        explain = self.explain
-        if self.fast is None:
+        explain, explained = self.explain, self._explained
+        if not isinstance(self.schema, FastChecker):
             return explain
-        fast = self.fast.decode
+        loads, error = orjson.loads, orjson.JSONDecodeError
+        verdicts = self.schema.verdicts
+        record = self.tracker.record
 
         def decode(raw: bytes) -> Decoded:
-            return fast(raw) or explain(raw)
+            try:
+                obj = loads(raw)
+            except error:
+                return explain(raw)
+            if obj.__class__ is not dict:
+                return explain(raw)
+            event_type = obj.get("event_type")
+            verdict = verdicts.get(event_type) if event_type.__class__ is str else None
+            if verdict is None or not verdict(obj):
+                return explained(raw, obj)
+            colons = raw.count(b":")
+            if colons != len(obj):  # nested keys, or a colon in a string: count exactly
+                keys = len(obj)
+                for value in obj.values():
+                    if value.__class__ is dict:
+                        keys += len(value)
+                if colons != keys and may_repeat_keys(raw, obj) and find_duplicates(raw):
+                    return explained(raw, obj)
+            return record(obj) or explained(raw, obj)
 
         return decode
 
@@ -201,10 +249,25 @@ class StreamValidator:
         obj, problems = parse_line(raw)
         if obj is None:
             return problems, None, None, None, None
+        return self._explained(raw, obj, problems)
+
+    def _explained(
+        self, raw: bytes, obj: dict[str, Any], problems: list[Problem] | None = None
+    ) -> Explained:
+        """`explain` of a line already parsed into the object `obj`."""
+        if problems is None:
+            problems = duplicate_problems(raw, obj)
         problems.extend(self.schema.problems(obj))
-        ts_valid = not any(pointer == "/ts_ms" for _, pointer, _ in problems)
+        clock = self._clock
+        ts_valid = True
+        for problem in problems:
+            if problem[1] == clock:
+                ts_valid = False
+                break
         args = self.tracker.record(obj, ts_valid=ts_valid)
-        return problems, args, obj.get("session_id"), obj.get("event_type"), obj.get("ts_ms")
+        # the clock as the fold reads it (a whole float is an integer), else as written
+        ts = obj.get("ts_ms") if args is None or args[2] is None else args[2]
+        return problems, args, obj.get("session_id"), obj.get("event_type"), ts
 
     def _findings(  # noqa: PLR0913, PLR0917 - the parts of one line's identity
         self,

@@ -1,0 +1,279 @@
+"""Word schema violations as findings: one explanation layer for every schema engine.
+
+An engine (jsonschema-rs at run time, python-jsonschema as the reference in tests) reports each
+violation as a `Violation`: the keyword, where it is in the event, where it is in the schema and,
+for the keywords that name properties, which ones. `explain` puts them in one canonical order
+(the schema's order, then the event's: what python-jsonschema yields) and words them, so the
+findings do not depend on the engine that found them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from vrp_contract.stream.parse import big_int_digits
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from vrp_contract.stream.parse import LineProblem
+
+__all__ = ["Violation", "explain", "pointer", "show"]
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+_SHOW = 60
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=repr).encode
+_LAST = 1 << 30
+"""Sorts after every real position (a path the schema walk cannot follow keeps engine order)."""
+
+_CONSUME_NEXT = frozenset({"properties", "patternProperties", "prefixItems"})
+"""Keywords whose next schema path item names the child, which is one step into the event."""
+_CONSUME_HERE = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "contains",
+    }
+)
+"""Keywords that apply one subschema to children of the event: one step into the event."""
+_CONTAINERS = frozenset(
+    {"properties", "patternProperties", "dependentSchemas", "$defs", "allOf", "anyOf", "oneOf"}
+    | {"prefixItems"}
+)
+"""Keywords whose value holds subschemas by name or index (the next item picks one)."""
+
+
+class Violation(NamedTuple):
+    """One schema violation as an engine reports it."""
+
+    keyword: str
+    path: tuple[str | int, ...]
+    """Where in the event (instance path)."""
+    schema_path: tuple[str | int, ...]
+    """Where in the variant's schema, ending with the keyword."""
+    names: tuple[str, ...] = ()
+    """`required`: the missing property; `additionalProperties` and `unevaluatedProperties`:
+    the properties not allowed, in the event's order."""
+
+
+def pointer(path: Iterable[str | int]) -> str:
+    """The JSON Pointer of a path."""
+    out = ""
+    for item in path:
+        text = item if isinstance(item, str) else str(item)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        out += "/" + text
+    return out
+
+
+def show(value: Any) -> str:  # noqa: ANN401
+    """The value as JSON text (what the producer wrote), cut to 60 characters."""
+    try:
+        text = _ENCODE(value)
+    except ValueError:  # an integer of more than 4,300 digits
+        with big_int_digits():
+            text = _ENCODE(value)
+    return text if len(text) <= _SHOW else text[: _SHOW - 3] + "..."
+
+
+def _field(where: str) -> str:
+    return f"field {where}" if where else "the event"
+
+
+def _position(container: Any, item: str | int) -> int:  # noqa: ANN401
+    """Where `item` is in a JSON object (its key order) or array; `_LAST` when absent."""
+    if isinstance(container, list):
+        return item if isinstance(item, int) and 0 <= item < len(container) else _LAST
+    if container.__class__ is dict:
+        for index, key in enumerate(container):
+            if key == item:
+                return index
+    return _LAST
+
+
+def _order(v: Violation, schema: Any, event: Any) -> tuple[int, ...]:  # noqa: ANN401
+    """The canonical order of a violation: python-jsonschema's, whatever the engine's.
+
+    The schema is walked along the violation's schema path: keywords and subschemas count by
+    their position in the schema, children of the event by their position in the event.
+    """
+    key: list[int] = []
+    node: Any = schema
+    inst: Any = event
+    step = 0
+    path = v.path
+    spath: tuple[Any, ...] = v.schema_path
+    container: str | None = None  # the keyword whose value `node` is, when it holds subschemas
+    for item in spath:
+        if node.__class__ not in (dict, list):
+            key.append(_LAST)
+            break
+        key.append(_position(node, item))
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            key.append(_LAST)
+            break
+        consume = container in _CONSUME_NEXT or (container is None and item in _CONSUME_HERE)
+        container = (
+            item if container is None and isinstance(item, str) and item in _CONTAINERS else None
+        )
+        if consume and step < len(path):
+            key.append(_position(inst, path[step]))
+            try:
+                inst = inst[path[step]]
+            except (KeyError, IndexError, TypeError):
+                break
+            step += 1
+    return tuple(key)
+
+
+def _at(node: Any, path: Sequence[str | int]) -> Any:  # noqa: ANN401
+    """The value at `path` in a parsed JSON value; None when the path leads nowhere."""
+    for item in path:
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def explain(  # noqa: PLR0913 - the violations and what words them
+    violations: list[Violation],
+    schema: dict[str, Any],
+    event: dict[str, Any],
+    *,
+    subject: str,
+    known: str,
+    memo: dict[Any, list[LineProblem]] | None = None,
+) -> list[LineProblem]:
+    """Word the violations of `event` against the variant `schema`, in canonical order.
+
+    `subject` names the event in messages ("the STATE_CHANGE event"); `known` lists the
+    revision's event types for an unknown one. A value of the wrong type breaks every other
+    keyword at its place too: one mistake, one finding. `memo` (owned by the caller, one per
+    schema) keeps the wording of violations seen before: a broken producer repeats itself.
+    """
+    mistyped: set[tuple[str | int, ...]] = set()
+    if len(violations) > 1:
+        violations = sorted(violations, key=lambda v: _order(v, schema, event))
+        mistyped.update(v[1] for v in violations if v[0] == "type")
+    out: list[LineProblem] = []
+    for found in violations:
+        if mistyped and found.keyword != "type" and found.path in mistyped:
+            continue
+        v = found
+        if v.keyword in _NAMED:
+            inst = None
+            if len(v.names) > 1 and v.keyword != "required":  # in the event's order, whatever
+                named = set(v.names)  # order the engine reports them in
+                obj = _at(event, v.path)
+                if obj.__class__ is dict:
+                    v = v._replace(names=tuple(k for k in obj if k in named))
+        else:
+            inst = _at(event, v.path)
+        key = (v, subject, inst.__class__, inst) if inst.__class__ in _SCALARS else None
+        words = None if key is None or memo is None else memo.get(key)
+        if words is None:
+            words = _words(v, schema, inst, subject, known)
+            if key is not None and memo is not None:
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                memo[key] = words
+        out.extend(words)
+    return out
+
+
+_NAMED = frozenset({"required", "additionalProperties", "unevaluatedProperties"})
+"""Keywords worded from the property names alone, not from the value."""
+_SCALARS = frozenset({str, int, bool, type(None)})
+"""Values the wording is memoised for (not floats: -0.0 equals 0.0 but is shown differently)."""
+_MEMO = 4096
+
+
+def _words(
+    v: Violation,
+    schema: dict[str, Any],
+    inst: Any,  # noqa: ANN401
+    subject: str,
+    known: str,
+) -> list[LineProblem]:
+    where = pointer(v.path)
+    parent: Any = _at(schema, v.schema_path[:-1])
+    if parent.__class__ is not dict:
+        parent = {}
+    value: Any = parent.get(v.keyword)
+    if v.keyword == "required":
+        scope = f"{where} of {subject}" if where else subject
+        return [
+            (
+                "schema.required",
+                f"{where}/{pointer([name])[1:]}",
+                f"Required property {name!r} is missing from {scope}.",
+            )
+            for name in v.names
+        ]
+    if v.keyword in {"additionalProperties", "unevaluatedProperties"}:
+        allowed = ", ".join(parent.get("properties", {}))
+        where_text = f"in {where}" if where else "at the top level of the event"
+        hint = "; extensions belong in details" if not where else ""
+        because = (
+            f" (allowed: {allowed})"
+            if v.keyword == "additionalProperties"
+            else " (no subschema of the event's schema evaluates it)"
+        )
+        return [
+            (
+                "schema." + v.keyword,
+                f"{where}/{pointer([name])[1:]}",
+                f"Property {name!r} is not allowed {where_text}{because}{hint}.",
+            )
+            for name in v.names
+        ]
+    if v.keyword == "enum" and where == "/event_type":
+        message = f"Unknown event_type {show(inst)}: revision {known}."
+        return [("schema.unknown-event-type", where, message)]
+    return [("schema." + v.keyword, where, _sentence(v.keyword, where, value, inst))]
+
+
+def _sentence(keyword: str, where: str, value: Any, inst: Any) -> str:  # noqa: ANN401, PLR0911
+    field = _field(where)
+    kind = _JSON_TYPES.get(type(inst), type(inst).__name__)
+    got = "got null" if inst is None else f"got {kind} {show(inst)}"
+    if keyword == "type":
+        expected = " or ".join(value) if isinstance(value, list) else value
+        article = "an" if str(expected)[0] in "aeiou" else "a"
+        return f"The {field} must be {article} {expected}, {got}."
+    if keyword == "minLength" and value == 1:
+        return f"The {field} must be a non-empty string."
+    if keyword in {"minLength", "maxLength"}:
+        bound = "at least" if keyword == "minLength" else "at most"
+        return f"The {field} must be {bound} {value} characters long, {got}."
+    if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        bound = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "greater than",
+            "exclusiveMaximum": "less than",
+        }[keyword]
+        return f"The {field} must be {bound} {value}, {got}."
+    if keyword == "enum":
+        return f"The {field} must be one of {', '.join(map(str, value))}; {got}."
+    if keyword == "const":
+        return f"The {field} must be {value!r}; {got}."
+    if keyword == "pattern":
+        return f"The {field} must match the regular expression {show(value)}; {got}."
+    return f"The {field} is invalid ({keyword}): {keyword} {show(value)}; {got}."
