@@ -174,6 +174,15 @@ class Fold:
         self.policy = policy
         self.assume_open_sessions = assume_open_sessions
         self.step: Callable[[Session | None, Record], tuple[Session, list[Problem]]]
+        self.record: Callable[..., Record | None] = _compile_record(self.behaviour)
+        """`record(event, *, ts_valid=True)`: the fold record of a parsed event, or None.
+
+        None when the event has no usable session (the schema check reports why). A clock value
+        the schema rejected (`ts_valid=False`) takes no part in the session checks: one mistake,
+        one finding. A whole float such as `2000.0` is an integer to JSON Schema, so it counts
+        as one. Compiled from the behaviour's pointers (a hot path: every valid line); pure, so
+        it may run in another process.
+        """
         self.step = _compile(self, guards=guards)
         """Fold one event into its session (None: never seen); return it and the problems.
 
@@ -182,33 +191,6 @@ class Fold:
         changes only the session it is given, so callers keep sessions anywhere (a dict, Flink
         keyed state, another process).
         """
-
-    def record(self, event: dict[str, Any], *, ts_valid: bool = True) -> Record | None:
-        """Return the fold record of a parsed event, or None when it has no usable session.
-
-        A clock value the schema rejected (`ts_valid=False`) takes no part in the session
-        checks: one mistake, one finding. A whole float such as `2000.0` is an integer to JSON
-        Schema, so it counts as one. Pure: it may run in another process.
-        """
-        b = self.behaviour
-        sid = _at(event, b.session_key)
-        event_type = event.get("event_type")
-        if sid.__class__ is not str or not sid or event_type.__class__ is not str:
-            return None  # not attributable to a session: the schema check reports it
-        if event_type not in b.event_types:
-            return None  # not attributable to a session: the schema check reports it
-        src = dst = None
-        if event_type in b.moves:
-            src, dst = _at(event, b.from_field), _at(event, b.to_field)
-            states = b.states
-            if src.__class__ is not str or dst.__class__ is not str:
-                src = dst = None
-            elif src not in states or dst not in states:
-                src = dst = None  # the schema check reports unknown or mistyped states
-        ts = _at(event, b.clock) if ts_valid else None
-        if ts.__class__ is float and ts.is_integer():
-            ts = int(ts)
-        return sid, event_type, ts if ts.__class__ is int else None, src, dst
 
     def open(self, event_type: str) -> Session:
         """The session a first event opens: in the initial state when it is a create event."""
@@ -245,14 +227,53 @@ class Fold:
             sess.bound = True
 
 
-def _at(event: dict[str, Any], tokens: tuple[str, ...]) -> Any:  # noqa: ANN401 - a JSON value
-    """The value at a JSON Pointer's tokens in a parsed event, or None."""
-    node: Any = event
-    for token in tokens:
-        if node.__class__ is not dict:
-            return None
-        node = node.get(token)
-    return node
+_RECORD = """
+def record(event, *, ts_valid=True):
+    sid = {sid}
+    et = event.get("event_type")
+    if sid.__class__ is not str or not sid or et.__class__ is not str or et not in event_types:
+        return None
+    src = dst = None
+    if et in moves:
+        src = {src}
+        dst = {dst}
+        if src.__class__ is not str or dst.__class__ is not str:
+            src = dst = None
+        elif src not in states or dst not in states:
+            src = dst = None
+    if not ts_valid:
+        return sid, et, None, src, dst
+    ts = {clock}
+    if ts.__class__ is int:
+        return sid, et, ts, src, dst
+    if ts.__class__ is float and ts.is_integer():
+        return sid, et, int(ts), src, dst
+    return sid, et, None, src, dst
+"""
+
+
+def _lookup(tokens: tuple[str, ...], name: str = "event", depth: int = 0) -> str:
+    """A Python expression for the value at `tokens` below `name` (None where absent)."""
+    head = f"{name}.get({tokens[0]!r})"
+    if len(tokens) == 1:
+        return head
+    inner = f"_n{depth}"
+    rest = _lookup(tokens[1:], inner, depth + 1)
+    return f"({rest} if ({inner} := {head}).__class__ is dict else None)"
+
+
+def _compile_record(b: Behaviour) -> Callable[..., Record | None]:
+    """Build the record function of a behaviour, its JSON Pointers as inline lookups."""
+    source = _RECORD.format(
+        sid=_lookup(b.session_key),
+        src=_lookup(b.from_field),
+        dst=_lookup(b.to_field),
+        clock=_lookup(b.clock),
+    )
+    scope: dict[str, Any] = {"event_types": b.event_types, "moves": b.moves, "states": b.states}
+    exec(compile(source, "<fold record>", "exec"), scope)  # noqa: S102 - generated from data
+    record: Callable[..., Record | None] = scope["record"]
+    return record
 
 
 _STEP = """

@@ -178,7 +178,7 @@ class StreamValidator:
             return explain
         loads, error = orjson.loads, orjson.JSONDecodeError
         verdicts = self.schema.verdicts
-        record = self.tracker.record
+        record = self.tracker.fold.record
 
         def decode(raw: bytes) -> Decoded:
             try:
