@@ -82,7 +82,7 @@ def test_check_a_compatible_revision_both_verdicts(cli, registry_url, subject, t
     assert "  registry: compatible\n" in run.out
     assert "  vrp-contract: compatible in backward mode; needs a minor bump" in run.out
     found = re.search(
-        r"\n  bundle-v0\.2\.json:(\d+): info object\.properties: Property 'note'", run.out
+        r'\n  bundle-v0\.2\.json:(\d+): info object\.properties: Property "note"', run.out
     )
     assert found, run.out
     # the line is that of `vrp-contract schema --revision 0.2` (the bundle, indented by 2)

@@ -63,13 +63,21 @@ class Reporter(ABC):
         self.out = out
         self.verbose = verbose
         self.quiet = quiet
+        self.meta: dict[str, Any] = {}
 
-    def start(self, meta: Mapping[str, Any]) -> None:  # noqa: B027 - optional hook
+    def start(self, meta: Mapping[str, Any]) -> None:
         """Called once before the first finding with facts about the run (command, inputs)."""
+        self.meta = dict(meta)
+
+    def finding(self, finding: Finding) -> None:
+        """Called for every finding, in order, as soon as it is found (quiet: errors only)."""
+        if self.quiet and not finding.is_error:
+            return
+        self.write(finding)
 
     @abstractmethod
-    def finding(self, finding: Finding) -> None:
-        """Called for every finding, in order, as soon as it is found."""
+    def write(self, finding: Finding) -> None:
+        """Report one finding that passed the quiet filter."""
 
     def finish(self, summary: Summary) -> None:  # noqa: B027 - optional hook
         """Called once at the end of the run."""

@@ -31,16 +31,17 @@ class EventsReporter(Reporter):
     name: ClassVar[str] = "events"
     commands: ClassVar[frozenset[str]] = frozenset({"validate"})
 
-    def start(self, meta: Mapping[str, Any]) -> None:
-        """Learn the invariant ids of the revision, to map rule ids onto them."""
-        self.invariants: frozenset[str] = frozenset(meta.get("invariants", ()))
+    invariants: frozenset[str] = frozenset()
+    """The revision's invariant ids, learnt at `start`, to map rule ids onto them."""
 
-    def finding(self, finding: Finding) -> None:
+    def start(self, meta: Mapping[str, Any]) -> None:
+        """Learn the invariant ids of the revision."""
+        super().start(meta)
+        self.invariants = frozenset(meta.get("invariants", ()))
+
+    def write(self, finding: Finding) -> None:
         """Write the AUDIT_EVENT for one finding."""
-        if self.quiet and not finding.is_error:
-            return
-        invariants: frozenset[str] = getattr(self, "invariants", frozenset())
-        invariant = finding.rule if finding.rule in invariants else CONFORMANCE_INVARIANT
+        invariant = finding.rule if finding.rule in self.invariants else CONFORMANCE_INVARIANT
         details: dict[str, Any] = {
             "invariant": invariant,
             "outcome": "violated",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from vrp_contract import catalog
 from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
 
@@ -26,24 +27,30 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _title(rule_id: str) -> str:
+    """The annotation's title: the rule id and, from the catalog, what the rule protects."""
+    try:
+        return f"{rule_id}: {catalog.get(rule_id).purpose}"
+    except KeyError:  # a rule of another revision than the installed ones
+        return rule_id
+
+
 class GithubReporter(Reporter):
     """`--format github`: annotations on the pull request's files, then the summary lines."""
 
     name: ClassVar[str] = "github"
     commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
-    def finding(self, finding: Finding) -> None:
+    def write(self, finding: Finding) -> None:
         """Print one workflow command (info findings only with --verbose)."""
         if finding.severity is Severity.INFO and not self.verbose:
-            return
-        if self.quiet and not finding.is_error:
             return
         props = []
         if finding.source and not finding.source.startswith("git:") and finding.source != "-":
             props.append(f"file={escape_property(finding.source)}")
         if finding.line is not None:
             props.append(f"line={finding.line}")
-        props.append(f"title={escape_property(finding.rule)}")
+        props.append(f"title={escape_property(_title(finding.rule))}")
         where = f" at {finding.pointer}" if finding.pointer else ""
         breaks = f" (breaks {'+'.join(finding.directions)})" if finding.directions else ""
         message = f"{finding.message}{breaks}{where}"

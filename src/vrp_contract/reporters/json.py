@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from vrp_contract.reporters.base import Reporter
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from typing import TextIO
 
     from vrp_contract.findings import Finding
     from vrp_contract.reporters.base import Summary
@@ -30,29 +30,25 @@ class JsonReporter(Reporter):
     name: ClassVar[str] = "json"
     commands: ClassVar[frozenset[str]] = frozenset({"compat"})
 
-    def start(self, meta: Mapping[str, Any]) -> None:
-        """Remember the run's inputs."""
-        self.meta = dict(meta)
+    def __init__(self, out: TextIO, *, verbose: bool = False, quiet: bool = False) -> None:
+        """Collect the findings; the report is written at the end."""
+        super().__init__(out, verbose=verbose, quiet=quiet)
         self.findings: list[dict[str, Any]] = []
 
-    def finding(self, finding: Finding) -> None:
+    def write(self, finding: Finding) -> None:
         """Collect one finding."""
-        if not hasattr(self, "findings"):
-            self.findings = []
-        if self.quiet and not finding.is_error:
-            return
         self.findings.append(finding.to_dict())
 
     def finish(self, summary: Summary) -> None:
         """Write the whole report."""
         from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
 
-        meta = getattr(self, "meta", {})
+        meta = self.meta
         doc = {
             "tool": {"name": "vrp-contract", "version": __version__},
             "command": meta.get("command", "compat"),
             "inputs": {k: meta.get(k) for k in ("old", "new") if meta.get(k) is not None},
             **summary.as_dict(),
-            "findings": getattr(self, "findings", []),
+            "findings": self.findings,
         }
         self.out.write(_json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter, json_line
 
 if TYPE_CHECKING:
@@ -19,8 +18,6 @@ class JsonlReporter(Reporter):
     name: ClassVar[str] = "jsonl"
     commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
-    def finding(self, finding: Finding) -> None:
+    def write(self, finding: Finding) -> None:
         """Write the finding's JSON form on one line."""
-        if self.quiet and finding.severity is not Severity.ERROR:
-            return
         self.out.write(json_line(finding.to_dict()))

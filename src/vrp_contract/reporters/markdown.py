@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from typing import TextIO
 
     from vrp_contract.findings import Finding
     from vrp_contract.reporters.base import Summary
@@ -26,20 +26,19 @@ class MarkdownReporter(Reporter):
     name: ClassVar[str] = "markdown"
     commands: ClassVar[frozenset[str]] = frozenset({"compat"})
 
-    def start(self, meta: Mapping[str, Any]) -> None:
-        """Remember the inputs for the heading."""
-        self.meta = dict(meta)
+    def __init__(self, out: TextIO, *, verbose: bool = False, quiet: bool = False) -> None:
+        """Collect the findings; the comment is written at the end."""
+        super().__init__(out, verbose=verbose, quiet=quiet)
+        self.items: list[Finding] = []
 
-    def finding(self, finding: Finding) -> None:
+    def write(self, finding: Finding) -> None:
         """Collect one finding."""
-        if not hasattr(self, "items"):
-            self.items: list[Finding] = []
         self.items.append(finding)
 
     def finish(self, summary: Summary) -> None:
         """Write the comment."""
         data = summary.as_dict()
-        items: list[Finding] = getattr(self, "items", [])
+        items = self.items
         errors = [f for f in items if f.is_error]
         others = [f for f in items if not f.is_error]
         verdict = "❌ breaking" if summary.failed else "✅ compatible"
@@ -51,7 +50,7 @@ class MarkdownReporter(Reporter):
         ]
         out += [f"- {line}" for line in summary.text_lines()]
         for title, group in (("Breaking changes", errors), ("Other changes", others)):
-            if not group or (self.quiet and title != "Breaking changes"):
+            if not group:
                 continue
             out += ["", f"#### {title} ({len(group)})", ""]
             out += [

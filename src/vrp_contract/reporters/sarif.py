@@ -1,14 +1,17 @@
-"""SARIF 2.1.0: one log with one run, for code scanning; rules come from the findings' ids."""
+"""SARIF 2.1.0: one log with one run, for code scanning; rule descriptors from the catalog."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from vrp_contract import catalog
 from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from vrp_contract.findings import Finding
     from vrp_contract.reporters.base import Summary
 
@@ -18,13 +21,18 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _purpose(rule_id: str) -> str:
+def _rule(rule_id: str) -> dict[str, Any]:
+    """The SARIF reporting descriptor of a rule, from the catalog."""
+    descriptor: dict[str, Any] = {"id": rule_id}
     try:
-        from vrp_contract.compat.registry import get_rule  # noqa: PLC0415 - optional lookup
-
-        return get_rule(rule_id).purpose
-    except (ImportError, KeyError):
-        return f"vrp-contract rule {rule_id}."
+        info = catalog.get(rule_id)
+    except KeyError:  # a rule of another revision than the installed ones
+        descriptor["shortDescription"] = {"text": f"vrp-contract rule {rule_id}."}
+        return descriptor
+    descriptor["shortDescription"] = {"text": info.purpose}
+    descriptor["defaultConfiguration"] = {"level": _LEVEL[info.severity]}
+    descriptor["properties"] = {"category": info.category}
+    return descriptor
 
 
 class SarifReporter(Reporter):
@@ -33,19 +41,20 @@ class SarifReporter(Reporter):
     name: ClassVar[str] = "sarif"
     commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat"})
 
-    def finding(self, finding: Finding) -> None:
+    def __init__(self, out: TextIO, *, verbose: bool = False, quiet: bool = False) -> None:
+        """Collect the findings; the log is written at the end."""
+        super().__init__(out, verbose=verbose, quiet=quiet)
+        self.results: list[Finding] = []
+
+    def write(self, finding: Finding) -> None:
         """Collect one finding."""
-        if not hasattr(self, "results"):
-            self.results: list[Finding] = []
-        if self.quiet and not finding.is_error:
-            return
         self.results.append(finding)
 
     def finish(self, summary: Summary) -> None:
         """Write the SARIF log."""
         from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
 
-        findings: list[Finding] = getattr(self, "results", [])
+        findings = self.results
         rule_ids = sorted({f.rule for f in findings})
         index = {rid: i for i, rid in enumerate(rule_ids)}
         results: list[dict[str, Any]] = []
@@ -86,10 +95,7 @@ class SarifReporter(Reporter):
                             "name": "vrp-contract",
                             "version": __version__,
                             "informationUri": "https://vrp.dev/contract/",
-                            "rules": [
-                                {"id": rid, "shortDescription": {"text": _purpose(rid)}}
-                                for rid in rule_ids
-                            ],
+                            "rules": [_rule(rid) for rid in rule_ids],
                         }
                     },
                     "results": results,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, ClassVar
 
-from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
 from vrp_contract.stream.parse import big_int_digits
 
@@ -48,10 +47,8 @@ class TextReporter(Reporter):
     name: ClassVar[str] = "text"
     commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
-    def finding(self, finding: Finding) -> None:
+    def write(self, finding: Finding) -> None:
         """Print one finding on one line (with its pointer and session when known)."""
-        if self.quiet and finding.severity is not Severity.ERROR:
-            return
         where: list[str] = []
         if finding.session_id is not None:
             where.append(f"session {_printable(finding.session_id)}")
