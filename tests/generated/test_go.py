@@ -17,7 +17,8 @@ def test_vet_and_vectors(module):
     run([go, "vet", "./..."], cwd=module, env=ENV)
     out = run([go, "test", "-count=1", "-v", "./..."], cwd=module, env=ENV)
     assert "--- PASS: TestValidVectorsRoundTrip" in out
-    assert "--- PASS: TestInvalidVectorsRejected" in out
+    assert "--- PASS: TestInvalidVectorsRefused" in out
+    assert "--- PASS: TestEncodeRefusesWhatDecodeRefuses" in out
 
 
 def test_docs_example_runs(tmp_path):

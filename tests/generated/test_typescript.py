@@ -21,9 +21,8 @@ def _tools() -> tuple[str, str]:
 
 @pytest.mark.parametrize("package", PACKAGES, ids=[p.name for p in PACKAGES])
 def test_vectors(package):
-    node, tsc = _tools()
-    run([tsc, "-p", "tsconfig.json"], cwd=package)
-    out = run([node, "--test", "dist/"], cwd=package, env={"NODE_PATH": str(TOOLS)})
+    node = need("node", "Node.js 20+")
+    out = run([node, "--test", "test/"], cwd=package)
     assert "# fail 0" in out
     assert "# pass 0" not in out
 

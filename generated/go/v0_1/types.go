@@ -105,7 +105,7 @@ func (j *AuditEvent) UnmarshalJSON(value []byte) error {
 type CandidatesDiscovered struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details CandidatesDiscoveredDetails `json:"details,omitempty,omitzero"`
+	Details CandidatesDiscoveredDetails `json:"details,omitzero"`
 
 	// Discriminator: always `CANDIDATES_DISCOVERED` for this event type.
 	EventType string `json:"event_type"`
@@ -246,7 +246,7 @@ func (j *InvariantId) UnmarshalJSON(value []byte) error {
 type MutationTick struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details MutationTickDetails `json:"details,omitempty,omitzero"`
+	Details MutationTickDetails `json:"details,omitzero"`
 
 	// Discriminator: always `MUTATION_TICK` for this event type.
 	EventType string `json:"event_type"`
@@ -395,7 +395,7 @@ type ReasonCode string
 type RecoverySignal struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details RecoverySignalDetails `json:"details,omitempty,omitzero"`
+	Details RecoverySignalDetails `json:"details,omitzero"`
 
 	// Discriminator: always `RECOVERY_SIGNAL` for this event type.
 	EventType string `json:"event_type"`
@@ -449,7 +449,7 @@ func (j *RecoverySignal) UnmarshalJSON(value []byte) error {
 type SessionCreated struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details SessionCreatedDetails `json:"details,omitempty,omitzero"`
+	Details SessionCreatedDetails `json:"details,omitzero"`
 
 	// Discriminator: always `SESSION_CREATED` for this event type.
 	EventType string `json:"event_type"`
@@ -675,7 +675,7 @@ func (j *Timestamp) UnmarshalJSON(value []byte) error {
 type VolatilitySignal struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details VolatilitySignalDetails `json:"details,omitempty,omitzero"`
+	Details VolatilitySignalDetails `json:"details,omitzero"`
 
 	// Discriminator: always `VOLATILITY_SIGNAL` for this event type.
 	EventType string `json:"event_type"`
