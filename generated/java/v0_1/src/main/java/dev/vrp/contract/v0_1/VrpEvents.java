@@ -21,8 +21,9 @@ import java.util.Map;
  * {@link DecodeException} with the rule id, the JSON Pointer and a sentence
  * ({@link UnknownEventTypeException} for an event type this revision does not define). A plain
  * {@code new ObjectMapper().readValue(text, VrpEvent.class)} gives the same verdicts (the
- * {@link VrpEvent} interface names the strict deserializer). {@link #encode(VrpEvent)} refuses
- * what decode refuses.
+ * {@link VrpEvent} interface names the strict deserializer; only text that is not JSON at all
+ * fails earlier, in Jackson's parser, with its own {@code JsonParseException}).
+ * {@link #encode(VrpEvent)} refuses what decode refuses.
  */
 public final class VrpEvents {
     /** The contract revision of these classes (the artifact version is revision.release). */
@@ -123,6 +124,12 @@ public final class VrpEvents {
         @Override
         public VrpEvent deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             return bind(Strict.read(p, ""));
+        }
+
+        /** A JSON {@code null} is no event either (Jackson would otherwise return null). */
+        @Override
+        public VrpEvent getNullValue(DeserializationContext ctxt) throws DecodeException {
+            throw new DecodeException("input.not-object", "", "The value is a JSON null, not an event object.");
         }
     }
 }
