@@ -6,7 +6,9 @@ use @@LIB@@::{decode, encode, DecodeError, VrpEvent};
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors.json");
+    // cargo sets CARGO_MANIFEST_DIR when it runs the test (the crate may have moved since the build)
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into());
+    let path = std::path::Path::new(&dir).join("vectors.json");
     serde_json::from_str(&std::fs::read_to_string(&path).expect("vectors.json")).expect("JSON")
 }
 
