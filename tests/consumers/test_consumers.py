@@ -203,6 +203,9 @@ def test_cargo_crate(tmp_path):
     crate = dist / f"{NAME}-{VERSION}.crate"
     with tarfile.open(crate) as tar:
         tar.extractall(tmp_path / "vendor", filter="data")
+    # fresh mtimes: the shared build cache must not take the unpacked sources for ones it built
+    for path in (tmp_path / "vendor").rglob("*"):
+        os.utime(path)
     lib = NAME.replace("-", "_")
     project = tmp_path / "consumer"
     (project / "src").mkdir(parents=True)

@@ -94,7 +94,7 @@ func parseJSON(data []byte) (any, *DecodeError) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	value, derr := readValue(dec, "")
+	value, derr := readValue(dec, "", 0)
 	if derr != nil {
 		return nil, derr
 	}
@@ -108,7 +108,13 @@ func notJSON(err error) *DecodeError {
 	return &DecodeError{"input.not-json", "", fmt.Sprintf("The input is not valid JSON: %v.", err)}
 }
 
-func readValue(dec *json.Decoder, ptr string) (any, *DecodeError) {
+// maxDepth bounds the nesting readValue follows (each level is a Go call frame).
+const maxDepth = 1000
+
+func readValue(dec *json.Decoder, ptr string, depth int) (any, *DecodeError) {
+	if depth > maxDepth {
+		return nil, &DecodeError{"input.not-json", "", "The input nests JSON too deeply to be parsed."}
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		if err == io.EOF {
@@ -127,7 +133,7 @@ func readValue(dec *json.Decoder, ptr string) (any, *DecodeError) {
 					return nil, notJSON(err)
 				}
 				key := keyTok.(string)
-				item, derr := readValue(dec, ptr+"/"+escapeToken(key))
+				item, derr := readValue(dec, ptr+"/"+escapeToken(key), depth+1)
 				if derr != nil {
 					return nil, derr
 				}
@@ -149,7 +155,7 @@ func readValue(dec *json.Decoder, ptr string) (any, *DecodeError) {
 		}
 		var arr []any
 		for dec.More() {
-			item, derr := readValue(dec, fmt.Sprintf("%s/%d", ptr, len(arr)))
+			item, derr := readValue(dec, fmt.Sprintf("%s/%d", ptr, len(arr)), depth+1)
 			if derr != nil {
 				return nil, derr
 			}

@@ -106,3 +106,11 @@ func TestEncodeRefusesWhatDecodeRefuses(t *testing.T) {
 		t.Fatalf("the struct type fixes event_type: got %s, %v", out, err)
 	}
 }
+
+func TestDeepNestingIsAnErrorNotACrash(t *testing.T) {
+	deep := bytes.Repeat([]byte("["), 100000)
+	var de *DecodeError
+	if _, err := Decode(deep); !errors.As(err, &de) || de.Rule != "input.not-json" {
+		t.Fatalf("got %v", err)
+	}
+}
