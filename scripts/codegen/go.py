@@ -123,7 +123,7 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         lines += [
             f'\tcase "{tag}":',
             f"\t\tvar event {title}",
-            "\t\terr := json.Unmarshal(data, &event)",
+            "\t\terr := unmarshalExact(data, &event)",
             "\t\treturn event, err",
         ]
     lines += [
@@ -195,6 +195,11 @@ def generate(revision: Revision, out: Path) -> None:
             cwd=work,
         )
         types_go = _keep_empty_maps((work / "types.go").read_text("utf-8"))
+        # numbers inside open objects stay exact (json.Number), not float64
+        types_go = types_go.replace("json.Unmarshal(", "unmarshalExact(")
+        code = [ln for ln in types_go.splitlines() if not ln.lstrip().startswith(("//", "import"))]
+        if not any("json." in line for line in code):
+            types_go = types_go.replace('import "encoding/json"\n', "")
         types_go = f"{slash}\n\n" + types_go  # keeps go-jsonschema's own "Code generated" line
         (work / "types.go").write_text(types_go, "utf-8")
         (work / "union.go").write_text(_union(revision, types_go, slash), "utf-8")

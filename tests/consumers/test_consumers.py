@@ -26,6 +26,7 @@ import pytest
 
 from scripts.codegen.go import module_path
 from scripts.codegen.release import artifact_name, package_version
+from tests.generated._corpus import corpus_mutations
 from tests.generated._toolchain import REPO, need, run
 from vrp_contract import typed
 from vrp_contract.revisions import load_revision
@@ -77,7 +78,8 @@ def _cases() -> list[str]:
     vectors = json.loads((REPO / "generated" / "go" / REV_ID / "vectors.json").read_text("utf-8"))
     lines = [v["text"] for v in vectors["valid"] + vectors["invalid"]]
     demo = (REPO / "examples" / "demo.jsonl").read_text("utf-8").splitlines()
-    return lines + [line for line in demo if line.strip()] + EDGE_CASES
+    mutations = [json.dumps(m, separators=(",", ":")) for m in corpus_mutations(REVISION)]
+    return lines + [line for line in demo if line.strip()] + EDGE_CASES + mutations
 
 
 def _reference(text: str) -> dict[str, Any]:
@@ -179,11 +181,14 @@ def test_go_module_by_version(tmp_path):
     module = module_path(REVISION)
     (tmp_path / "go.mod").write_text(f"module consumer\n\ngo 1.24\n\nrequire {module} v{VERSION}\n")
     shutil.copy(CONSUMERS / "go" / "main.go", tmp_path)
+    # A fresh module cache (a published version is immutable: an old download of the same version
+    # must not stand in for dist/), served offline: dist/goproxy for our module, the machine's
+    # module download cache (itself a GOPROXY tree) for its dependency.
+    cache = run([go, "env", "GOMODCACHE"], cwd=tmp_path).strip()
     env = {
-        "GOPROXY": f"file://{dist / 'goproxy'},https://proxy.golang.org",
-        "GONOSUMDB": "vrp.dev",
-        "GONOSUMCHECK": "1",
-        "GOFLAGS": "-mod=mod",
+        "GOPROXY": f"file://{dist / 'goproxy'},file://{cache}/cache/download",
+        "GOMODCACHE": str(tmp_path / "modcache"),
+        "GOFLAGS": "-mod=mod -modcacherw",
         "GOTOOLCHAIN": "local",
         "GOSUMDB": "off",
     }

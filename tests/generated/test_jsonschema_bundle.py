@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from scripts.codegen.jsonschema import dispatch_bundle
+from tests.generated._corpus import corpus_mutations, corpus_seeds
 from tests.generated._toolchain import GENERATED, REPO, need, run
 from vrp_contract.revisions import list_revisions
 
@@ -53,40 +54,11 @@ def test_suite_covers_every_vector(name):
     assert len(group["tests"]) == expected
 
 
-_VALUES: list[Any] = [None, "", "x", 0, -1, 1.5, 2**63, 2**63 - 1, True, [], {}, {"k": 1}, "BIRTH"]
-
-
-def _mutations(event: dict[str, Any], types: list[str]) -> Iterator[Any]:
-    """Every event one edit away: a key removed or set to each value, a details key too, the type
-    swapped for every other type, an unknown key added."""
-    for key in event:
-        yield {k: v for k, v in event.items() if k != key}
-        for value in _VALUES:
-            yield {**event, key: value}
-    details = event.get("details")
-    if isinstance(details, dict):
-        for key in details:
-            yield {**event, "details": {k: v for k, v in details.items() if k != key}}
-            for value in _VALUES:
-                yield {**event, "details": {**details, key: value}}
-    for other in types:
-        yield {**event, "event_type": other}
-    yield {**event, "extra": 1}
-    yield [event]
-
-
 @pytest.mark.parametrize("name", REVISIONS)
 def test_dispatch_accepts_exactly_what_the_revision_accepts(name):
     revision = next(r for r in list_revisions() if r.name == name)
-    seeds = [v["event"] for kind in ("valid", "invalid") for _, v in revision.examples(kind)]
-    for line in (REPO / "examples" / "demo.jsonl").read_text("utf-8").splitlines():
-        try:
-            seeds.append(json.loads(line))
-        except ValueError:
-            continue
-    mutations = [
-        m for seed in seeds if isinstance(seed, dict) for m in _mutations(seed, revision.event_types)
-    ]
+    seeds = corpus_seeds(revision)
+    mutations = corpus_mutations(revision)
     assert len(mutations) > 2000
     # python-jsonschema (the reference oracle) on the seeds, jsonschema-rs on every mutation
     engines: list[tuple[Any, Any, list[Any]]] = [

@@ -65,6 +65,14 @@ func (e *EncodeError) Error() string {
 	return (&DecodeError{e.Rule, e.Pointer, e.Message}).Error()
 }
 
+// unmarshalExact is json.Unmarshal keeping numbers of open objects (`details`) as json.Number, so
+// they are written back digit for digit. The input has passed the plan: no trailing data.
+func unmarshalExact(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
 // ---- JSON text -> ordered values: exact numbers (json.Number), duplicate keys refused ----------
 
 type object struct {

@@ -96,35 +96,35 @@ func decodeChecked(data []byte) (Event, error) {
 	switch head.EventType {
 	case "SESSION_CREATED":
 		var event SessionCreated
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "CANDIDATES_DISCOVERED":
 		var event CandidatesDiscovered
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "PATH_SELECTED":
 		var event PathSelected
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "VOLATILITY_SIGNAL":
 		var event VolatilitySignal
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "MUTATION_TICK":
 		var event MutationTick
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "STATE_CHANGE":
 		var event StateChange
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "RECOVERY_SIGNAL":
 		var event RecoverySignal
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	case "AUDIT_EVENT":
 		var event AuditEvent
-		err := json.Unmarshal(data, &event)
+		err := unmarshalExact(data, &event)
 		return event, err
 	}
 	return nil, fmt.Errorf("vrpevent: %q has no struct", head.EventType)
