@@ -13,6 +13,7 @@ be exact.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -128,6 +129,30 @@ def _write_cases(tmp_path: Path) -> tuple[Path, list[str]]:
 
 def _outside(tmp_path: Path) -> None:
     assert REPO not in tmp_path.resolve().parents, "the consumer must live outside the checkout"
+
+
+def test_checksums_cover_every_artifact():
+    dist = _dist()
+    listed = {}
+    for line in (dist / "SHA256SUMS").read_text("utf-8").splitlines():
+        digest, name = line.split("  ", 1)
+        listed[name] = digest
+    files = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    assert set(listed) == files - {"SHA256SUMS"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest, name
+    for suffix in (
+        ".whl",
+        ".tar.gz",
+        ".tgz",
+        ".crate",
+        ".jar",
+        "-sources.jar",
+        "-javadoc.jar",
+        ".pom",
+    ):
+        assert any(name.endswith(suffix) for name in listed), suffix
+    assert any(name.endswith(f"@v/v{VERSION}.zip") for name in listed)
 
 
 def test_python_wheel(tmp_path):
