@@ -10,4 +10,15 @@ dist: setup-python ## build wheel+sdist, npm tarball, Go module proxy tree, crat
 	$(PY) scripts/dist.py --out $(DIST)
 
 test-consumers: dist ## install each dist/ artifact into a fresh consumer project (outside the repo) and decode every vector
-	VRP_DIST=$(abspath $(DIST)) $(BIN)/pytest -q -p no:cacheprovider tests/consumers
+	VRP_DIST=$(abspath $(DIST)) VRP_CONSUMER_CACHE=$(CONSUMER_CACHE) $(BIN)/pytest -q -p no:cacheprovider tests/consumers
+
+SETUP_TARGETS += setup-dist
+CONSUMER_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vrp-contract-consumers
+
+# Everything `make dist` and the consumer tests fetch, fetched once here so the tests run offline:
+# the build backend, the Maven packaging plugins, the crate dependencies (a throwaway dist), the
+# wheels the package depends on (a wheelhouse outside the checkout), Maven's dependency plugin.
+setup-dist: setup-python setup-codegen ## fetch what make dist and the consumer tests need (they then run offline)
+	$(PY) scripts/dist.py --out build/dist-setup
+	$(PY) -m pip download --quiet --dest $(CONSUMER_CACHE)/wheelhouse build/dist-setup/vrp_contract-*.whl
+	cd generated/java/v0_1 && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath -Dmdep.outputFile=/dev/null

@@ -127,6 +127,14 @@ def _write_cases(tmp_path: Path) -> tuple[Path, list[str]]:
     return path, cases
 
 
+def _cache() -> Path:
+    """Caches shared between runs, outside the checkout (`make setup-dist` fills the wheelhouse)."""
+    default = (
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vrp-contract-consumers"
+    )
+    return Path(os.environ.get("VRP_CONSUMER_CACHE", default))
+
+
 def _outside(tmp_path: Path) -> None:
     assert REPO not in tmp_path.resolve().parents, "the consumer must live outside the checkout"
 
@@ -161,7 +169,16 @@ def test_python_wheel(tmp_path):
     wheel = next(dist.glob(f"vrp_contract-{VERSION}-*.whl"))
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
     python = tmp_path / "venv" / "bin" / "python"
-    run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], cwd=tmp_path, timeout=900)
+    # offline: the dependencies come from the wheelhouse `make setup-dist` filled (outside the repo)
+    wheelhouse = _cache() / "wheelhouse"
+    run(
+        [
+            *(str(python), "-m", "pip", "install", "--quiet", "--no-index"),
+            *("--find-links", str(wheelhouse), str(wheel)),
+        ],
+        cwd=tmp_path,
+        timeout=900,
+    )
     shutil.copy(CONSUMERS / "python" / "consumer.py", tmp_path)
     # mypy (from the dev venv) reads the installed package: with py.typed it sees real types
     mypy = Path(sys.executable).parent / "mypy"
@@ -247,31 +264,29 @@ def test_cargo_crate(tmp_path):
     source = (CONSUMERS / "rust" / "main.rs").read_text("utf-8").replace("@@LIB@@", lib)
     (project / "src" / "main.rs").write_text(source)
     # a build cache outside the checkout, shared between runs (compiling serde takes a while)
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vrp-consumer-rust"
-    env = {"CARGO_TARGET_DIR": str(cache)}
-    out = run([cargo, "run", "--quiet", "--", str(cases_file)], cwd=project, env=env, timeout=3600)
+    env = {"CARGO_TARGET_DIR": str(_cache() / "rust-target")}
+    out = run(
+        [cargo, "run", "--quiet", "--offline", "--", str(cases_file)],
+        cwd=project,
+        env=env,
+        timeout=3600,
+    )
     _check(out, cases, "rust")
-    run([cargo, "test", "--quiet"], cwd=tmp_path / "vendor" / f"{NAME}-{VERSION}", env=env)
+    own = tmp_path / "vendor" / f"{NAME}-{VERSION}"
+    run([cargo, "test", "--quiet", "--offline"], cwd=own, env=env, timeout=3600)
 
 
 def test_maven_jar(tmp_path):
     dist, (cases_file, cases) = _dist(), _write_cases(tmp_path)
     _outside(tmp_path)
     mvn, java = need("mvn", "Maven 3.8+"), need("java", "a JDK 17")
-    stem = dist / f"{NAME}-{VERSION}"
+    stem = f"{NAME}-{VERSION}"
+    # a Maven repository is a folder layout: publish the four files of dist/ into one
     repo = tmp_path / "repo"
-    run(
-        [
-            *(mvn, "-q", "-B", "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file"),
-            f"-Dfile={stem}.jar",
-            f"-DpomFile={stem}.pom",
-            f"-Dsources={stem}-sources.jar",
-            f"-Djavadoc={stem}-javadoc.jar",
-            f"-DlocalRepositoryPath={repo}",
-        ],
-        cwd=tmp_path,
-        timeout=1800,
-    )
+    folder = repo / "dev" / "vrp" / "contract" / NAME / VERSION
+    folder.mkdir(parents=True)
+    for suffix in (".jar", "-sources.jar", "-javadoc.jar", ".pom"):
+        shutil.copyfile(dist / f"{stem}{suffix}", folder / f"{stem}{suffix}")
     project = tmp_path / "consumer"
     (project / "src" / "main" / "java").mkdir(parents=True)
     (project / "pom.xml").write_text(
@@ -284,7 +299,9 @@ def test_maven_jar(tmp_path):
         f"<artifactId>{NAME}</artifactId><version>{VERSION}</version></dependency>"
         "</dependencies><build><plugins><plugin>"
         "<groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId>"
-        "<version>3.13.0</version></plugin></plugins></build></project>\n"
+        "<version>3.13.0</version></plugin><plugin><groupId>org.apache.maven.plugins</groupId>"
+        "<artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>"
+        "</plugins></build></project>\n"
     )
     source = (CONSUMERS / "java" / "Consumer.java").read_text("utf-8").replace("@@REV_ID@@", REV_ID)
     (project / "src" / "main" / "java" / "Consumer.java").write_text(source)
@@ -295,7 +312,7 @@ def test_maven_jar(tmp_path):
     cp_file = tmp_path / "classpath.txt"
     run(
         [
-            *(mvn, "-q", "-B", "compile"),
+            *(mvn, "-q", "-B", "compile"),  # every plugin and dependency is cached by setup
             "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath",
             f"-Dmdep.outputFile={cp_file}",
         ],
