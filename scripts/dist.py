@@ -83,9 +83,10 @@ def _go(out: Path, revision: Revision, rev_id: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"{path}@{version}/"
     with zipfile.ZipFile(folder / f"{version}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
-        for file in sorted(module.iterdir()):
-            if file.is_file() and file.name not in GO_EXCLUDED:
-                info = zipfile.ZipInfo(prefix + file.name, date_time=(1980, 1, 1, 0, 0, 0))
+        for file in sorted(module.rglob("*")):
+            rel = file.relative_to(module).as_posix()
+            if file.is_file() and rel not in GO_EXCLUDED:
+                info = zipfile.ZipInfo(prefix + rel, date_time=(1980, 1, 1, 0, 0, 0))
                 zf.writestr(info, file.read_bytes(), zipfile.ZIP_DEFLATED)
     shutil.copyfile(module / "go.mod", folder / f"{version}.mod")
     (folder / f"{version}.info").write_text(

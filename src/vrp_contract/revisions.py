@@ -31,6 +31,7 @@ __all__ = [
     "list_revisions",
     "load_revision",
     "schema_root",
+    "shipped_folder",
 ]
 
 _DIR_RE = re.compile(r"^v(\d+)\.(\d+)(?:\.(\d+))?$")
@@ -41,20 +42,26 @@ class UnknownRevisionError(LookupError):
     """Raised when a revision name matches no schema directory."""
 
 
-def schema_root() -> Traversable:
-    """Return the folder holding one sub-folder per revision.
+def shipped_folder(checkout: str, packaged: str) -> Traversable:
+    """Return a folder the package ships, from the checkout or from the package data.
 
-    In a source checkout (editable install) that is the checkout's `schema/`, so edits show at
-    once; in an installed wheel it is the package data copied from it at build time.
+    In a source checkout (editable install) that is `checkout`, relative to the checkout, so
+    edits show at once; in an installed wheel the package data `packaged` copied from it at build
+    time (pyproject.toml `force-include`).
     """
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / "schema").is_dir():
-        return checkout / "schema"
-    packaged = resources.files("vrp_contract").joinpath("_schema")
-    if packaged.is_dir():
-        return packaged
-    msg = "the vrp-contract schema files are missing from this installation"
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / checkout).is_dir():
+        return root / checkout
+    data = resources.files("vrp_contract").joinpath(packaged)
+    if data.is_dir():
+        return data
+    msg = f"the vrp-contract files {packaged!r} are missing from this installation"
     raise FileNotFoundError(msg)
+
+
+def schema_root() -> Traversable:
+    """Return the folder holding one sub-folder per revision (`schema/`)."""
+    return shipped_folder("schema", "_schema")
 
 
 def _version_key(name: str) -> tuple[int, int, int]:
@@ -75,6 +82,8 @@ class Revision:
 
     name: str
     root: Traversable
+    supplement: Traversable | None = None
+    """`schema/supplements/v<name>/`: data a released revision states only in prose."""
 
     @property
     def version(self) -> tuple[int, int, int]:
@@ -112,7 +121,19 @@ class Revision:
 
     def data_file(self, rel: str) -> JSON:
         """Load one data file (state machine, invariants, default policy) of the revision."""
-        return _read_json(self.root.joinpath(*rel.split("/")))
+        return _read_json(self.resource(rel))
+
+    def resource(self, rel: str) -> Traversable:
+        """The file or folder `rel` of the revision, or of its supplement.
+
+        A released revision never changes; data it states only in prose (its behaviour, its
+        stream cases) ships beside it in `schema/supplements/v<name>/`, read as if it were part
+        of the revision. A revision's own folder wins.
+        """
+        own = self.root.joinpath(*rel.split("/"))
+        if own.is_file() or own.is_dir() or self.supplement is None:
+            return own
+        return self.supplement.joinpath(*rel.split("/"))
 
     @functools.cached_property
     def registry(self) -> referencing.Registry[Any]:
@@ -160,6 +181,18 @@ class Revision:
         """The invariant catalog entries."""
         entries: list[JSON] = self.data_file("invariants.json")["invariants"]
         return entries
+
+    @functools.cached_property
+    def behaviour(self) -> JSON:
+        """The behaviour data (`behaviour.json`): event roles, transition fields, attempt states."""
+        return self.data_file("behaviour.json")
+
+    def stream_cases(self) -> list[Traversable]:
+        """The folders of the revision's behaviour suite (`streams/<case>/`), sorted by name."""
+        folder = self.resource("streams")
+        if not folder.is_dir():
+            return []
+        return sorted((c for c in folder.iterdir() if c.is_dir()), key=lambda c: c.name)
 
     @functools.cached_property
     def default_policy(self) -> JSON:
@@ -283,11 +316,13 @@ def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  
     return {**target, **out}
 
 
-def list_revisions() -> list[Revision]:
-    """Return every revision shipped with the package, oldest first."""
-    root = schema_root()
+def list_revisions(root: Traversable | None = None) -> list[Revision]:
+    """Return every revision shipped with the package (or in folder `root`), oldest first."""
+    root = schema_root() if root is None else root
     names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
-    return [Revision(n[1:], root / n) for n in sorted(names, key=_version_key)]
+    return [
+        Revision(n[1:], root / n, root / "supplements" / n) for n in sorted(names, key=_version_key)
+    ]
 
 
 def latest_revision() -> Revision:
