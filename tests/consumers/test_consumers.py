@@ -41,6 +41,9 @@ VERSION = package_version(REVISION)
 CONSUMERS = Path(__file__).parent / "programs"
 TOOLS = REPO / "scripts" / "codegen" / "node" / "node_modules"
 EDGE_CASES = [
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\ud800"}',
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\udc00x"}',
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\\\ud800"}',
     '{"ts_ms":1,"ts_ms":2,"event_type":"MUTATION_TICK","session_id":"s"}',
     "[1,2]",
     "null",

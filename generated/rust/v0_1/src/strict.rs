@@ -194,6 +194,44 @@ fn problem_from_serde(err: serde_json::Error) -> DecodeError {
     DecodeError::new("input.not-json", String::new(), format!("The input is not valid JSON: {text}."))
 }
 
+/// A `\\uD800`-`\\uDFFF` escape inside a JSON string that is not half of a high-low pair.
+fn lone_surrogate(data: &[u8]) -> bool {
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = data.get(at..at + 4)?;
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let (mut i, mut in_string) = (0, false);
+    while i < data.len() {
+        let c = data[i];
+        if !in_string {
+            in_string = c == b'"';
+        } else if c == b'"' {
+            in_string = false;
+        } else if c == b'\\' && i + 1 < data.len() {
+            i += 1;
+            if data[i] == b'u' {
+                if let Some(v) = hex4(i + 1) {
+                    i += 4;
+                    if (0xDC00..=0xDFFF).contains(&v) {
+                        return true;
+                    }
+                    if (0xD800..=0xDBFF).contains(&v) {
+                        let paired = data.get(i + 1) == Some(&b'\\')
+                            && data.get(i + 2) == Some(&b'u')
+                            && hex4(i + 3).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low));
+                        if !paired {
+                            return true;
+                        }
+                        i += 6;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 pub(crate) fn parse(input: &[u8]) -> Result<Json, DecodeError> {
     if let Err(e) = std::str::from_utf8(input) {
         let at = e.valid_up_to();
@@ -208,6 +246,13 @@ pub(crate) fn parse(input: &[u8]) -> Result<Json, DecodeError> {
         end -= 1;
     }
     let input = &input[..end];
+    if lone_surrogate(input) {
+        return Err(DecodeError::new(
+            "input.not-utf8",
+            String::new(),
+            "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.".to_string(),
+        ));
+    }
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::new(
             "input.blank-line",

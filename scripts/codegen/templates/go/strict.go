@@ -96,6 +96,9 @@ func parseJSON(data []byte) (any, *DecodeError) {
 		return nil, &DecodeError{"input.not-utf8", "", fmt.Sprintf("The input is not valid UTF-8: byte 0x%02x at byte offset %d cannot be decoded.", data[at], at)}
 	}
 	data = bytes.TrimRight(data, "\r\n")
+	if loneSurrogate(data) {
+		return nil, &DecodeError{"input.not-utf8", "", "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold."}
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &DecodeError{"input.blank-line", "", "The input is blank; JSON Lines holds one event per line."}
 	}
@@ -109,6 +112,68 @@ func parseJSON(data []byte) (any, *DecodeError) {
 		return nil, &DecodeError{"input.not-json", "", "The input is not valid JSON: unexpected text after the value."}
 	}
 	return value, nil
+}
+
+// loneSurrogate reports a \\uD800-\\uDFFF escape inside a JSON string that is not half of a
+// high-low pair (encoding/json would silently read it as U+FFFD).
+func loneSurrogate(data []byte) bool {
+	hex4 := func(at int) (int, bool) {
+		if at+4 > len(data) {
+			return 0, false
+		}
+		v := 0
+		for _, c := range data[at : at+4] {
+			switch {
+			case c >= '0' && c <= '9':
+				v = v*16 + int(c-'0')
+			case c >= 'a' && c <= 'f':
+				v = v*16 + int(c-'a') + 10
+			case c >= 'A' && c <= 'F':
+				v = v*16 + int(c-'A') + 10
+			default:
+				return 0, false
+			}
+		}
+		return v, true
+	}
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !inString {
+			inString = c == '"'
+			continue
+		}
+		if c == '"' {
+			inString = false
+			continue
+		}
+		if c != '\\' || i+1 >= len(data) {
+			continue
+		}
+		i++
+		if data[i] != 'u' {
+			continue
+		}
+		v, ok := hex4(i + 1)
+		if !ok {
+			continue
+		}
+		i += 4
+		if v >= 0xDC00 && v <= 0xDFFF {
+			return true
+		}
+		if v >= 0xD800 && v <= 0xDBFF {
+			if i+2 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
+				return true
+			}
+			low, ok := hex4(i + 3)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 6
+		}
+	}
+	return false
 }
 
 func notJSON(err error) *DecodeError {

@@ -97,7 +97,7 @@ final class Strict {
                 ObjectNode obj = NODES.objectNode();
                 Map<String, Integer> counts = new LinkedHashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
+                    String key = wellFormed(p.currentName());
                     p.nextToken();
                     obj.set(key, read(p, ptr + "/" + escape(key)));
                     counts.merge(key, 1, Integer::sum);
@@ -119,7 +119,7 @@ final class Strict {
                 return arr;
             }
             case VALUE_STRING:
-                return NODES.textNode(p.getText());
+                return NODES.textNode(wellFormed(p.getText()));
             case VALUE_NUMBER_INT:
                 return NODES.numberNode(p.getBigIntegerValue());
             case VALUE_NUMBER_FLOAT:
@@ -133,6 +133,20 @@ final class Strict {
             default:
                 throw new DecodeException("input.not-json", ptr, "The input is not valid JSON: unexpected " + token + ".");
         }
+    }
+
+    /** A string with a lone surrogate (from a \\u escape) is no Unicode text: refuse it. */
+    private static String wellFormed(String s) throws DecodeException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new DecodeException("input.not-utf8", "",
+                        "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.");
+            }
+        }
+        return s;
     }
 
     // ---- the interpreter ---------------------------------------------------------------------
