@@ -40,7 +40,12 @@ NAME = artifact_name(REVISION)
 VERSION = package_version(REVISION)
 CONSUMERS = Path(__file__).parent / "programs"
 TOOLS = REPO / "scripts" / "codegen" / "node" / "node_modules"
+OVERFLOW = '{"ts_ms":1e400,"event_type":"MUTATION_TICK","session_id":"s"}'
+DIVERGENCES = {("rust", OVERFLOW): ("input.not-json", "")}
+"""Documented in docs/languages/rust.md: serde_json refuses a number past the range of an f64
+while parsing, before any check sees it (the verdict is the same: refused)."""
 EDGE_CASES = [
+    OVERFLOW,
     '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\ud800"}',
     '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\udc00x"}',
     '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\\\ud800"}',
@@ -100,6 +105,10 @@ def _check(output: str, cases: list[str], language: str) -> None:
     assert len(decoded) == len(cases), f"{language}: {len(decoded)} results for {len(cases)} cases"
     for text, got in zip(cases, decoded, strict=True):
         want = _reference(text)
+        if (language, text) in DIVERGENCES:
+            assert not got["ok"], f"{language}: {text} accepted"
+            assert (got["rule"], got["pointer"]) == DIVERGENCES[language, text], got
+            continue
         assert got["ok"] == want["ok"], f"{language}: {text}: got {got}, want {want}"
         if want["ok"]:
             assert json.loads(got["encoded"]) == json.loads(text), f"{language}: round trip {text}"

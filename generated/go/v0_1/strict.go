@@ -15,7 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -324,6 +326,13 @@ func rat(n json.Number) *big.Rat {
 	return r
 }
 
+// overflows is true for a number past the range of a float64: the Python reference reads it as
+// infinity (a number, not an integer), and so do the messages here.
+func overflows(n json.Number) bool {
+	f, err := strconv.ParseFloat(string(n), 64)
+	return err != nil && math.IsInf(f, 0)
+}
+
 func kind(v any) string {
 	switch t := v.(type) {
 	case nil:
@@ -352,7 +361,7 @@ func isType(v any, name string) bool {
 		return k == "integer" || k == "number"
 	case "integer":
 		if n, ok := v.(json.Number); ok {
-			return rat(n).IsInt()
+			return !overflows(n) && rat(n).IsInt()
 		}
 	}
 	return k == name
@@ -379,6 +388,12 @@ func dumps(v any) string {
 	case string:
 		return dumpString(t)
 	case json.Number:
+		if overflows(t) {
+			if strings.HasPrefix(string(t), "-") {
+				return "-Infinity"
+			}
+			return "Infinity"
+		}
 		return string(t)
 	case []any:
 		parts := make([]string, len(t))

@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -323,6 +325,13 @@ func rat(n json.Number) *big.Rat {
 	return r
 }
 
+// overflows is true for a number past the range of a float64: the Python reference reads it as
+// infinity (a number, not an integer), and so do the messages here.
+func overflows(n json.Number) bool {
+	f, err := strconv.ParseFloat(string(n), 64)
+	return err != nil && math.IsInf(f, 0)
+}
+
 func kind(v any) string {
 	switch t := v.(type) {
 	case nil:
@@ -351,7 +360,7 @@ func isType(v any, name string) bool {
 		return k == "integer" || k == "number"
 	case "integer":
 		if n, ok := v.(json.Number); ok {
-			return rat(n).IsInt()
+			return !overflows(n) && rat(n).IsInt()
 		}
 	}
 	return k == name
@@ -378,6 +387,12 @@ func dumps(v any) string {
 	case string:
 		return dumpString(t)
 	case json.Number:
+		if overflows(t) {
+			if strings.HasPrefix(string(t), "-") {
+				return "-Infinity"
+			}
+			return "Infinity"
+		}
 		return string(t)
 	case []any:
 		parts := make([]string, len(t))

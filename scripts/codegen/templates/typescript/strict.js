@@ -205,9 +205,7 @@ class Parser {
       const n = Number(m[0]);
       return Number.isSafeInteger(n) ? n : BigInt(m[0]);
     }
-    const n = Number(m[0]);
-    if (!Number.isFinite(n)) this.fail("number out of range");
-    return n;
+    return Number(m[0]); // past the range of a double: Infinity, as in the Python reference
   }
 }
 
@@ -273,6 +271,7 @@ function dumps(v) {
   if (v !== null && typeof v === "object") {
     return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}: ${dumps(v[k])}`).join(", ")}}`;
   }
+  if (typeof v === "number" && !Number.isFinite(v)) return v > 0 ? "Infinity" : v < 0 ? "-Infinity" : "NaN";
   if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) return BigInt(v).toString();
   const text = JSON.stringify(v);
   return text === undefined ? String(v) : text;

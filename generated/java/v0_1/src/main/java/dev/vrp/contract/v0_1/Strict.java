@@ -167,7 +167,8 @@ final class Strict {
         if (name.equals("number")) return k.equals("integer") || k.equals("number");
         if (name.equals("integer") && k.equals("number")) {
             BigDecimal d = v.decimalValue();
-            return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+            // past the range of a double the Python reference reads infinity: not an integer
+            return !Double.isInfinite(d.doubleValue()) && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
         }
         return k.equals(name);
     }
@@ -198,7 +199,11 @@ final class Strict {
             case "boolean": return v.booleanValue() ? "true" : "false";
             case "string": return dumpString(v.textValue());
             case "integer": return v.bigIntegerValue().toString();
-            case "number": return v.decimalValue().toString();
+            case "number": {
+                double d = v.decimalValue().doubleValue();
+                if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+                return v.decimalValue().toString();
+            }
             case "array": {
                 List<String> parts = new ArrayList<>();
                 v.forEach(item -> parts.add(dumps(item)));
