@@ -1227,3 +1227,7 @@ impl ::serde::Serialize for VrpEvent {
         }
     }
 }
+
+// The behavioural contract (scripts/codegen/behaviour/rust.py).
+pub mod behaviour;
+pub mod session;
