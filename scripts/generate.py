@@ -59,7 +59,8 @@ def _write_index(out: Path, names: list[str]) -> None:
         "JSON files cannot carry comments: the bundled schemas carry the DO-NOT-EDIT header in a",
         "top-level `$comment`, the test suites in their group `description`, `package.json` in a",
         '`"//"` key, the known-gap lists in `$comment`. `go.sum` and `Cargo.lock` are written by',
-        "`go mod tidy` and from a pinned lock template, in formats that allow no comments.",
+        "`go mod tidy` and from a pinned lock template, in formats that allow no comments;",
+        "`LICENSE` is a verbatim copy of the repository's licence, shipped inside each artifact.",
         "",
         "| folder | contents |",
         "|---|---|",
@@ -71,10 +72,10 @@ def _write_index(out: Path, names: list[str]) -> None:
 _DESCRIPTIONS = {
     "jsonschema": "the bundled single-file schema and a JSON-Schema-Test-Suite file per revision",
     "python": "dataclass modules with a stdlib typed loader (also `vrp_contract.generated`)",
-    "typescript": "an npm package per revision: types, the schema, a vector test",
-    "go": "a Go module per revision: types whose decoding enforces required keys and enums",
-    "rust": "a crate per revision: serde types from typify",
-    "java": "a Maven project per revision: Jackson POJOs from jsonschema2pojo",
+    "typescript": "an npm package per revision: strict decode/encode, types, schema, vectors",
+    "go": "a Go module per revision: strict Decode/Encode, the closed Event interface, vectors",
+    "rust": "a crate per revision: strict decode/encode, the closed VrpEvent enum, vectors",
+    "java": "a Maven project per revision: strict VrpEvents, the sealed VrpEvent, vectors",
 }
 
 

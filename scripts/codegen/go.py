@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scripts.codegen import pins
 from scripts.codegen.common import (
+    REPO,
     GeneratorError,
     codegen_view,
     dump_json,
@@ -31,18 +32,20 @@ from scripts.codegen.common import (
     write,
 )
 from scripts.codegen.gaps import copy_gaps
+from scripts.codegen.plan import plan_json, vectors_text
 from scripts.codegen.tools import go_jsonschema_path
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
 
-__all__ = ["NAME", "ROOTS", "generate", "tool_status"]
+__all__ = ["NAME", "ROOTS", "generate", "module_path", "tool_status"]
 
 NAME = "go"
 ROOTS = ("generated/go",)
 TEMPLATES = Path(__file__).parent / "templates" / "go"
 MAPSTRUCTURE = "github.com/go-viper/mapstructure/v2 v2.5.0"  # imported by go-jsonschema's output
-GO_DIRECTIVE = "1.22"
+GO_DIRECTIVE = "1.24"  # `omitzero` (an empty details map is written back)
+LICENSE = REPO / "LICENSE"
 
 
 def tool_status() -> str | None:
@@ -62,32 +65,9 @@ def _go_view(revision: Revision) -> dict[str, object]:
     return view
 
 
-def _admits_null(schema: dict[str, Any], defs: dict[str, Any]) -> bool:
-    """True when a property schema (following one local `$ref`) accepts JSON null."""
-    ref = schema.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        schema = defs[ref.removeprefix("#/$defs/")]
-    kind = schema.get("type")
-    if kind is None:
-        return ("const" not in schema and "enum" not in schema) or None in schema.get("enum", [])
-    return kind == "null" or (isinstance(kind, list) and "null" in kind)
-
-
 def _union(revision: Revision, types_go: str, slash: str) -> str:
+    """union.go: the closed Event interface, its members, and the typed half of Decode."""
     variants = [(schema["title"], tag) for tag, schema in revision.variants.items()]
-    allowed = {
-        schema["title"]: sorted(schema.get("properties", {}))
-        for schema in revision.variants.values()
-    }
-    defs = revision.bundle()["$defs"]
-    nullable = {
-        title: sorted(
-            key
-            for key, prop in defs[title].get("properties", {}).items()
-            if _admits_null(prop, defs)
-        )
-        for title, _ in variants
-    }
     open_structs = re.findall(
         r"^type (\w+) struct \{[^}]*?\n\s*AdditionalProperties interface\{\}",
         types_go,
@@ -99,7 +79,6 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         "package vrpevent",
         "",
         "import (",
-        '\t"bytes"',
         '\t"encoding/json"',
         '\t"fmt"',
         '\t"unsafe"',
@@ -108,86 +87,48 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         "// Timestamp must be 64 bits wide: this fails to compile where int is 32 bits.",
         "var _ [unsafe.Sizeof(Timestamp(0)) - 8]struct{}",
         "",
-        "// Event is one event of this revision: one of the event type structs.",
+        "// Event is one event of this revision: one of the event type structs. The interface is",
+        "// closed (an unexported method): no other type can be passed to Encode.",
         "type Event interface {",
         "\t// EventTypeName is the `event_type` discriminator of the event.",
         "\tEventTypeName() string",
+        "\t// tagged returns the event with its `event_type` set from its type.",
+        "\ttagged() Event",
         "}",
         "",
     ]
     for title, tag in variants:
         lines += [
-            f"// EventTypeName returns {tag!r}.".replace("'", '"'),
+            f'// EventTypeName returns "{tag}".',
             f'func ({title}) EventTypeName() string {{ return "{tag}" }}',
+            "",
+            f"func (e {title}) tagged() Event {{",
+            f'\te.EventType = "{tag}"',
+            "\treturn e",
+            "}",
             "",
         ]
     lines += [
-        "// closedKeys lists the top-level keys each event type allows (its schema is closed).",
-        "var closedKeys = map[string]map[string]bool{",
-    ]
-    for title, tag in variants:
-        keys = ", ".join(f'"{k}": true' for k in allowed[title])
-        lines.append(f'\t"{tag}": {{{keys}}},')
-    lines += [
-        "}",
-        "",
-        "// nullableKeys lists the top-level keys whose schema admits `null`; for every other",
-        "// key a JSON null is an error rather than an absent key.",
-        "var nullableKeys = map[string]map[string]bool{",
-    ]
-    for title, tag in variants:
-        keys = ", ".join(f'"{k}": true' for k in nullable[title])
-        lines.append(f'\t"{tag}": {{{keys}}},')
-    lines += [
-        "}",
-        "",
-        "// Decode reads one JSON event into its event type struct, dispatching on `event_type`.",
-        "// It rejects unknown event types, unknown top-level keys, missing required keys, values",
-        "// of the wrong JSON type, values outside an enum, and the constraints types.go checks.",
-        "func Decode(data []byte) (Event, error) {",
-        "\tvar raw map[string]json.RawMessage",
-        "\tif err := json.Unmarshal(data, &raw); err != nil {",
+        "// decodeChecked builds the event type struct of an input the plan accepted.",
+        "func decodeChecked(data []byte) (Event, error) {",
+        "\tvar head struct {",
+        '\t\tEventType string `json:"event_type"`',
+        "\t}",
+        "\tif err := json.Unmarshal(data, &head); err != nil {",
         "\t\treturn nil, err",
         "\t}",
-        '\ttagRaw, ok := raw["event_type"]',
-        "\tif !ok {",
-        '\t\treturn nil, fmt.Errorf("field event_type: required")',
-        "\t}",
-        "\tvar tag string",
-        "\tif err := json.Unmarshal(tagRaw, &tag); err != nil {",
-        '\t\treturn nil, fmt.Errorf("field event_type: %w", err)',
-        "\t}",
-        "\tkeys, known := closedKeys[tag]",
-        "\tif !known {",
-        '\t\treturn nil, fmt.Errorf("field event_type: unknown event type %q", tag)',
-        "\t}",
-        "\tfor key, value := range raw {",
-        "\t\tif !keys[key] {",
-        '\t\t\treturn nil, fmt.Errorf("field %s: unknown key (the envelope is closed)", key)',
-        "\t\t}",
-        '\t\tif string(bytes.TrimSpace(value)) == "null" && !nullableKeys[tag][key] {',
-        '\t\t\treturn nil, fmt.Errorf("field %s: null is not allowed (omit the key)", key)',
-        "\t\t}",
-        "\t}",
-        "\tswitch tag {",
+        "\tswitch head.EventType {",
     ]
     for title, tag in variants:
         lines += [
             f'\tcase "{tag}":',
             f"\t\tvar event {title}",
-            "\t\tif err := json.Unmarshal(data, &event); err != nil {",
-            "\t\t\treturn nil, err",
-            "\t\t}",
-            "\t\treturn event, nil",
+            "\t\terr := unmarshalExact(data, &event)",
+            "\t\treturn event, err",
         ]
     lines += [
         "\t}",
-        '\treturn nil, fmt.Errorf("field event_type: unknown event type %q", tag)',
-        "}",
-        "",
-        "// Encode writes an event back to JSON (optional keys left unset are omitted).",
-        "func Encode(event Event) ([]byte, error) {",
-        "\treturn json.Marshal(event)",
+        '\treturn nil, fmt.Errorf("vrpevent: %q has no struct", head.EventType)',
         "}",
     ]
     for name in open_structs:
@@ -221,6 +162,19 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _keep_empty_maps(types_go: str) -> str:
+    """An optional open `details` map: `omitzero` only, so `details: {}` is written back.
+
+    (`omitempty` also drops an empty non-nil map; `omitzero`, Go 1.24+, drops only nil.)
+    """
+    maps = re.findall(r"^type (\w+) map\[string\]interface\{\}$", types_go, re.MULTILINE)
+    for name in maps:
+        types_go = re.sub(
+            rf'(\w+ {name} `json:"\w+),omitempty,omitzero"`', r'\1,omitzero"`', types_go
+        )
+    return types_go
+
+
 def generate(revision: Revision, out: Path) -> None:
     """Write the Go module of one revision."""
     exe = go_jsonschema_path()
@@ -240,23 +194,41 @@ def generate(revision: Revision, out: Path) -> None:
             ],
             cwd=work,
         )
-        types_go = (work / "types.go").read_text("utf-8")
+        types_go = _keep_empty_maps((work / "types.go").read_text("utf-8"))
+        # numbers inside open objects stay exact (json.Number), not float64
+        types_go = types_go.replace("json.Unmarshal(", "unmarshalExact(")
+        code = [ln for ln in types_go.splitlines() if not ln.lstrip().startswith(("//", "import"))]
+        if not any("json." in line for line in code):
+            types_go = types_go.replace('import "encoding/json"\n', "")
         types_go = f"{slash}\n\n" + types_go  # keeps go-jsonschema's own "Code generated" line
         (work / "types.go").write_text(types_go, "utf-8")
         (work / "union.go").write_text(_union(revision, types_go, slash), "utf-8")
-        test = (TEMPLATES / "vectors_test.go").read_text("utf-8").replace("// @@HEADER@@", slash)
-        test = test.replace("@@REV@@", revision.name)
-        test = test.replace("@@FIRST_TYPE@@", revision.event_types[0])
-        (work / "vectors_test.go").write_text(test, "utf-8")
+        for name in ("vectors_test.go", "strict.go"):
+            text = (TEMPLATES / name).read_text("utf-8").replace("// @@HEADER@@", slash)
+            (work / name).write_text(text, "utf-8")
+        (work / "plan.json").write_text(plan_json(revision), "utf-8")
         (work / "go.mod").write_text(
-            f"{slash}\n\nmodule vrp.dev/contract/go/{rev_id}\n\ngo {GO_DIRECTIVE}\n\n"
+            f"{slash}\n\nmodule {module_path(revision)}\n\ngo {GO_DIRECTIVE}\n\n"
             f"require {MAPSTRUCTURE}\n",
             "utf-8",
         )
         (work / "schema.json").unlink()
         env = {"GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"}
-        run_tool(["gofmt", "-w", "union.go", "types.go"], cwd=work)
+        run_tool(["gofmt", "-w", "union.go", "types.go", "strict.go", "vectors_test.go"], cwd=work)
         run_tool(["go", "mod", "tidy"], cwd=work, env=env)
-        for name in ("types.go", "union.go", "vectors_test.go", "go.mod", "go.sum"):
+        names = ("types.go", "union.go", "strict.go", "vectors_test.go", "plan.json", "go.mod")
+        for name in (*names, "go.sum"):
             write(out, f"{base}/{name}", (work / name).read_text("utf-8"))
+    write(out, f"{base}/vectors.json", vectors_text(revision))
+    write(out, f"{base}/LICENSE", LICENSE.read_text("utf-8"))
     copy_gaps("go", out, f"{base}/known-gaps.json")
+
+
+def module_path(revision: Revision) -> str:
+    """The module path: `vrp.dev/contract/generated/go/v0_1` (a tag `generated/go/v0_1/vX.Y.Z`).
+
+    `vrp.dev/contract` is the vanity prefix of the repository root (docs/languages/go.md shows
+    the `go-import` meta tag), so the module path names the module's folder in the repository
+    and `go get vrp.dev/contract/generated/go/v0_1@v0.1.1` resolves from that tag.
+    """
+    return f"vrp.dev/contract/generated/go/{module_suffix(revision)}"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.common import (
     REPO,
+    GeneratorError,
     codegen_view,
     dump_json,
     header_lines,
@@ -31,6 +32,8 @@ from scripts.codegen.common import (
     write,
 )
 from scripts.codegen.gaps import copy_gaps
+from scripts.codegen.plan import plan_json, vectors_text
+from scripts.codegen.release import REPOSITORY, artifact_name, package_version
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -42,6 +45,13 @@ ROOTS = ("generated/java",)
 TEMPLATES = Path(__file__).parent / "templates" / "java"
 GENERATOR_POM = REPO / "scripts" / "codegen" / "java" / "pom.xml"
 HOLDER = "VrpEventTypes"
+RUNTIME = (
+    "VrpEvents.java",
+    "Strict.java",
+    "DecodeException.java",
+    "UnknownEventTypeException.java",
+    "EncodeException.java",
+)
 
 
 def tool_status() -> str | None:
@@ -72,24 +82,37 @@ def _java_view(revision: Revision, package: str) -> dict[str, Any]:
 
 
 def _interface(revision: Revision, package: str, slash: str) -> str:
-    subtypes = ",\n".join(
-        f'    @JsonSubTypes.Type(value = {schema["title"]}.class, name = "{tag}")'
-        for tag, schema in revision.variants.items()
-    )
+    permits = ", ".join(schema["title"] for schema in revision.variants.values())
     return (
         f"{slash}\npackage {package};\n\n"
-        "import com.fasterxml.jackson.annotation.JsonSubTypes;\n"
-        "import com.fasterxml.jackson.annotation.JsonTypeInfo;\n\n"
-        f"/** One event of contract revision {revision.name}: Jackson picks the class from "
-        "{@code event_type}. */\n"
-        "@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY,\n"
-        '        property = "event_type", visible = true)\n'
-        f"@JsonSubTypes({{\n{subtypes}\n}})\n"
-        "public interface VrpEvent {\n"
+        "import com.fasterxml.jackson.databind.annotation.JsonDeserialize;\n\n"
+        f"/**\n * One event of contract revision {revision.name}: a sealed interface over the\n"
+        " * event type classes. Reading it with any ObjectMapper runs the strict decoder\n"
+        " * ({@link VrpEvents#decode(String)}).\n */\n"
+        "@JsonDeserialize(using = VrpEvents.Deserializer.class)\n"
+        f"public sealed interface VrpEvent permits {permits} {{\n"
         "    /** The {@code event_type} discriminator. */\n"
         "    String getEventType();\n"
         "}\n"
     )
+
+
+def _seal(text: str, title: str, tag: str) -> str:
+    """Seal one event class: final, with `event_type` preset from its type.
+
+    It is bound by Jackson's bean deserializer (the interface's strict one checked it first).
+    """
+    head = f"public class {title} implements VrpEvent"
+    field = "    private String eventType;"
+    if head not in text or field not in text:
+        msg = f"java: jsonschema2pojo output of {title} changed ({head!r} or {field!r} missing)"
+        raise GeneratorError(msg)
+    return text.replace(
+        head,
+        "@com.fasterxml.jackson.databind.annotation.JsonDeserialize(\n"
+        "    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)\n"
+        f"public final class {title} implements VrpEvent",
+    ).replace(field, f'    private String eventType = "{tag}";')
 
 
 def generate(revision: Revision, out: Path) -> None:
@@ -117,11 +140,24 @@ def generate(revision: Revision, out: Path) -> None:
             ],
             cwd=work,
         )
+        by_title = {schema["title"]: tag for tag, schema in revision.variants.items()}
         for path in sorted((work / "java").rglob("*.java")):
             if path.stem == HOLDER:
                 continue
-            write(out, f"{src}/{path.name}", f"{slash}\n{path.read_text('utf-8')}")
+            text = path.read_text("utf-8")
+            if path.stem in by_title:
+                text = _seal(text, path.stem, by_title[path.stem])
+            write(out, f"{src}/{path.name}", f"{slash}\n{text}")
     write(out, f"{src}/VrpEvent.java", _interface(revision, package, slash))
+
+    classes = ",\n".join(
+        f'            Map.entry("{tag}", {schema["title"]}.class)'
+        for tag, schema in revision.variants.items()
+    )
+    tags = ",\n".join(
+        f'            Map.entry({schema["title"]}.class, "{tag}")'
+        for tag, schema in revision.variants.items()
+    )
 
     def fill(text: str) -> str:
         return (
@@ -130,9 +166,19 @@ def generate(revision: Revision, out: Path) -> None:
             .replace("@@PACKAGE@@", package)
             .replace("@@REV_ID@@", rev_id)
             .replace("@@REV@@", revision.name)
+            .replace("@@VERSION@@", package_version(revision))
+            .replace("@@ARTIFACT@@", artifact_name(revision))
+            .replace("@@REPOSITORY@@", REPOSITORY)
+            .replace("@@CLASSES@@", classes)
+            .replace("@@TAGS@@", tags)
         )
 
-    write(out, f"{src}/VrpEvents.java", fill((TEMPLATES / "VrpEvents.java").read_text("utf-8")))
+    for name in RUNTIME:
+        write(out, f"{src}/{name}", fill((TEMPLATES / name).read_text("utf-8")))
     write(out, f"{test_dir}/VectorsTest.java", fill((TEMPLATES / "VectorsTest.java").read_text()))
     write(out, f"{base}/pom.xml", fill((TEMPLATES / "pom.xml.in").read_text("utf-8")))
+    resources = f"{base}/src/main/resources/{package.replace('.', '/')}"
+    write(out, f"{resources}/plan.json", plan_json(revision))
+    write(out, f"{resources}/vectors.json", vectors_text(revision))
+    write(out, f"{base}/LICENSE", (REPO / "LICENSE").read_text("utf-8"))
     copy_gaps("java", out, f"{base}/known-gaps.json")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.common import (
     REPO,
+    GeneratorError,
     codegen_view,
     dump_json,
     header_lines,
@@ -23,6 +24,8 @@ from scripts.codegen.common import (
 )
 from scripts.codegen.gaps import copy_gaps
 from scripts.codegen.jsonschema import bundle_with_header
+from scripts.codegen.plan import plan_json, vectors_text
+from scripts.codegen.release import REPOSITORY, artifact_name, package_version
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -33,6 +36,8 @@ NAME = "typescript"
 ROOTS = ("generated/typescript",)
 NODE_TOOLS = REPO / "scripts" / "codegen" / "node"
 TEMPLATES = Path(__file__).parent / "templates" / "typescript"
+TIMESTAMP = "export type Timestamp = number;"
+TIMESTAMP_EXACT = "export type Timestamp = number | bigint;"
 JSON2TS = NODE_TOOLS / "node_modules" / "json-schema-to-typescript" / "dist" / "src" / "cli.js"
 
 
@@ -81,64 +86,70 @@ def generate(revision: Revision, out: Path) -> None:
     head = header_lines(revision)
     slash = "\n".join("// " + line for line in head)
     names = revision.event_types
-    write(
-        out,
-        f"{base}/index.d.ts",
-        _types(revision).rstrip("\n")
-        + "\n\n/** The event type names of this revision, in the order of the union. */\n"
-        + 'export type EventType = VrpEvent["event_type"];\n'
-        + "/** The bundled JSON Schema (draft 2020-12) of this revision. */\n"
-        + "export declare const schema: Record<string, unknown>;\n"
-        + "/** Every `event_type` of this revision, in the order of the union. */\n"
-        + "export declare const eventTypes: readonly EventType[];\n",
-    )
+    types = _types(revision).replace(TIMESTAMP, TIMESTAMP_EXACT)
+    if TIMESTAMP_EXACT not in types:
+        raise GeneratorError(f"typescript: {TIMESTAMP!r} not in the json2ts output any more")
+    declarations = (TEMPLATES / "strict.d.ts").read_text("utf-8").split("\n", 1)[1]
+    write(out, f"{base}/index.d.ts", types.rstrip("\n") + "\n\n" + declarations)
     write(
         out,
         f"{base}/index.js",
         f'{slash}\n"use strict";\n'
+        'const strict = require("./strict.js");\n'
+        'const bound = strict.contract(require("./plan.json"));\n'
         'exports.schema = require("./vrp-event.schema.json");\n'
-        f"exports.eventTypes = Object.freeze({dump_json(names).strip()});\n",
+        f"exports.eventTypes = Object.freeze({dump_json(names).strip()});\n"
+        f'exports.revision = "{revision.name}";\n'
+        "exports.decode = bound.decode;\n"
+        "exports.encode = bound.encode;\n"
+        "exports.check = bound.check;\n"
+        "exports.isVrpEvent = bound.isVrpEvent;\n"
+        "exports.DecodeError = strict.DecodeError;\n"
+        "exports.UnknownEventTypeError = strict.UnknownEventTypeError;\n"
+        "exports.EncodeError = strict.EncodeError;\n",
     )
+    runtime = (TEMPLATES / "strict.js").read_text("utf-8").replace("// @@HEADER@@", slash)
+    write(out, f"{base}/strict.js", runtime)
+    write(out, f"{base}/plan.json", plan_json(revision))
+    write(out, f"{base}/vectors.json", vectors_text(revision))
+    write(out, f"{base}/LICENSE", (REPO / "LICENSE").read_text("utf-8"))
     write(out, f"{base}/vrp-event.schema.json", dump_json(bundle_with_header(revision)))
     package = {
         "//": " ".join(head),
-        "name": f"@vrp-contract/event-{rev_id.replace('_', '.')}",
-        "version": revision.name + ".0",
-        "description": f"TypeScript types and JSON Schema of VRP event contract revision "
-        f"{revision.name}.",
+        "name": artifact_name(revision),
+        "version": package_version(revision),
+        "description": f"Strict decoder, encoder and TypeScript types of VRP event contract "
+        f"revision {revision.name}.",
         "license": "Apache-2.0",
+        "homepage": REPOSITORY,
+        "repository": {
+            "type": "git",
+            "url": f"git+{REPOSITORY}.git",
+            "directory": base,
+        },
         "main": "index.js",
         "types": "index.d.ts",
-        "files": ["index.js", "index.d.ts", "vrp-event.schema.json"],
+        "files": [
+            "index.js",
+            "index.d.ts",
+            "strict.js",
+            "plan.json",
+            "vrp-event.schema.json",
+            "vectors.json",
+            "test/vectors.test.js",
+            "known-gaps.json",
+            "LICENSE",
+        ],
+        "vrpContract": {"revision": revision.name},
+        "engines": {"node": ">=20"},
         "exports": {
             ".": {"types": "./index.d.ts", "default": "./index.js"},
             "./schema.json": "./vrp-event.schema.json",
+            "./vectors.json": "./vectors.json",
         },
-        "scripts": {"test": "tsc -p tsconfig.json && node --test dist/"},
+        "scripts": {"test": "node --test test/"},
     }
     write(out, f"{base}/package.json", dump_json(package))
-    tools = "../../../scripts/codegen/node/node_modules"
-    tsconfig = {
-        "//": " ".join(head),
-        "compilerOptions": {
-            "strict": True,
-            "noEmitOnError": True,
-            "target": "ES2022",
-            "module": "commonjs",
-            "moduleResolution": "node",
-            "esModuleInterop": True,
-            "resolveJsonModule": True,
-            "rootDir": "test",
-            "outDir": "dist",
-            "baseUrl": ".",
-            "paths": {"ajv/dist/2020": [f"{tools}/ajv/dist/2020"]},
-            "typeRoots": [f"{tools}/@types"],
-            "types": ["node"],
-        },
-        "include": ["test/*.ts"],
-    }
-    write(out, f"{base}/tsconfig.json", dump_json(tsconfig))
-    test = (TEMPLATES / "vectors.test.ts").read_text("utf-8")
-    test = test.replace("// @@HEADER@@", slash).replace("@@REV_ID@@", rev_id)
-    write(out, f"{base}/test/vectors.test.ts", test.replace("@@REV@@", revision.name))
+    test = (TEMPLATES / "vectors.test.js").read_text("utf-8").replace("// @@HEADER@@", slash)
+    write(out, f"{base}/test/vectors.test.js", test)
     copy_gaps("typescript", out, f"{base}/known-gaps.json")

@@ -1,51 +1,109 @@
-"""Typed events: a JSON object <-> the generated dataclasses of the latest revision.
+"""Typed events: strict decode and encode between JSON text and the generated dataclasses.
 
-`from_dict` validates against the revision's JSON Schema first (so every constraint holds, not only
-what the types say), then builds the dataclass with the generated stdlib loader; `to_dict` is its
-inverse. Keys the schema leaves open (`details`, and `extra` on details with named keys) survive a
-round trip unchanged.
+`decode(text_or_bytes)` is the one strict entry point: it parses the JSON (bad UTF-8, bad JSON,
+duplicate keys and non-objects are refused), checks the event against the revision exactly as
+the stream validator does (`validate_event`), and builds the dataclass. Any problem raises one
+`DecodeError` carrying the rule id, the JSON Pointer and a sentence in JSON terms; an event type
+the revision does not define raises `UnknownEventTypeError` (a `DecodeError`), so a tolerant
+reader can skip it. `encode(event)` refuses any event that `decode` would refuse, with the same
+error. The TypeScript, Go, Rust and Java bindings report the same rule ids and pointers.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from vrp_contract.generated import v0_1
-from vrp_contract.generated.v0_1 import DecodeError, VrpEvent
+from vrp_contract.generated.v0_1 import VrpEvent
 from vrp_contract.revisions import load_revision
+from vrp_contract.stream.parse import parse_line
+from vrp_contract.stream.validator import validate_event
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["REVISION", "DecodeError", "VrpEvent", "from_dict", "to_dict"]
+__all__ = [
+    "REVISION",
+    "DecodeError",
+    "EncodeError",
+    "UnknownEventTypeError",
+    "VrpEvent",
+    "decode",
+    "encode",
+    "from_dict",
+    "to_dict",
+]
 
 REVISION = "0.1"
 """The revision whose generated module (`vrp_contract.generated.v0_1`) these functions use."""
 
+UNKNOWN_EVENT_TYPE = "schema.unknown-event-type"
 
-@functools.cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(load_revision(REVISION).bundle())
+
+class DecodeError(v0_1.DecodeError):
+    """The input is not a valid event: `rule` (a catalog rule id), `pointer` and `message`.
+
+    `str(error)` is `"<rule> at <pointer>: <message>"`; it is a ValueError.
+    """
+
+    def __init__(self, rule: str, pointer: str, message: str) -> None:
+        """Keep the three parts; the string form names all of them."""
+        super().__init__(pointer, message)
+        self.args = (f"{rule} at {pointer or '/'}: {message}",)
+        self.rule = rule
+        self.message = message
+
+
+class UnknownEventTypeError(DecodeError):
+    """The event names an `event_type` this revision does not define (skip it to be tolerant)."""
+
+
+class EncodeError(DecodeError):
+    """`encode` was given an event that `decode` would refuse; same rule, pointer and message."""
+
+
+def _raise(cls: type[DecodeError], rule: str, pointer: str, message: str) -> None:
+    if rule == UNKNOWN_EVENT_TYPE and cls is DecodeError:
+        cls = UnknownEventTypeError
+    raise cls(rule, pointer, message)
+
+
+def _check(data: Any, cls: type[DecodeError]) -> None:  # noqa: ANN401 - any parsed JSON value
+    findings = validate_event(data, load_revision(REVISION))
+    if findings:
+        first = findings[0]
+        _raise(cls, first.rule, first.pointer or "", first.message)
+
+
+def decode(data: bytes | str) -> VrpEvent:
+    """Decode one event from JSON text (bytes or str) into its dataclass; raise DecodeError."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    obj, problems = parse_line(raw.rstrip(b"\r\n"))
+    if problems:
+        rule, pointer, message = problems[0]
+        _raise(DecodeError, rule, pointer, message)
+    _check(obj, DecodeError)
+    return v0_1.from_dict(obj)
 
 
 def from_dict(data: Mapping[str, Any], *, validate: bool = True) -> VrpEvent:
-    """Decode one parsed JSON event into its dataclass.
+    """Decode one parsed JSON event into its dataclass; raise DecodeError like `decode`.
 
-    Raises DecodeError (a ValueError) whose message starts with the JSON pointer of the problem.
     With `validate=False` only what the types enforce is checked (no minLength, minimum, maximum).
     """
     if validate:
-        error = best_match(_validator().iter_errors(data))
-        if error is not None:
-            pointer = "".join(f"/{part}" for part in error.absolute_path)
-            raise DecodeError(pointer, f"{error.validator}: {error.message}")
+        _check(data, DecodeError)
     return v0_1.from_dict(data)
 
 
 def to_dict(event: VrpEvent) -> dict[str, Any]:
-    """Encode an event to a JSON-ready dict (optional keys left unset are omitted)."""
-    return v0_1.to_dict(event)
+    """Encode an event to a JSON-ready dict, refusing (EncodeError) what `decode` would refuse."""
+    data = v0_1.to_dict(event)
+    _check(data, EncodeError)
+    return data
+
+
+def encode(event: VrpEvent) -> str:
+    """Encode an event to compact JSON text, refusing (EncodeError) what `decode` would refuse."""
+    return json.dumps(to_dict(event), ensure_ascii=False, separators=(",", ":"))

@@ -49,12 +49,13 @@ def test_typescript_example(tmp_path):
 
 @pytest.mark.toolchain
 def test_go_example(tmp_path):
-    go = need("go", "Go 1.22+")
+    go = need("go", "Go 1.24+")
     module = go_module()
-    vendored = f"./third_party/vrp-event-{module.name}"
+    # the require line of the page; the generated folder stands in for the tag (a replace)
     lines = docs_example("go", "tested go.mod")
+    path = lines.split()[1]
     (tmp_path / "go.mod").write_text(
-        "module example\n\ngo 1.22\n\n" + lines.replace(vendored, str(module))
+        f"module example\n\ngo 1.24\n\n{lines}\nreplace {path} => {module}\n"
     )
     (tmp_path / "main.go").write_text(docs_example("go", MARKER))
     offline = {"GOTOOLCHAIN": "local", "GOFLAGS": "", "GOPROXY": "off"}  # the module cache only

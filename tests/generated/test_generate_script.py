@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-NO_HEADER = {"go.sum", "Cargo.lock"}  # tool-written formats without comments (see README.md)
+NO_HEADER = {"go.sum", "Cargo.lock", "LICENSE"}  # formats without comments (see README.md)
 
 
 def _generated_files() -> Iterator[Path]:

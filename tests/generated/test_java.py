@@ -37,4 +37,6 @@ def test_docs_example_runs(tmp_path):
     (tmp_path / "Example.java").write_text(docs_example("java"))
     run([javac, "-cp", classpath, "-d", str(tmp_path), "Example.java"], cwd=tmp_path)
     out = run([java, "-cp", f"{tmp_path}:{classpath}", "Example"], cwd=tmp_path)
-    assert "9223372036854775807" in out
+    lines = out.splitlines()
+    assert lines[0] == "VOLATILE 9223372036854775807"
+    assert lines[2:] == ["schema.required /details/path_id", "skipped /event_type"]

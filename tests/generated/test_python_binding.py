@@ -30,10 +30,38 @@ def test_valid_round_trips(name, vector):
 
 
 @pytest.mark.parametrize(("name", "vector"), INVALID, ids=[n for n, _ in INVALID])
-def test_invalid_rejected_with_schema_validation(name, vector):
-    with pytest.raises(typed.DecodeError) as info:
-        typed.from_dict(vector["event"])
-    assert str(info.value).startswith("/"), name
+def test_invalid_rejected_with_rule_and_pointer(name, vector):
+    for decode in (typed.from_dict, lambda e: typed.decode(json.dumps(e))):
+        with pytest.raises(typed.DecodeError) as info:
+            decode(vector["event"])
+        assert (info.value.rule, info.value.pointer) == (
+            vector["error"]["rule"],
+            vector["error"]["pointer"],
+        ), name
+        unknown = vector["error"]["rule"] == "schema.unknown-event-type"
+        assert isinstance(info.value, typed.UnknownEventTypeError) == unknown
+
+
+def test_decode_refuses_what_the_stream_reader_refuses():
+    cases = {
+        b'{"a":1,"a":2}': ("input.duplicate-key", "/a"),
+        b"[1]": ("input.not-object", ""),
+        b"{": ("input.not-json", ""),
+        b"\xff": ("input.not-utf8", ""),
+    }
+    for raw, expected in cases.items():
+        with pytest.raises(typed.DecodeError) as info:
+            typed.decode(raw)
+        assert (info.value.rule, info.value.pointer) == expected, raw
+
+
+def test_encode_refuses_what_decode_refuses():
+    event = v0_1.MutationTick(ts_ms=-1, event_type="MUTATION_TICK", session_id="s")
+    with pytest.raises(typed.EncodeError) as info:
+        typed.encode(event)
+    assert (info.value.rule, info.value.pointer) == ("schema.minimum", "/ts_ms")
+    ok = v0_1.MutationTick(ts_ms=1, event_type="MUTATION_TICK", session_id="s", details={})
+    assert typed.encode(ok) == '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{}}'
 
 
 @pytest.mark.parametrize(("name", "vector"), INVALID, ids=[n for n, _ in INVALID])
@@ -87,7 +115,10 @@ def test_vendored_module_is_the_package_module():
 
 def test_docs_example_runs(capsys):
     exec(compile(docs_example("python"), "docs/languages/python.md", "exec"), {})  # noqa: S102
-    assert "udp-a" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "udp-a {'rtt_ms': 18}"
+    assert '"ts_ms":9223372036854775807' in out[1]
+    assert out[2:] == ["schema.required /details/path_id", "skipped: /event_type"]
 
 
 def test_integer_valued_number_is_an_integer():

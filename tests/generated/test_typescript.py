@@ -21,9 +21,8 @@ def _tools() -> tuple[str, str]:
 
 @pytest.mark.parametrize("package", PACKAGES, ids=[p.name for p in PACKAGES])
 def test_vectors(package):
-    node, tsc = _tools()
-    run([tsc, "-p", "tsconfig.json"], cwd=package)
-    out = run([node, "--test", "dist/"], cwd=package, env={"NODE_PATH": str(TOOLS)})
+    node = need("node", "Node.js 20+")
+    out = run([node, "--test", "test/"], cwd=package)
     assert "# fail 0" in out
     assert "# pass 0" not in out
 
@@ -37,7 +36,6 @@ def test_docs_example_compiles_and_runs(tmp_path):
     (tmp_path / "package.json").write_text('{"private": true}\n', "utf-8")
     run([npm, "install", "--offline", "--no-audit", "--no-fund", str(package)], cwd=tmp_path)
     assert (tmp_path / "node_modules" / name / "package.json").is_file()
-    (tmp_path / "node_modules" / "ajv").symlink_to(TOOLS / "ajv", target_is_directory=True)
     example = docs_example("typescript")
     assert f'from "{name}"' in example, f"the docs example must import the package as {name}"
     (tmp_path / "example.ts").write_text(example, "utf-8")
@@ -52,4 +50,9 @@ def test_docs_example_compiles_and_runs(tmp_path):
         cwd=tmp_path,
     )
     out = run([node, "example.js"], cwd=tmp_path)
-    assert out.split() == ["udp-a", "true"]
+    assert out.splitlines() == [
+        "udp-a 9223372036854775807n",
+        "true",
+        "schema.required /details/path_id",
+        "skipped",
+    ]

@@ -5,7 +5,6 @@
 
 package vrpevent
 
-import "encoding/json"
 import "fmt"
 import "github.com/go-viper/mapstructure/v2"
 import "reflect"
@@ -47,7 +46,7 @@ type AuditEventDetails struct {
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *AuditEventDetails) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["invariant"]; raw != nil && !ok {
@@ -55,7 +54,7 @@ func (j *AuditEventDetails) UnmarshalJSON(value []byte) error {
 	}
 	type Plain AuditEventDetails
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	st := reflect.TypeOf(Plain{})
@@ -73,7 +72,7 @@ func (j *AuditEventDetails) UnmarshalJSON(value []byte) error {
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *AuditEvent) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["details"]; raw != nil && !ok {
@@ -90,7 +89,7 @@ func (j *AuditEvent) UnmarshalJSON(value []byte) error {
 	}
 	type Plain AuditEvent
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "AUDIT_EVENT" {
@@ -105,7 +104,7 @@ func (j *AuditEvent) UnmarshalJSON(value []byte) error {
 type CandidatesDiscovered struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details CandidatesDiscoveredDetails `json:"details,omitempty,omitzero"`
+	Details CandidatesDiscoveredDetails `json:"details,omitzero"`
 
 	// Discriminator: always `CANDIDATES_DISCOVERED` for this event type.
 	EventType string `json:"event_type"`
@@ -130,7 +129,7 @@ type CandidatesDiscoveredDetails map[string]interface{}
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *CandidatesDiscovered) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["event_type"]; raw != nil && !ok {
@@ -144,7 +143,7 @@ func (j *CandidatesDiscovered) UnmarshalJSON(value []byte) error {
 	}
 	type Plain CandidatesDiscovered
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "CANDIDATES_DISCOVERED" {
@@ -179,7 +178,7 @@ var enumValues_EventType = []interface{}{
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *EventType) UnmarshalJSON(value []byte) error {
 	var v string
-	if err := json.Unmarshal(value, &v); err != nil {
+	if err := unmarshalExact(value, &v); err != nil {
 		return err
 	}
 	var ok bool
@@ -225,7 +224,7 @@ var enumValues_InvariantId = []interface{}{
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *InvariantId) UnmarshalJSON(value []byte) error {
 	var v string
-	if err := json.Unmarshal(value, &v); err != nil {
+	if err := unmarshalExact(value, &v); err != nil {
 		return err
 	}
 	var ok bool
@@ -246,7 +245,7 @@ func (j *InvariantId) UnmarshalJSON(value []byte) error {
 type MutationTick struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details MutationTickDetails `json:"details,omitempty,omitzero"`
+	Details MutationTickDetails `json:"details,omitzero"`
 
 	// Discriminator: always `MUTATION_TICK` for this event type.
 	EventType string `json:"event_type"`
@@ -271,7 +270,7 @@ type MutationTickDetails map[string]interface{}
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *MutationTick) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["event_type"]; raw != nil && !ok {
@@ -285,7 +284,7 @@ func (j *MutationTick) UnmarshalJSON(value []byte) error {
 	}
 	type Plain MutationTick
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "MUTATION_TICK" {
@@ -332,7 +331,7 @@ type PathSelectedDetails struct {
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *PathSelectedDetails) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["path_id"]; raw != nil && !ok {
@@ -340,7 +339,7 @@ func (j *PathSelectedDetails) UnmarshalJSON(value []byte) error {
 	}
 	type Plain PathSelectedDetails
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if utf8.RuneCountInString(string(plain.PathId)) < 1 {
@@ -361,7 +360,7 @@ func (j *PathSelectedDetails) UnmarshalJSON(value []byte) error {
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *PathSelected) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["details"]; raw != nil && !ok {
@@ -378,7 +377,7 @@ func (j *PathSelected) UnmarshalJSON(value []byte) error {
 	}
 	type Plain PathSelected
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "PATH_SELECTED" {
@@ -395,7 +394,7 @@ type ReasonCode string
 type RecoverySignal struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details RecoverySignalDetails `json:"details,omitempty,omitzero"`
+	Details RecoverySignalDetails `json:"details,omitzero"`
 
 	// Discriminator: always `RECOVERY_SIGNAL` for this event type.
 	EventType string `json:"event_type"`
@@ -420,7 +419,7 @@ type RecoverySignalDetails map[string]interface{}
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *RecoverySignal) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["event_type"]; raw != nil && !ok {
@@ -434,7 +433,7 @@ func (j *RecoverySignal) UnmarshalJSON(value []byte) error {
 	}
 	type Plain RecoverySignal
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "RECOVERY_SIGNAL" {
@@ -449,7 +448,7 @@ func (j *RecoverySignal) UnmarshalJSON(value []byte) error {
 type SessionCreated struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details SessionCreatedDetails `json:"details,omitempty,omitzero"`
+	Details SessionCreatedDetails `json:"details,omitzero"`
 
 	// Discriminator: always `SESSION_CREATED` for this event type.
 	EventType string `json:"event_type"`
@@ -474,7 +473,7 @@ type SessionCreatedDetails map[string]interface{}
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *SessionCreated) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["event_type"]; raw != nil && !ok {
@@ -488,7 +487,7 @@ func (j *SessionCreated) UnmarshalJSON(value []byte) error {
 	}
 	type Plain SessionCreated
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "SESSION_CREATED" {
@@ -506,7 +505,7 @@ type SessionId string
 func (j *SessionId) UnmarshalJSON(value []byte) error {
 	type Plain SessionId
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if utf8.RuneCountInString(string(plain)) < 1 {
@@ -537,7 +536,7 @@ var enumValues_SessionState = []interface{}{
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *SessionState) UnmarshalJSON(value []byte) error {
 	var v string
-	if err := json.Unmarshal(value, &v); err != nil {
+	if err := unmarshalExact(value, &v); err != nil {
 		return err
 	}
 	var ok bool
@@ -592,7 +591,7 @@ type StateChangeDetails struct {
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *StateChangeDetails) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["from_state"]; raw != nil && !ok {
@@ -603,7 +602,7 @@ func (j *StateChangeDetails) UnmarshalJSON(value []byte) error {
 	}
 	type Plain StateChangeDetails
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	st := reflect.TypeOf(Plain{})
@@ -621,7 +620,7 @@ func (j *StateChangeDetails) UnmarshalJSON(value []byte) error {
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *StateChange) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["details"]; raw != nil && !ok {
@@ -641,7 +640,7 @@ func (j *StateChange) UnmarshalJSON(value []byte) error {
 	}
 	type Plain StateChange
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "STATE_CHANGE" {
@@ -661,7 +660,7 @@ type Timestamp int
 func (j *Timestamp) UnmarshalJSON(value []byte) error {
 	type Plain Timestamp
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if 0 > plain {
@@ -675,7 +674,7 @@ func (j *Timestamp) UnmarshalJSON(value []byte) error {
 type VolatilitySignal struct {
 	// Open, producer-defined metadata for this event type; any JSON object is
 	// accepted in revision 0.1.
-	Details VolatilitySignalDetails `json:"details,omitempty,omitzero"`
+	Details VolatilitySignalDetails `json:"details,omitzero"`
 
 	// Discriminator: always `VOLATILITY_SIGNAL` for this event type.
 	EventType string `json:"event_type"`
@@ -700,7 +699,7 @@ type VolatilitySignalDetails map[string]interface{}
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *VolatilitySignal) UnmarshalJSON(value []byte) error {
 	var raw map[string]interface{}
-	if err := json.Unmarshal(value, &raw); err != nil {
+	if err := unmarshalExact(value, &raw); err != nil {
 		return err
 	}
 	if _, ok := raw["event_type"]; raw != nil && !ok {
@@ -714,7 +713,7 @@ func (j *VolatilitySignal) UnmarshalJSON(value []byte) error {
 	}
 	type Plain VolatilitySignal
 	var plain Plain
-	if err := json.Unmarshal(value, &plain); err != nil {
+	if err := unmarshalExact(value, &plain); err != nil {
 		return err
 	}
 	if plain.EventType != "VOLATILITY_SIGNAL" {

@@ -4,7 +4,6 @@
 package vrpevent
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"unsafe"
@@ -13,145 +12,122 @@ import (
 // Timestamp must be 64 bits wide: this fails to compile where int is 32 bits.
 var _ [unsafe.Sizeof(Timestamp(0)) - 8]struct{}
 
-// Event is one event of this revision: one of the event type structs.
+// Event is one event of this revision: one of the event type structs. The interface is
+// closed (an unexported method): no other type can be passed to Encode.
 type Event interface {
 	// EventTypeName is the `event_type` discriminator of the event.
 	EventTypeName() string
+	// tagged returns the event with its `event_type` set from its type.
+	tagged() Event
 }
 
 // EventTypeName returns "SESSION_CREATED".
 func (SessionCreated) EventTypeName() string { return "SESSION_CREATED" }
 
+func (e SessionCreated) tagged() Event {
+	e.EventType = "SESSION_CREATED"
+	return e
+}
+
 // EventTypeName returns "CANDIDATES_DISCOVERED".
 func (CandidatesDiscovered) EventTypeName() string { return "CANDIDATES_DISCOVERED" }
+
+func (e CandidatesDiscovered) tagged() Event {
+	e.EventType = "CANDIDATES_DISCOVERED"
+	return e
+}
 
 // EventTypeName returns "PATH_SELECTED".
 func (PathSelected) EventTypeName() string { return "PATH_SELECTED" }
 
+func (e PathSelected) tagged() Event {
+	e.EventType = "PATH_SELECTED"
+	return e
+}
+
 // EventTypeName returns "VOLATILITY_SIGNAL".
 func (VolatilitySignal) EventTypeName() string { return "VOLATILITY_SIGNAL" }
+
+func (e VolatilitySignal) tagged() Event {
+	e.EventType = "VOLATILITY_SIGNAL"
+	return e
+}
 
 // EventTypeName returns "MUTATION_TICK".
 func (MutationTick) EventTypeName() string { return "MUTATION_TICK" }
 
+func (e MutationTick) tagged() Event {
+	e.EventType = "MUTATION_TICK"
+	return e
+}
+
 // EventTypeName returns "STATE_CHANGE".
 func (StateChange) EventTypeName() string { return "STATE_CHANGE" }
+
+func (e StateChange) tagged() Event {
+	e.EventType = "STATE_CHANGE"
+	return e
+}
 
 // EventTypeName returns "RECOVERY_SIGNAL".
 func (RecoverySignal) EventTypeName() string { return "RECOVERY_SIGNAL" }
 
+func (e RecoverySignal) tagged() Event {
+	e.EventType = "RECOVERY_SIGNAL"
+	return e
+}
+
 // EventTypeName returns "AUDIT_EVENT".
 func (AuditEvent) EventTypeName() string { return "AUDIT_EVENT" }
 
-// closedKeys lists the top-level keys each event type allows (its schema is closed).
-var closedKeys = map[string]map[string]bool{
-	"SESSION_CREATED":       {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"CANDIDATES_DISCOVERED": {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"PATH_SELECTED":         {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"VOLATILITY_SIGNAL":     {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"MUTATION_TICK":         {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"STATE_CHANGE":          {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"RECOVERY_SIGNAL":       {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
-	"AUDIT_EVENT":           {"details": true, "event_type": true, "node_id": true, "reason_code": true, "session_id": true, "ts_ms": true},
+func (e AuditEvent) tagged() Event {
+	e.EventType = "AUDIT_EVENT"
+	return e
 }
 
-// nullableKeys lists the top-level keys whose schema admits `null`; for every other
-// key a JSON null is an error rather than an absent key.
-var nullableKeys = map[string]map[string]bool{
-	"SESSION_CREATED":       {},
-	"CANDIDATES_DISCOVERED": {},
-	"PATH_SELECTED":         {},
-	"VOLATILITY_SIGNAL":     {},
-	"MUTATION_TICK":         {},
-	"STATE_CHANGE":          {},
-	"RECOVERY_SIGNAL":       {},
-	"AUDIT_EVENT":           {},
-}
-
-// Decode reads one JSON event into its event type struct, dispatching on `event_type`.
-// It rejects unknown event types, unknown top-level keys, missing required keys, values
-// of the wrong JSON type, values outside an enum, and the constraints types.go checks.
-func Decode(data []byte) (Event, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+// decodeChecked builds the event type struct of an input the plan accepted.
+func decodeChecked(data []byte) (Event, error) {
+	var head struct {
+		EventType string `json:"event_type"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, err
 	}
-	tagRaw, ok := raw["event_type"]
-	if !ok {
-		return nil, fmt.Errorf("field event_type: required")
-	}
-	var tag string
-	if err := json.Unmarshal(tagRaw, &tag); err != nil {
-		return nil, fmt.Errorf("field event_type: %w", err)
-	}
-	keys, known := closedKeys[tag]
-	if !known {
-		return nil, fmt.Errorf("field event_type: unknown event type %q", tag)
-	}
-	for key, value := range raw {
-		if !keys[key] {
-			return nil, fmt.Errorf("field %s: unknown key (the envelope is closed)", key)
-		}
-		if string(bytes.TrimSpace(value)) == "null" && !nullableKeys[tag][key] {
-			return nil, fmt.Errorf("field %s: null is not allowed (omit the key)", key)
-		}
-	}
-	switch tag {
+	switch head.EventType {
 	case "SESSION_CREATED":
 		var event SessionCreated
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "CANDIDATES_DISCOVERED":
 		var event CandidatesDiscovered
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "PATH_SELECTED":
 		var event PathSelected
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "VOLATILITY_SIGNAL":
 		var event VolatilitySignal
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "MUTATION_TICK":
 		var event MutationTick
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "STATE_CHANGE":
 		var event StateChange
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "RECOVERY_SIGNAL":
 		var event RecoverySignal
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	case "AUDIT_EVENT":
 		var event AuditEvent
-		if err := json.Unmarshal(data, &event); err != nil {
-			return nil, err
-		}
-		return event, nil
+		err := unmarshalExact(data, &event)
+		return event, err
 	}
-	return nil, fmt.Errorf("field event_type: unknown event type %q", tag)
-}
-
-// Encode writes an event back to JSON (optional keys left unset are omitted).
-func Encode(event Event) ([]byte, error) {
-	return json.Marshal(event)
+	return nil, fmt.Errorf("vrpevent: %q has no struct", head.EventType)
 }
 
 // MarshalJSON writes the named keys of AuditEventDetails and its open keys

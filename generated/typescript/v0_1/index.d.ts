@@ -18,7 +18,7 @@ export type VrpEvent =
 /**
  * Unix timestamp in milliseconds (int64, never negative).
  */
-export type Timestamp = number;
+export type Timestamp = number | bigint;
 /**
  * Stable session identity: the same for every event of a session, across transport re-attach.
  */
@@ -216,9 +216,40 @@ export interface AuditEventDetails {
   [k: string]: unknown;
 }
 
+
 /** The event type names of this revision, in the order of the union. */
 export type EventType = VrpEvent["event_type"];
 /** The bundled JSON Schema (draft 2020-12) of this revision. */
 export declare const schema: Record<string, unknown>;
 /** Every `event_type` of this revision, in the order of the union. */
 export declare const eventTypes: readonly EventType[];
+/** The contract revision of this package (its version is `<revision>.<release>`). */
+export declare const revision: string;
+
+/** The input is not a valid event: the rule id, the JSON Pointer and a sentence in JSON terms. */
+export declare class DecodeError extends Error {
+  constructor(rule: string, pointer: string, message: string);
+  /** The rule id (`schema.required`, `schema.type`, `input.not-json`...), as in every binding. */
+  readonly rule: string;
+  /** The JSON Pointer of the offending value (`""` for the whole input). */
+  readonly pointer: string;
+  /** The sentence alone (`message` is `"<rule> at <pointer>: <sentence>"`). */
+  readonly detail: string;
+}
+/** The event names an `event_type` this revision does not define: a tolerant reader skips it. */
+export declare class UnknownEventTypeError extends DecodeError {}
+/** `encode` was given an event that `decode` would refuse (same rule, pointer and sentence). */
+export declare class EncodeError extends DecodeError {}
+
+/**
+ * Decode one event from JSON text (a string or UTF-8 bytes): the strict entry point.
+ * Throws `DecodeError` (or `UnknownEventTypeError`) on the first problem. `ts_ms` is exact: a
+ * `number` up to 2^53-1, a `bigint` above it (never rounded).
+ */
+export declare function decode(input: string | Uint8Array): VrpEvent;
+/** Encode an event to compact JSON text; throws `EncodeError` for anything `decode` refuses. */
+export declare function encode(event: VrpEvent): string;
+/** Type guard: true when the value (already parsed) is a valid event of this revision. */
+export declare function isVrpEvent(value: unknown): value is VrpEvent;
+/** The first problem of a parsed value, or `null` when it is a valid event. */
+export declare function check(value: unknown): { rule: string; pointer: string; message: string } | null;

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from scripts.codegen.behaviour.common import ENGINE_RULES, Tables, pascal, suite_json, tables
 from scripts.codegen.common import GeneratorError, header_lines, module_suffix, write
+from scripts.codegen.go import module_path
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -265,7 +266,7 @@ def generate(revision: Revision, out: Path) -> None:
     """Write package `behaviour` of one revision into its Go module under `out`."""
     rev_id = module_suffix(revision)
     base = f"generated/go/{rev_id}/behaviour"
-    module = f"vrp.dev/contract/go/{rev_id}"
+    module = module_path(revision)
     slash = "\n".join("// " + line for line in header_lines(revision))
     files = {"tables.go": tables_go(tables(revision), slash)}
     for name in FILES:

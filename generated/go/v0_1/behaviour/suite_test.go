@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	vrpevent "vrp.dev/contract/go/v0_1"
+	vrpevent "vrp.dev/contract/generated/go/v0_1"
 )
 
 // The suite ships in this package (behaviour-suite.json); VRP_BEHAVIOUR_SUITE=<folder> runs a

@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
-use vrp_event_v0_1::behaviour::{self, EventType, Policy, Rule, State};
-use vrp_event_v0_1::session::{Finding, Options, SessionChecker};
-use vrp_event_v0_1::VrpEvent;
+use vrp_contract_event_v0_1::behaviour::{self, EventType, Policy, Rule, State};
+use vrp_contract_event_v0_1::session::{Finding, Options, SessionChecker};
+use vrp_contract_event_v0_1::VrpEvent;
 
 /// One case of the behaviour suite (`behaviour-suite.json`).
 struct Case {

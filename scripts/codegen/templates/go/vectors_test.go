@@ -1,144 +1,116 @@
 // @@HEADER@@
 
+// This module's own test, runnable wherever it is vendored (`go test ./...`): every vector in
+// vectors.json (the revision's examples) through the strict decoder and encoder.
+
 package vrpevent
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
 )
 
-// The shared vectors live in the repository: `go test` runs in this package's folder.
-const examples = "../../../schema/v@@REV@@/examples"
-
-type knownGaps struct {
-	InvalidAccepted      map[string]string `json:"invalid_accepted"`
-	ValidNotRoundTripped map[string]string `json:"valid_not_round_tripped"`
+type vectorFile struct {
+	Valid []struct {
+		Name string `json:"name"`
+		Text string `json:"text"`
+	} `json:"valid"`
+	Invalid []struct {
+		Name    string `json:"name"`
+		Text    string `json:"text"`
+		Rule    string `json:"rule"`
+		Pointer string `json:"pointer"`
+	} `json:"invalid"`
 }
 
-type vector struct {
-	Description string          `json:"description"`
-	Event       json.RawMessage `json:"event"`
-}
-
-func loadGaps(t *testing.T) knownGaps {
+func loadVectors(t *testing.T) vectorFile {
 	t.Helper()
-	data, err := os.ReadFile("known-gaps.json")
+	data, err := os.ReadFile("vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var g knownGaps
-	if err := json.Unmarshal(data, &g); err != nil {
+	var v vectorFile
+	if err := json.Unmarshal(data, &v); err != nil {
 		t.Fatal(err)
 	}
-	return g
-}
-
-func loadVectors(t *testing.T, kind string) map[string]vector {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(examples, kind, "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no %s vectors under %s (%v)", kind, examples, err)
-	}
-	sort.Strings(paths)
-	out := map[string]vector{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var v vector
-		if err := json.Unmarshal(data, &v); err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(p), ".json")] = v
-	}
-	return out
-}
-
-// generic decodes JSON keeping numbers as their decimal text, so int64 values compare exactly.
-func generic(t *testing.T, data []byte) interface{} {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v interface{}
-	if err := dec.Decode(&v); err != nil {
-		t.Fatal(err)
+	if len(v.Valid) == 0 || len(v.Invalid) == 0 {
+		t.Fatal("vectors.json holds no vectors")
 	}
 	return v
 }
 
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	for _, pair := range []struct {
+		src []byte
+		dst *any
+	}{{a, &x}, {b, &y}} {
+		dec := json.NewDecoder(bytes.NewReader(pair.src))
+		dec.UseNumber()
+		if err := dec.Decode(pair.dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return reflect.DeepEqual(x, y)
+}
+
 func TestValidVectorsRoundTrip(t *testing.T) {
-	gaps := loadGaps(t)
-	for name, v := range loadVectors(t, "valid") {
-		t.Run(name, func(t *testing.T) {
-			event, err := Decode(v.Event)
+	for _, v := range loadVectors(t).Valid {
+		t.Run(v.Name, func(t *testing.T) {
+			event, err := Decode([]byte(v.Text))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			again, err := Encode(event)
+			out, err := Encode(event)
 			if err != nil {
 				t.Fatalf("encode: %v", err)
 			}
-			same := reflect.DeepEqual(generic(t, v.Event), generic(t, again))
-			if _, gap := gaps.ValidNotRoundTripped[name]; gap {
-				if same {
-					t.Fatalf("%s round-trips now: drop it from known-gaps.json", name)
-				}
-				return
-			}
-			if !same {
-				t.Fatalf("round trip changed the event:\n in: %s\nout: %s", v.Event, again)
+			if !sameJSON(t, []byte(v.Text), out) {
+				t.Fatalf("round trip changed the event:\n in: %s\nout: %s", v.Text, out)
 			}
 		})
 	}
 }
 
-func TestInvalidVectorsRejected(t *testing.T) {
-	gaps := loadGaps(t)
-	for name, v := range loadVectors(t, "invalid") {
-		t.Run(name, func(t *testing.T) {
-			_, err := Decode(v.Event)
-			if _, gap := gaps.InvalidAccepted[name]; gap {
-				if err != nil {
-					t.Fatalf("%s is rejected now (%v): drop it from known-gaps.json", name, err)
-				}
-				return
+func TestInvalidVectorsRefused(t *testing.T) {
+	for _, v := range loadVectors(t).Invalid {
+		t.Run(v.Name, func(t *testing.T) {
+			_, err := Decode([]byte(v.Text))
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("accepted, or not a *DecodeError: %v", err)
 			}
-			if err == nil {
-				t.Fatalf("%s was accepted", name)
+			if de.Rule != v.Rule || de.Pointer != v.Pointer {
+				t.Fatalf("got %s at %q, want %s at %q (%s)", de.Rule, de.Pointer, v.Rule, v.Pointer, de.Message)
+			}
+			if errors.Is(err, ErrUnknownEventType) != (v.Rule == "schema.unknown-event-type") {
+				t.Fatalf("errors.Is(err, ErrUnknownEventType) is wrong for %s", v.Rule)
 			}
 		})
 	}
 }
 
-func TestKnownGapsNameRealVectors(t *testing.T) {
-	gaps := loadGaps(t)
-	valid, invalid := loadVectors(t, "valid"), loadVectors(t, "invalid")
-	for name := range gaps.InvalidAccepted {
-		if _, ok := invalid[name]; !ok {
-			t.Errorf("known-gaps.json names %s, which is not an invalid vector", name)
-		}
+func TestEncodeRefusesWhatDecodeRefuses(t *testing.T) {
+	_, err := Encode(StateChange{})
+	var ee *EncodeError
+	if !errors.As(err, &ee) || ee.Pointer != "/session_id" {
+		t.Fatalf("Encode(StateChange{}) = %v, want an *EncodeError at /session_id", err)
 	}
-	for name := range gaps.ValidNotRoundTripped {
-		if _, ok := valid[name]; !ok {
-			t.Errorf("known-gaps.json names %s, which is not a valid vector", name)
-		}
+	out, err := Encode(MutationTick{TsMs: 1, SessionId: "s"})
+	if err != nil || string(out) != `{"event_type":"MUTATION_TICK","session_id":"s","ts_ms":1}` {
+		t.Fatalf("the struct type fixes event_type: got %s, %v", out, err)
 	}
 }
 
-func TestTimestampIsInt64(t *testing.T) {
-	event, err := Decode([]byte(`{"ts_ms":9223372036854775807,"event_type":"@@FIRST_TYPE@@","session_id":"s"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _ := Encode(event)
-	if !strings.Contains(string(out), "9223372036854775807") {
-		t.Fatalf("int64 max not kept: %s", out)
+func TestDeepNestingIsAnErrorNotACrash(t *testing.T) {
+	deep := bytes.Repeat([]byte("["), 100000)
+	var de *DecodeError
+	if _, err := Decode(deep); !errors.As(err, &de) || de.Rule != "input.not-json" {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -1,68 +1,120 @@
 // @@HEADER@@
 package @@PACKAGE@@;
 
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
-import jakarta.validation.Validator;
-import java.util.Set;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-/** Reading and writing events of this revision: a strict Jackson mapper plus Bean Validation. */
+/**
+ * Strict decoding and encoding of the events of contract revision @@REV@@.
+ *
+ * <p>{@link #decode(String)} is the entry point: JSON text in, the event's class out, or one
+ * {@link DecodeException} with the rule id, the JSON Pointer and a sentence
+ * ({@link UnknownEventTypeException} for an event type this revision does not define). A plain
+ * {@code new ObjectMapper().readValue(text, VrpEvent.class)} gives the same verdicts (the
+ * {@link VrpEvent} interface names the strict deserializer; only text that is not JSON at all
+ * fails earlier, in Jackson's parser, with its own {@code JsonParseException}).
+ * {@link #encode(VrpEvent)} refuses what decode refuses.
+ */
 public final class VrpEvents {
-    private static final ObjectMapper MAPPER = strictMapper();
+    /** The contract revision of these classes (the artifact version is revision.release). */
+    public static final String REVISION = "@@REV@@";
+
+    private static final Map<String, Class<? extends VrpEvent>> CLASSES = Map.ofEntries(
+@@CLASSES@@
+    );
+    private static final Map<Class<? extends VrpEvent>, String> TAGS = Map.ofEntries(
+@@TAGS@@
+    );
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     private VrpEvents() {}
 
-    /** A mapper that rejects unknown keys, fractions for integers and scalar coercions. */
-    public static ObjectMapper strictMapper() {
-        ObjectMapper mapper = JsonMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .build();
-        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Integer}) {
-            mapper.coercionConfigFor(type)
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    /** Decode one event from JSON text: the strict entry point. */
+    public static VrpEvent decode(String json) throws DecodeException {
+        return decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decode one event from UTF-8 bytes. */
+    public static VrpEvent decode(byte[] json) throws DecodeException {
+        return bind(Strict.parse(json));
+    }
+
+    /** The first problem of one JSON input, or null when it is a valid event of this revision. */
+    public static DecodeException check(byte[] json) {
+        try {
+            return Strict.check(Strict.parse(json));
+        } catch (DecodeException e) {
+            return e;
         }
-        mapper.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
-        // No property of the contract is nullable: `null` for any named property (a string, an
-        // integer, an enum, an optional `details` object) is an error, not an absent key. The keys
-        // an open `details` object does not name go through its any-setter and keep their nulls.
-        mapper.setDefaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
-        mapper.coercionConfigFor(LogicalType.Integer)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
-        return mapper;
+    }
+
+    static VrpEvent bind(JsonNode tree) throws DecodeException {
+        DecodeException problem = Strict.check(tree);
+        if (problem != null) {
+            throw problem;
+        }
+        Class<? extends VrpEvent> cls = CLASSES.get(tree.get("event_type").textValue());
+        try {
+            return MAPPER.treeToValue(tree, cls);
+        } catch (IOException e) {
+            throw new DecodeException("input.not-json", "", "The event passed the plan but its class refused it: " + e.getMessage());
+        }
     }
 
     /**
-     * Decodes one JSON event into its class (dispatching on {@code event_type}), then checks the
-     * schema constraints the annotations carry (required keys, minLength, minimum, maximum).
+     * Encode an event as compact JSON text. The class fixes {@code event_type}; an event that
+     * decode would refuse (an empty session id, a missing details key...) gives an
+     * {@link EncodeException} with the same rule, pointer and sentence.
      */
-    public static VrpEvent decode(String json, Validator validator) throws JsonProcessingException {
-        VrpEvent event = MAPPER.readValue(json, VrpEvent.class);
-        Set<ConstraintViolation<VrpEvent>> violations = validator.validate(event);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
+    public static String encode(VrpEvent event) throws EncodeException {
+        if (event == null) {
+            throw new EncodeException(new DecodeException("input.not-object", "", "The value is a JSON null, not an event object."));
         }
-        return event;
+        ObjectNode tree = MAPPER.valueToTree(event);
+        tree.put("event_type", TAGS.get(event.getClass()));
+        String text = tree.toString();
+        try {
+            DecodeException problem = Strict.check(Strict.parse(text.getBytes(StandardCharsets.UTF_8)));
+            if (problem != null) {
+                throw new EncodeException(problem);
+            }
+        } catch (EncodeException e) {
+            throw e;
+        } catch (DecodeException e) {
+            throw new EncodeException(e);
+        }
+        return text;
     }
 
-    /** Encodes an event back to JSON (optional keys left unset are omitted). */
-    public static String encode(VrpEvent event) throws JsonProcessingException {
-        return MAPPER.writeValueAsString(event);
+    /** The strict deserializer the {@link VrpEvent} interface names (plain ObjectMapper reads). */
+    public static final class Deserializer extends StdDeserializer<VrpEvent> {
+        private static final long serialVersionUID = 1L;
+
+        /** Jackson instantiates it through {@code @JsonDeserialize}. */
+        public Deserializer() {
+            super(VrpEvent.class);
+        }
+
+        @Override
+        public VrpEvent deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return bind(Strict.read(p, ""));
+        }
+
+        /** A JSON {@code null} is no event either (Jackson would otherwise return null). */
+        @Override
+        public VrpEvent getNullValue(DeserializationContext ctxt) throws DecodeException {
+            throw new DecodeException("input.not-object", "", "The value is a JSON null, not an event object.");
+        }
     }
 }

@@ -1,87 +1,58 @@
 // @@HEADER@@
-//! The shared vectors (schema/v@@REV@@/examples) against this crate: each valid vector decodes and
-//! re-encodes to the same JSON; each invalid one is rejected, except those in known-gaps.json.
+//! This crate's own test, runnable wherever it is vendored (`cargo test`): every vector in
+//! vectors.json (the revision's examples) through the strict decoder and encoder.
 
-use @@LIB@@::VrpEvent;
+use @@LIB@@::{decode, encode, DecodeError, VrpEvent};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::PathBuf;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn vectors() -> Value {
+    // cargo sets CARGO_MANIFEST_DIR when it runs the test (the crate may have moved since the build)
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into());
+    let path = std::path::Path::new(&dir).join("vectors.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("vectors.json")).expect("JSON")
 }
 
-fn vectors(kind: &str) -> BTreeMap<String, Value> {
-    let dir = root().join("../../../schema/v@@REV@@/examples").join(kind);
-    let mut out = BTreeMap::new();
-    for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("json") {
-            continue;
-        }
-        let text = fs::read_to_string(&path).unwrap();
-        let vector: Value = serde_json::from_str(&text).unwrap();
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        out.insert(name, vector["event"].clone());
-    }
-    assert!(!out.is_empty(), "no {kind} vectors under {}", dir.display());
-    out
-}
-
-fn gaps(section: &str) -> BTreeMap<String, Value> {
-    let text = fs::read_to_string(root().join("known-gaps.json")).unwrap();
-    let all: BTreeMap<String, Value> = serde_json::from_str(&text).unwrap();
-    serde_json::from_value(all[section].clone()).unwrap()
+fn list<'a>(all: &'a Value, kind: &str) -> &'a Vec<Value> {
+    let items = all[kind].as_array().expect("a list of vectors");
+    assert!(!items.is_empty(), "no {kind} vectors");
+    items
 }
 
 #[test]
-fn valid_vectors_round_trip() {
-    let gaps = gaps("valid_not_round_tripped");
-    let mut failures = Vec::new();
-    for (name, event) in vectors("valid") {
-        let text = serde_json::to_string(&event).unwrap();
-        let decoded: VrpEvent = match serde_json::from_str(&text) {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                failures.push(format!("{name}: decode: {e}"));
-                continue;
-            }
-        };
-        let again = serde_json::to_value(&decoded).unwrap();
-        if gaps.contains_key(&name) && again == event {
-            failures.push(format!("{name} round-trips now: drop it from known-gaps.json"));
-        } else if !gaps.contains_key(&name) && again != event {
-            failures.push(format!("{name}: round trip changed the event: {again}"));
-        }
+fn valid_vectors_round_trip_exactly() {
+    let all = vectors();
+    for v in list(&all, "valid") {
+        let text = v["text"].as_str().unwrap();
+        let event = decode(text.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", v["name"]));
+        let out = encode(&event).unwrap_or_else(|e| panic!("{}: {e}", v["name"]));
+        let (a, b): (Value, Value) = (serde_json::from_str(text).unwrap(), serde_json::from_str(&out).unwrap());
+        assert_eq!(a, b, "{}", v["name"]);
+        // plain serde_json gets the same verdict and the same value
+        let plain: VrpEvent = serde_json::from_str(text).unwrap();
+        assert_eq!(plain, event, "{}", v["name"]);
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
-fn invalid_vectors_rejected() {
-    let gaps = gaps("invalid_accepted");
-    let mut failures = Vec::new();
-    for (name, event) in vectors("invalid") {
-        let text = serde_json::to_string(&event).unwrap();
-        let result = serde_json::from_str::<VrpEvent>(&text);
-        if gaps.contains_key(&name) && result.is_err() {
-            failures.push(format!("{name} is rejected now: drop it from known-gaps.json"));
-        } else if !gaps.contains_key(&name) && result.is_ok() {
-            failures.push(format!("{name} was accepted"));
-        }
+fn invalid_vectors_refused_with_rule_and_pointer() {
+    let all = vectors();
+    for v in list(&all, "invalid") {
+        let err = decode(v["text"].as_str().unwrap().as_bytes()).expect_err(v["name"].as_str().unwrap());
+        assert_eq!(err.rule(), v["rule"].as_str().unwrap(), "{}: {err}", v["name"]);
+        assert_eq!(err.pointer(), v["pointer"].as_str().unwrap(), "{}: {err}", v["name"]);
+        let unknown = matches!(err, DecodeError::UnknownEventType(_));
+        assert_eq!(unknown, v["rule"] == "schema.unknown-event-type", "{}", v["name"]);
+        let plain = serde_json::from_str::<VrpEvent>(v["text"].as_str().unwrap()).expect_err("plain serde refuses too");
+        assert!(plain.to_string().starts_with(&err.to_string()), "{}: {plain}", v["name"]);
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
-fn known_gaps_name_real_vectors() {
-    let valid = vectors("valid");
-    let invalid = vectors("invalid");
-    for name in gaps("valid_not_round_tripped").keys() {
-        assert!(valid.contains_key(name), "known-gaps.json names {name}: not a valid vector");
+fn encode_refuses_what_decode_refuses() {
+    let mut event = decode(br#"{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p"}}"#).unwrap();
+    if let VrpEvent::PathSelected(e) = &mut event {
+        e.ts_ms = @@LIB@@::Timestamp(-1);
     }
-    for name in gaps("invalid_accepted").keys() {
-        assert!(invalid.contains_key(name), "known-gaps.json names {name}: not an invalid vector");
-    }
+    let err = encode(&event).expect_err("a negative ts_ms");
+    assert_eq!((err.0.rule.as_str(), err.0.pointer.as_str()), ("schema.minimum", "/ts_ms"));
 }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
-use vrp_event_v0_1::session::{Options, SessionChecker};
+use vrp_contract_event_v0_1::session::{Options, SessionChecker};
 
 const USAGE: &str =
     "usage: vrp-session-check [--assume-open-sessions] [--policy FILE] [--remember-terminated N] [STREAM.jsonl]";

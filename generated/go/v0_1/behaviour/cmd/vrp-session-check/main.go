@@ -19,7 +19,7 @@ import (
 	"os"
 	"unicode/utf8"
 
-	"vrp.dev/contract/go/v0_1/behaviour"
+	"vrp.dev/contract/generated/go/v0_1/behaviour"
 )
 
 func fail(format string, args ...any) {

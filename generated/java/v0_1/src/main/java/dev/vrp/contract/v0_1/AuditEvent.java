@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class AuditEvent implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class AuditEvent implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class AuditEvent implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `AUDIT_EVENT` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "AUDIT_EVENT";
     /**
      * SessionId
      * <p>

@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class CandidatesDiscovered implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class CandidatesDiscovered implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class CandidatesDiscovered implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `CANDIDATES_DISCOVERED` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "CANDIDATES_DISCOVERED";
     /**
      * SessionId
      * <p>

@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class MutationTick implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class MutationTick implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class MutationTick implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `MUTATION_TICK` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "MUTATION_TICK";
     /**
      * SessionId
      * <p>

@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class PathSelected implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class PathSelected implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class PathSelected implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `PATH_SELECTED` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "PATH_SELECTED";
     /**
      * SessionId
      * <p>

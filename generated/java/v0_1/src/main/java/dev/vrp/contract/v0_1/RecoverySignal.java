@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class RecoverySignal implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class RecoverySignal implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class RecoverySignal implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `RECOVERY_SIGNAL` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "RECOVERY_SIGNAL";
     /**
      * SessionId
      * <p>

@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class SessionCreated implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class SessionCreated implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class SessionCreated implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `SESSION_CREATED` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "SESSION_CREATED";
     /**
      * SessionId
      * <p>

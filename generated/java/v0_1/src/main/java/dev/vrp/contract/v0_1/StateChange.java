@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class StateChange implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class StateChange implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class StateChange implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `STATE_CHANGE` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "STATE_CHANGE";
     /**
      * SessionId
      * <p>

@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
     "reason_code",
     "details"
 })
-public class VolatilitySignal implements VrpEvent
+@com.fasterxml.jackson.databind.annotation.JsonDeserialize(
+    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+public final class VolatilitySignal implements VrpEvent
 {
 
     /**
@@ -53,7 +55,7 @@ public class VolatilitySignal implements VrpEvent
     @JsonProperty("event_type")
     @JsonPropertyDescription("Discriminator: always `VOLATILITY_SIGNAL` for this event type.")
     @NotNull
-    private String eventType;
+    private String eventType = "VOLATILITY_SIGNAL";
     /**
      * SessionId
      * <p>

@@ -2,23 +2,15 @@
 // Change the schema, then run `python scripts/generate.py`; `python scripts/generate.py --check` detects drift.
 package dev.vrp.contract.v0_1;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
-/** One event of contract revision 0.1: Jackson picks the class from {@code event_type}. */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY,
-        property = "event_type", visible = true)
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = SessionCreated.class, name = "SESSION_CREATED"),
-    @JsonSubTypes.Type(value = CandidatesDiscovered.class, name = "CANDIDATES_DISCOVERED"),
-    @JsonSubTypes.Type(value = PathSelected.class, name = "PATH_SELECTED"),
-    @JsonSubTypes.Type(value = VolatilitySignal.class, name = "VOLATILITY_SIGNAL"),
-    @JsonSubTypes.Type(value = MutationTick.class, name = "MUTATION_TICK"),
-    @JsonSubTypes.Type(value = StateChange.class, name = "STATE_CHANGE"),
-    @JsonSubTypes.Type(value = RecoverySignal.class, name = "RECOVERY_SIGNAL"),
-    @JsonSubTypes.Type(value = AuditEvent.class, name = "AUDIT_EVENT")
-})
-public interface VrpEvent {
+/**
+ * One event of contract revision 0.1: a sealed interface over the
+ * event type classes. Reading it with any ObjectMapper runs the strict decoder
+ * ({@link VrpEvents#decode(String)}).
+ */
+@JsonDeserialize(using = VrpEvents.Deserializer.class)
+public sealed interface VrpEvent permits SessionCreated, CandidatesDiscovered, PathSelected, VolatilitySignal, MutationTick, StateChange, RecoverySignal, AuditEvent {
     /** The {@code event_type} discriminator. */
     String getEventType();
 }

@@ -1,0 +1,390 @@
+// @@HEADER@@
+package @@PACKAGE@@;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The strict checker: a small interpreter of the revision's check plan ({@code plan.json},
+ * generated from the schema by scripts/codegen/plan.py). The Python, TypeScript, Go and Rust
+ * bindings interpret the same plan in the same order, so all five report the same rule id, JSON
+ * Pointer and message for the same input.
+ */
+final class Strict {
+    static final String UNKNOWN_EVENT_TYPE = "schema.unknown-event-type";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonNode PLAN = loadPlan();
+
+    private Strict() {}
+
+    private static JsonNode loadPlan() {
+        try (InputStream in = Strict.class.getResourceAsStream("plan.json")) {
+            if (in == null) {
+                throw new IllegalStateException("plan.json is missing next to " + Strict.class.getName());
+            }
+            return parse(in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("the embedded plan.json is broken: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- JSON text -> tree: exact numbers, duplicate keys refused ----------------------------
+
+    static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    static JsonNode parse(byte[] input) throws DecodeException {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(input));
+        } catch (CharacterCodingException e) {
+            int at = 0;
+            while (at < input.length && (input[at] & 0x80) == 0) {
+                at++;
+            }
+            throw new DecodeException("input.not-utf8", "",
+                    "The input is not valid UTF-8: the bytes from byte offset " + at + " on cannot be decoded.");
+        }
+        String text = new String(input, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
+        if (text.isBlank()) {
+            throw new DecodeException("input.blank-line", "", "The input is blank; JSON Lines holds one event per line.");
+        }
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new DecodeException("input.not-json", "", "The input is not valid JSON: no value.");
+            }
+            JsonNode value = read(p, "");
+            if (p.nextToken() != null) {
+                throw new DecodeException("input.not-json", "", "The input is not valid JSON: unexpected text after the value.");
+            }
+            return value;
+        } catch (DecodeException e) {
+            throw e;
+        } catch (JsonProcessingException e) {
+            throw new DecodeException("input.not-json", "", "The input is not valid JSON: " + e.getOriginalMessage() + ".");
+        } catch (IOException e) {
+            throw new DecodeException("input.not-json", "", "The input cannot be read: " + e.getMessage() + ".");
+        }
+    }
+
+    /** Read the value at the parser's current token (also what the Jackson deserializer calls). */
+    static JsonNode read(JsonParser p, String ptr) throws IOException {
+        JsonToken token = p.currentToken();
+        switch (token) {
+            case START_OBJECT: {
+                ObjectNode obj = NODES.objectNode();
+                Map<String, Integer> counts = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = wellFormed(p.currentName());
+                    p.nextToken();
+                    obj.set(key, read(p, ptr + "/" + escape(key)));
+                    counts.merge(key, 1, Integer::sum);
+                }
+                for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                    if (e.getValue() > 1) {
+                        throw new DecodeException("input.duplicate-key", ptr + "/" + escape(e.getKey()),
+                                "The key '" + e.getKey() + "' appears " + e.getValue()
+                                        + " times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.");
+                    }
+                }
+                return obj;
+            }
+            case START_ARRAY: {
+                ArrayNode arr = NODES.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    arr.add(read(p, ptr + "/" + arr.size()));
+                }
+                return arr;
+            }
+            case VALUE_STRING:
+                return NODES.textNode(wellFormed(p.getText()));
+            case VALUE_NUMBER_INT:
+                return NODES.numberNode(p.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT:
+                return NODES.numberNode(p.getDecimalValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            default:
+                throw new DecodeException("input.not-json", ptr, "The input is not valid JSON: unexpected " + token + ".");
+        }
+    }
+
+    /** A string with a lone surrogate (from a \\u escape) is no Unicode text: refuse it. */
+    private static String wellFormed(String s) throws DecodeException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new DecodeException("input.not-utf8", "",
+                        "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.");
+            }
+        }
+        return s;
+    }
+
+    // ---- the interpreter ---------------------------------------------------------------------
+
+    static String kind(JsonNode v) {
+        if (v.isNull()) return "null";
+        if (v.isBoolean()) return "boolean";
+        if (v.isTextual()) return "string";
+        if (v.isIntegralNumber()) return "integer";
+        if (v.isNumber()) return "number";
+        if (v.isArray()) return "array";
+        return "object";
+    }
+
+    private static boolean isType(JsonNode v, String name) {
+        String k = kind(v);
+        if (name.equals("number")) return k.equals("integer") || k.equals("number");
+        if (name.equals("integer") && k.equals("number")) {
+            BigDecimal d = v.decimalValue();
+            // past the range of a double the Python reference reads infinity: not an integer
+            return !Double.isInfinite(d.doubleValue()) && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
+        }
+        return k.equals(name);
+    }
+
+    private static String dumpString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        s.codePoints().forEach(c -> {
+            switch (c) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                case '\b': out.append("\\b"); break;
+                case '\f': out.append("\\f"); break;
+                default:
+                    if (c < 0x20) out.append(String.format("\\u%04x", c));
+                    else out.appendCodePoint(c);
+            }
+        });
+        return out.append('"').toString();
+    }
+
+    /** The value as Python's json.dumps writes it (the reference messages). */
+    static String dumps(JsonNode v) {
+        switch (kind(v)) {
+            case "null": return "null";
+            case "boolean": return v.booleanValue() ? "true" : "false";
+            case "string": return dumpString(v.textValue());
+            case "integer": return v.bigIntegerValue().toString();
+            case "number": {
+                double d = v.decimalValue().doubleValue();
+                if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+                return v.decimalValue().toString();
+            }
+            case "array": {
+                List<String> parts = new ArrayList<>();
+                v.forEach(item -> parts.add(dumps(item)));
+                return "[" + String.join(", ", parts) + "]";
+            }
+            default: {
+                List<String> parts = new ArrayList<>();
+                v.fields().forEachRemaining(e -> parts.add(dumpString(e.getKey()) + ": " + dumps(e.getValue())));
+                return "{" + String.join(", ", parts) + "}";
+            }
+        }
+    }
+
+    private static String show(JsonNode v) {
+        String text = dumps(v);
+        if (text.codePointCount(0, text.length()) <= 60) return text;
+        return text.substring(0, text.offsetByCodePoints(0, 57)) + "...";
+    }
+
+    private static String got(JsonNode v) {
+        String article;
+        switch (kind(v)) {
+            case "null": return "got null";
+            case "object": article = "an object"; break;
+            case "array": article = "an array"; break;
+            case "string": article = "a string"; break;
+            case "boolean": article = "a boolean"; break;
+            case "integer": article = "an integer"; break;
+            default: article = "a number";
+        }
+        return "got " + article + " " + show(v);
+    }
+
+    private static String field(String ptr) {
+        return ptr.isEmpty() ? "the event" : "field " + ptr;
+    }
+
+    private static boolean jsonEqual(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        if (!kind(a).equals(kind(b))) return false;
+        if (a.isArray()) {
+            if (a.size() != b.size()) return false;
+            for (int i = 0; i < a.size(); i++) if (!jsonEqual(a.get(i), b.get(i))) return false;
+            return true;
+        }
+        if (a.isObject()) {
+            if (a.size() != b.size()) return false;
+            for (Iterator<String> it = a.fieldNames(); it.hasNext();) {
+                String k = it.next();
+                if (!b.has(k) || !jsonEqual(a.get(k), b.get(k))) return false;
+            }
+            return true;
+        }
+        return a.equals(b);
+    }
+
+    private static DecodeException problem(String rule, String ptr, String message) {
+        return DecodeException.of(rule, ptr, message);
+    }
+
+    /** The first problem of a parsed value, or null when it is a valid event. */
+    static DecodeException check(JsonNode value) {
+        if (!value.isObject()) {
+            String k = kind(value).equals("integer") ? "number" : kind(value);
+            return problem("input.not-object", "", "The value is a JSON " + k + ", not an event object.");
+        }
+        JsonNode node = PLAN.get("envelope");
+        String subject = "the event";
+        JsonNode et = value.get("event_type");
+        if (et != null && et.isTextual() && PLAN.get("variants").has(et.textValue())) {
+            node = PLAN.get("variants").get(et.textValue());
+            subject = "the " + et.textValue() + " event";
+        }
+        return walk(node, value, "", subject);
+    }
+
+    private static DecodeException walk(JsonNode node, JsonNode inst, String ptr, String subject) {
+        for (JsonNode pair : node) {
+            if (!pair.get(0).textValue().equals("type")) continue;
+            JsonNode arg = pair.get(1);
+            List<String> names = new ArrayList<>();
+            if (arg.isArray()) arg.forEach(n -> names.add(n.textValue()));
+            else names.add(arg.textValue());
+            if (names.stream().noneMatch(n -> isType(inst, n))) {
+                String expected = String.join(" or ", names);
+                String article = "aeiou".indexOf(expected.charAt(0)) >= 0 ? "an" : "a";
+                return problem("schema.type", ptr, "The " + field(ptr) + " must be " + article + " " + expected + ", " + got(inst) + ".");
+            }
+        }
+        String k = kind(inst);
+        for (JsonNode pair : node) {
+            String kw = pair.get(0).textValue();
+            JsonNode arg = pair.get(1);
+            DecodeException found = null;
+            if (kw.equals("properties") && inst.isObject()) {
+                for (JsonNode prop : arg) {
+                    String name = prop.get(0).textValue();
+                    if (inst.has(name)) {
+                        found = walk(prop.get(1), inst.get(name), ptr + "/" + escape(name), subject);
+                        if (found != null) break;
+                    }
+                }
+            } else if (kw.equals("required") && inst.isObject()) {
+                for (JsonNode n : arg) {
+                    String name = n.textValue();
+                    if (!inst.has(name)) {
+                        String scope = ptr.isEmpty() ? subject : ptr + " of " + subject;
+                        found = problem("schema.required", ptr + "/" + escape(name),
+                                "Required property '" + name + "' is missing from " + scope + ".");
+                        break;
+                    }
+                }
+            } else if (kw.equals("additionalProperties") && inst.isObject()) {
+                List<String> allowed = new ArrayList<>();
+                for (JsonNode p : node) {
+                    if (p.get(0).textValue().equals("properties")) p.get(1).forEach(prop -> allowed.add(prop.get(0).textValue()));
+                }
+                for (Iterator<String> it = inst.fieldNames(); it.hasNext() && found == null;) {
+                    String key = it.next();
+                    if (allowed.contains(key)) continue;
+                    if (arg.isBoolean()) {
+                        String where = ptr.isEmpty() ? "at the top level of the event" : "in " + ptr;
+                        String hint = ptr.isEmpty() ? "; extensions belong in details" : "";
+                        found = problem("schema.additionalProperties", ptr + "/" + escape(key),
+                                "Property '" + key + "' is not allowed " + where + " (allowed: " + String.join(", ", allowed) + ")" + hint + ".");
+                    } else {
+                        found = walk(arg, inst.get(key), ptr + "/" + escape(key), subject);
+                    }
+                }
+            } else if (kw.equals("enum")) {
+                boolean ok = false;
+                List<String> words = new ArrayList<>();
+                for (JsonNode option : arg) {
+                    ok = ok || jsonEqual(inst, option);
+                    words.add(option.isTextual() ? option.textValue() : dumps(option));
+                }
+                if (!ok) {
+                    if (ptr.equals("/event_type")) {
+                        List<String> types = new ArrayList<>();
+                        PLAN.get("event_types").forEach(t -> types.add(t.textValue()));
+                        found = problem(UNKNOWN_EVENT_TYPE, ptr, "Unknown event_type " + show(inst) + ": revision "
+                                + PLAN.get("revision").textValue() + " defines " + String.join(", ", types) + ".");
+                    } else {
+                        found = problem("schema.enum", ptr, "The " + field(ptr) + " must be one of " + String.join(", ", words) + "; " + got(inst) + ".");
+                    }
+                }
+            } else if (kw.equals("const") && !jsonEqual(inst, arg)) {
+                String want = arg.isTextual() ? "'" + arg.textValue() + "'" : dumps(arg);
+                found = problem("schema.const", ptr, "The " + field(ptr) + " must be " + want + "; " + got(inst) + ".");
+            } else if ((kw.equals("minLength") || kw.equals("maxLength")) && k.equals("string")) {
+                int n = inst.textValue().codePointCount(0, inst.textValue().length());
+                int limit = arg.intValue();
+                boolean min = kw.equals("minLength");
+                if (min ? n < limit : n > limit) {
+                    found = min && limit == 1
+                            ? problem("schema.minLength", ptr, "The " + field(ptr) + " must be a non-empty string.")
+                            : problem("schema." + kw, ptr, "The " + field(ptr) + " must be " + (min ? "at least" : "at most") + " "
+                                    + limit + " characters long, " + got(inst) + ".");
+                }
+            } else if (kw.matches("minimum|maximum|exclusiveMinimum|exclusiveMaximum") && inst.isNumber()) {
+                int c = inst.decimalValue().compareTo(new BigDecimal(arg.textValue()));
+                String words;
+                boolean ok;
+                switch (kw) {
+                    case "minimum": words = "at least"; ok = c >= 0; break;
+                    case "maximum": words = "at most"; ok = c <= 0; break;
+                    case "exclusiveMinimum": words = "greater than"; ok = c > 0; break;
+                    default: words = "less than"; ok = c < 0;
+                }
+                if (!ok) {
+                    found = problem("schema." + kw, ptr, "The " + field(ptr) + " must be " + words + " " + arg.textValue() + ", " + got(inst) + ".");
+                }
+            } else if (kw.equals("items") && inst.isArray()) {
+                for (int i = 0; i < inst.size() && found == null; i++) {
+                    found = walk(arg, inst.get(i), ptr + "/" + i, subject);
+                }
+            } else if ((kw.equals("minItems") && inst.isArray() && inst.size() < arg.intValue())
+                    || (kw.equals("maxItems") && inst.isArray() && inst.size() > arg.intValue())) {
+                found = problem("schema." + kw, ptr, "The " + field(ptr) + " is invalid (" + kw + "): " + kw + " " + arg.intValue() + "; " + got(inst) + ".");
+            }
+            if (found != null) return found;
+        }
+        return null;
+    }
+}
