@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,8 @@ from urllib.parse import urldefrag, urljoin
 import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
+
+from vrp_contract.vocabulary import ANNOTATIONS, version_of
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -34,7 +35,6 @@ __all__ = [
     "shipped_folder",
 ]
 
-_DIR_RE = re.compile(r"^v(\d+)\.(\d+)(?:\.(\d+))?$")
 JSON = dict[str, Any]
 
 
@@ -65,10 +65,10 @@ def schema_root() -> Traversable:
 
 
 def _version_key(name: str) -> tuple[int, int, int]:
-    m = _DIR_RE.match(name)
-    if m is None:  # pragma: no cover - callers filter first
+    version = version_of(name)
+    if version is None:  # pragma: no cover - callers filter first
         raise ValueError(name)
-    return (int(m[1]), int(m[2]), int(m[3] or 0))
+    return version
 
 
 def _read_json(node: Traversable) -> JSON:
@@ -286,9 +286,6 @@ class _Bundler:
         return out
 
 
-_ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "deprecated"})
-
-
 def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  # noqa: ANN401
     if isinstance(node, list):
         return [_inline(item, resolver, seen) for item in node]
@@ -311,7 +308,7 @@ def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  
         return out
     target = _inline(resolved.contents, resolved.resolver, (*seen, target_id))
     target = {k: v for k, v in target.items() if k not in {"$id", "$schema", "$defs"}}
-    if set(out) & set(target) - _ANNOTATIONS:
+    if set(out) & set(target) - ANNOTATIONS:
         return {**out, "allOf": [target]}
     return {**target, **out}
 
@@ -319,7 +316,9 @@ def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  
 def list_revisions(root: Traversable | None = None) -> list[Revision]:
     """Return every revision shipped with the package (or in folder `root`), oldest first."""
     root = schema_root() if root is None else root
-    names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
+    names = [
+        c.name for c in root.iterdir() if c.is_dir() and c.name[:1] == "v" and version_of(c.name)
+    ]
     return [
         Revision(n[1:], root / n, root / "supplements" / n) for n in sorted(names, key=_version_key)
     ]

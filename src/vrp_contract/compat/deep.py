@@ -11,19 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat.model import Loc
 from vrp_contract.compat.values import same_value
+from vrp_contract.vocabulary import ANNOTATIONS, IDENTIFIERS
 
 if TYPE_CHECKING:
     from vrp_contract.compat.walk import Pair
 
 __all__ = ["deep_equal"]
 
-_SKIP = frozenset(
-    {
-        "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
-        "$comment", "$id", "$schema", "$anchor", "$dynamicAnchor", "$vocabulary", "$defs",
-        "definitions",
-    }
-)  # fmt: skip
+_SKIP = ANNOTATIONS | IDENTIFIERS | {"$defs", "definitions"}
 """Keywords that never change what a node evaluates (`$id` and anchors only move references,
 which are followed here)."""
 _ONE = frozenset(

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from vrp_contract.vocabulary import escape
+
 __all__ = [
     "BACKWARD",
     "BOTH",
@@ -58,11 +60,6 @@ class Bump(IntEnum):
     def __str__(self) -> str:
         """Return the lower-case name (`major`, `minor`, `patch`, `none`)."""
         return self.name.lower()
-
-
-def escape(key: str) -> str:
-    """Escape one JSON Pointer reference token (RFC 6901)."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat.values import ALL_TYPES, canonical
+from vrp_contract.vocabulary import ANNOTATIONS, CONTENT, IDENTIFIERS
 
 if TYPE_CHECKING:
     from vrp_contract.compat.model import Loc
@@ -85,29 +86,7 @@ _FIELDS = tuple(Conj.__dataclass_fields__)
 _DEFAULTS = {name: getattr(Conj(), name) for name in _FIELDS}
 _STRING, _ARRAY, _OBJECT = "string", "array", "object"
 _NUMBERS = frozenset({"integer", "number"})
-_ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "examples",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "$comment",
-        "format",
-        "contentEncoding",
-        "contentMediaType",
-        "contentSchema",
-        "$id",
-        "$schema",
-        "$anchor",
-        "$dynamicAnchor",
-        "$vocabulary",
-        "$defs",
-        "definitions",
-    }
-)
+_ANNOTATIONS = ANNOTATIONS | CONTENT | IDENTIFIERS | {"$defs", "definitions"}
 _ASSERTIONS = re.compile(r"[\^$]|\\[bBAZz]|\(\?|\\\d")
 """Zero-width assertions, back-references and group flags: their empty match depends on context."""
 

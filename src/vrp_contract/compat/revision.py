@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat._rule import declare
 from vrp_contract.compat.model import BACKWARD, BOTH, NONE, Bump, Change, Loc
 from vrp_contract.compat.values import same_value
 from vrp_contract.compat.walk import UNCLASSIFIED
+from vrp_contract.vocabulary import version_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator
@@ -50,13 +50,6 @@ BUMP = declare(
 )
 VECTOR_FOLDERS = ("examples", "streams")
 """Test vectors of a revision (event vectors, the behaviour suite): neither schema nor data."""
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
-
-
-def version_of(name: str | None) -> tuple[int, int, int] | None:
-    """Parse `0.1`, `v0.1` or `1.2.3` into a (major, minor, patch) tuple."""
-    m = _VERSION.match(name or "")
-    return (int(m[1]), int(m[2]), int(m[3] or 0)) if m else None
 
 
 def declared_bump(old: str | None, new: str | None) -> Bump | None:

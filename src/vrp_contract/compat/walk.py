@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator
 
+from vrp_contract import vocabulary
 from vrp_contract.compat._rule import Rule, declare
 from vrp_contract.compat.model import BOTH, Change, Loc
 from vrp_contract.compat.normal import DNF, kinds, normal_form
@@ -37,13 +38,8 @@ __all__ = [
     "type_atoms",
 ]
 
-ANNOTATIONS = frozenset(
-    {
-        "title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly",
-        "$comment", "format", "contentEncoding", "contentMediaType", "contentSchema", "$id",
-        "$schema", "$anchor", "$dynamicAnchor", "$vocabulary",
-    }
-)  # fmt: skip
+ANNOTATIONS = vocabulary.ANNOTATIONS | vocabulary.CONTENT | vocabulary.IDENTIFIERS
+"""Keywords that never change which instances a schema accepts (2020-12 defaults)."""
 CONTAINERS = frozenset({"$defs", "definitions"})
 """Keywords that only hold schemas for `$ref`; they are compared where they are referenced."""
 MAX_DEPTH = 2500

@@ -13,11 +13,12 @@ import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vrp_contract.stream.parse import big_int_digits
+from vrp_contract.vocabulary import pointer
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
-    from vrp_contract.stream.parse import LineProblem
+    from vrp_contract.stream.types import Problem
 
 __all__ = ["Violation", "explain", "pointer", "show"]
 
@@ -66,17 +67,6 @@ class Violation(NamedTuple):
     names: tuple[str, ...] = ()
     """`required`: the missing property; `additionalProperties` and `unevaluatedProperties`:
     the properties not allowed, in the event's order."""
-
-
-def pointer(path: Iterable[str | int]) -> str:
-    """The JSON Pointer of a path."""
-    out = ""
-    for item in path:
-        text = item if isinstance(item, str) else str(item)
-        if "~" in text or "/" in text:
-            text = text.replace("~", "~0").replace("/", "~1")
-        out += "/" + text
-    return out
 
 
 def show(value: Any) -> str:  # noqa: ANN401
@@ -158,8 +148,8 @@ def explain(  # noqa: PLR0913 - the violations and what words them
     *,
     subject: str,
     known: str,
-    memo: dict[Any, list[LineProblem]] | None = None,
-) -> list[LineProblem]:
+    memo: dict[Any, list[Problem]] | None = None,
+) -> list[Problem]:
     """Word the violations of `event` against the variant `schema`, in canonical order.
 
     `subject` names the event in messages ("the STATE_CHANGE event"); `known` lists the
@@ -171,7 +161,7 @@ def explain(  # noqa: PLR0913 - the violations and what words them
     if len(violations) > 1:
         violations = sorted(violations, key=lambda v: _order(v, schema, event))
         mistyped.update(v[1] for v in violations if v[0] == "type")
-    out: list[LineProblem] = []
+    out: list[Problem] = []
     for found in violations:
         if mistyped and found.keyword != "type" and found.path in mistyped:
             continue
@@ -210,7 +200,7 @@ def _words(
     inst: Any,  # noqa: ANN401
     subject: str,
     known: str,
-) -> list[LineProblem]:
+) -> list[Problem]:
     where = pointer(v.path)
     parent: Any = _at(schema, v.schema_path[:-1])
     if parent.__class__ is not dict:

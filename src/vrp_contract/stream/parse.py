@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from vrp_contract.vocabulary import escape, json_kind
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from vrp_contract.stream.types import Problem
+
 __all__ = [
-    "LineProblem",
     "acyclic",
     "big_int_digits",
     "count_keys",
@@ -25,8 +28,6 @@ __all__ = [
     "parse_line",
 ]
 
-LineProblem = tuple[str, str, str]
-"""(rule, pointer, message) for a line that is not a usable event."""
 
 _MAX_PREVIEW = 40
 _MAX_DEPTH = 1100
@@ -77,7 +78,7 @@ def _preview(raw: bytes) -> str:
     return repr(text + ("..." if len(raw) > _MAX_PREVIEW else ""))
 
 
-def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
+def _slow_parse(raw: bytes) -> tuple[Any, Problem | None]:
     """Parse what orjson refused: report bad UTF-8 or bad JSON precisely, accept big integers."""
     try:
         text = raw.decode("utf-8")
@@ -217,10 +218,6 @@ def find_duplicates(raw: bytes) -> list[tuple[str, str, int]]:
     return [(paths.get(oid, ""), key, n) for oid, key, n in dups]
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _object_paths(root: Any) -> dict[int, str]:  # noqa: ANN401
     """Map id() of every object in a parsed value to its JSON Pointer."""
     paths: dict[int, str] = {}
@@ -229,23 +226,13 @@ def _object_paths(root: Any) -> dict[int, str]:  # noqa: ANN401
         node, path = stack.pop()
         if isinstance(node, dict):
             paths[id(node)] = path
-            stack.extend((v, f"{path}/{_escape(k)}") for k, v in node.items())
+            stack.extend((v, f"{path}/{escape(k)}") for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((v, f"{path}/{i}") for i, v in enumerate(node))
     return paths
 
 
-_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
-
-
-def json_kind(value: Any) -> str:  # noqa: ANN401
-    """Name the JSON kind of a parsed value: object, array, string, number, boolean or null."""
-    if value is None:
-        return "null"
-    return "object" if isinstance(value, dict) else _KINDS.get(type(value), type(value).__name__)
-
-
-def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
+def parse_line(raw: bytes) -> tuple[Any, list[Problem]]:
     """Parse one line; return (object or None, problems). Problems never stop the stream."""
     if not raw.strip(_JSON_WHITESPACE):
         return None, [
@@ -268,14 +255,14 @@ def parse_line(raw: bytes) -> tuple[Any, list[LineProblem]]:
     return obj, duplicate_problems(raw, obj)
 
 
-def duplicate_problems(raw: bytes, obj: dict[str, Any]) -> list[LineProblem]:
+def duplicate_problems(raw: bytes, obj: dict[str, Any]) -> list[Problem]:
     """The `input.duplicate-key` problems of a line `raw` parsed into `obj` (usually none)."""
     if not may_repeat_keys(raw, obj):
         return []
     return [
         (
             "input.duplicate-key",
-            f"{where}/{_escape(key)}",
+            f"{where}/{escape(key)}",
             (
                 f"The key {key!r} appears {count} times in one object; JSON parsers disagree on "
                 "which value wins, so the event is ambiguous."

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from vrp_contract.revisions import Revision
-    from vrp_contract.stream.parse import LineProblem
+    from vrp_contract.stream.types import Problem
 
 __all__ = ["FastChecker", "ReferenceChecker", "SchemaChecker"]
 
@@ -44,9 +44,9 @@ class _Checker:
         }
         self.envelope = revision.inlined(revision.envelope_schema)
         self.known = f"{revision.name} defines {', '.join(revision.event_types)}"
-        self._memo: dict[Any, list[LineProblem]] = {}
+        self._memo: dict[Any, list[Problem]] = {}
 
-    def problems(self, event: JSON) -> list[LineProblem]:
+    def problems(self, event: JSON) -> list[Problem]:
         """Every schema problem of the event, in canonical order (empty: the event is valid)."""
         event_type = event.get("event_type")
         if event_type.__class__ is str and event_type in self.schemas:
