@@ -15,7 +15,6 @@ import pytest
 
 from vrp_contract.compat import RULES, Mode, examples
 from vrp_contract.compat.check import PairReport, compare_sets
-from vrp_contract.compat.docs import rule_page, rule_pages
 from vrp_contract.compat.registry import cases_root
 from vrp_contract.compat.sources import load_document, load_source
 
@@ -93,12 +92,3 @@ def test_examples_api_for_docs() -> None:
     assert isinstance(first.old, dict)
     assert first.expect["findings"][0]["rule"] == "object.required"
     assert examples("no.such-rule") == []
-
-
-def test_rule_pages_for_docs() -> None:
-    pages = rule_pages(ROOT)
-    assert set(pages) == {r.id for r in RULES}
-    page = rule_page("object.required", ROOT)
-    assert page.startswith("# `object.required`")
-    assert "## Example: `fail-" in page
-    assert "**Can break:** backward, forward" in page

@@ -1,8 +1,9 @@
-"""Pages from the compatibility checker: one page per rule id, one change page per revision pair.
+"""Rule pages from the catalog, and one change page per revision pair from the checker.
 
-The checker (`vrp_contract.compat`) is imported lazily and guarded: when it is missing or fails,
-the pages say so and the hook logs a warning, so `mkdocs build --strict` fails rather than publish
-a site without its rule pages (`mkdocs serve` keeps going).
+Every rule id the package can emit is listed from `vrp_contract.catalog`; compatibility rules get
+a page with their fixture cases, stream rules a page with their behaviour-suite case. When the
+checker fails on a pair, the change page says so and the hook logs a warning, so `mkdocs build
+--strict` fails rather than publish a wrong page (`mkdocs serve` keeps going).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vrp_contract import catalog, compat
+from vrp_contract.revisions import load_revision
 from vrp_site.md import code, json_block, table
 
 if TYPE_CHECKING:
@@ -26,15 +29,6 @@ DIRECTIONS = {
     "backward": "backward (a consumer on the new revision may reject events valid under the old)",
     "forward": "forward (a consumer on the old revision may reject events valid under the new)",
 }
-
-
-def _compat() -> Any | None:  # noqa: ANN401 - the module, when present
-    try:
-        from vrp_contract import compat  # noqa: PLC0415 - optional, developed alongside
-    except Exception as exc:  # noqa: BLE001 - reported as a warning: --strict fails, serve goes on
-        log.warning("vrp_site: compatibility checker not available (%r)", exc)
-        return None
-    return compat
 
 
 def rule_page_path(rule_id: str) -> str:
@@ -152,42 +146,68 @@ def _rule_page(compat: Any, rule: Any) -> str:  # noqa: ANN401
     )
 
 
+def _stream_rule_page(info: catalog.RuleInfo, revision: Revision) -> str:
+    case = next((c for c in revision.stream_cases() if c.name == info.id), None)
+    facts = [
+        ["Id", code(info.id)],
+        ["Category", "stream invariant (checked per session by the fold)"],
+        ["Severity", str(info.severity)],
+    ]
+    out = [f"# {code(info.id)}\n\n{info.purpose}\n\n", table(["Property", "Value"], facts)]
+    out.append(
+        "\nSee [The session fold](../guides/session-fold.md) for when the rule runs and "
+        "[Validating event streams](../guides/validate.md) for how to run it.\n"
+    )
+    if case is not None:
+        stream = (case / "fail.jsonl").read_text("utf-8")
+        expected = (case / "fail.expected.jsonl").read_text("utf-8")
+        out += [
+            f"\n## Example (revision {revision.name}'s behaviour suite)\n\n",
+            "A stream:\n\n```json\n" + stream.rstrip("\n") + "\n```\n\n",
+            "and its findings:\n\n```json\n" + expected.rstrip("\n") + "\n```\n",
+        ]
+    return "".join(out)
+
+
 def rule_pages() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Return (path -> page) and the nav entries (category, title, path) of the rule pages."""
-    compat = _compat()
-    rules = list(getattr(compat, "RULES", ()) or ()) if compat else []
-    index = [
-        "# Compatibility rules\n",
-        (
-            "Every finding of `vrp-contract compat` names one of these rules. Each rule has a "
-            "stable id, one purpose sentence and the directions a change it detects can break.\n"
-        ),
-    ]
+    revision = load_revision()
+    infos = catalog.rules(revision)
+    by_id = {r.id: r for r in compat.RULES}
     pages: dict[str, str] = {}
-    if not rules:
-        index.append(
-            '!!! warning "The rule registry is not available in this build"\n'
-            "    The compatibility checker (`vrp_contract.compat`) could not be imported when the "
-            "site was built, so no rule pages were generated.\n"
-        )
-    else:
-        index.append(
-            table(
-                ["Rule", "Category", "Breaks", "Purpose"],
-                [
-                    [
-                        f"[{code(r.id)}]({r.id}.md)",
-                        str(getattr(r, "category", "")),
-                        ", ".join(getattr(r, "directions", ())) or "—",
-                        str(r.purpose),
-                    ]
-                    for r in rules
-                ],
-            )
-        )
-        pages = {rule_page_path(r.id): _rule_page(compat, r) for r in rules}
+    for info in infos:
+        if info.id in by_id:
+            pages[rule_page_path(info.id)] = _rule_page(compat, by_id[info.id])
+        elif info.category == "stream":
+            pages[rule_page_path(info.id)] = _stream_rule_page(info, revision)
+    rows = [
+        [
+            f"[{code(r.id)}]({r.id}.md)" if rule_page_path(r.id) in pages else code(r.id),
+            r.category,
+            str(r.severity),
+            ", ".join(r.applies_to) or "—",
+            r.purpose,
+        ]
+        for r in infos
+    ]
+    index = [
+        "# Rules\n",
+        (
+            "Every finding of every `vrp-contract` command names one of these rules: input and "
+            "schema rules (`validate`, the language decoders), the stream invariants of revision "
+            f"{code(revision.name)} (`validate`, the session checkers), compatibility and revision "
+            "rules (`compat`, `revision`), vendoring rules (`vendor --check`). Each has a stable "
+            "id, one purpose sentence and a severity, all from one catalog "
+            "(`vrp_contract.catalog`).\n"
+        ),
+        table(["Rule", "Category", "Severity", "Breaks", "Purpose"], rows),
+    ]
     pages["rules/index.md"] = "\n".join(index)
-    nav = [(str(getattr(r, "category", "") or "other"), r.id, rule_page_path(r.id)) for r in rules]
+    nav = [
+        (r.category or "other", r.id, rule_page_path(r.id))
+        for r in infos
+        if rule_page_path(r.id) in pages
+    ]
     return pages, nav
 
 
@@ -263,16 +283,9 @@ def change_pages(revisions: list[Revision]) -> tuple[dict[str, str], list[tuple[
             f"Only one revision exists so far ({code(only)}), so there are no changes to show yet. "
             "The first change page appears here when the next revision is added under `schema/`.\n"
         )
-    compat = _compat() if len(revisions) >= 2 else None
     for old, new in itertools.pairwise(revisions):
         path = f"reference/changes/v{old.name}-to-v{new.name}.md"
-        if compat is None:
-            pages[path] = (
-                f"# Changes from {old.name} to {new.name}\n\n"
-                "The compatibility checker is not available in this build.\n"
-            )
-        else:
-            pages[path] = _pair_page(compat, old, new)
+        pages[path] = _pair_page(compat, old, new)
         title = f"{old.name} → {new.name}"
         nav.append((title, path))
         index.append(f"- [{title}](changes/v{old.name}-to-v{new.name}.md)\n")
