@@ -4,7 +4,8 @@ The contract revision is the first two numbers; the last one counts releases of 
 that revision, so a fix to a binding (a decoder bug, packaging metadata) ships without touching
 the released schema. All five artifacts of a revision (wheel, npm package, crate, Maven jars, Go
 module tag `generated/go/<rev>/v<version>`) carry the same version; to cut a release, bump the
-number here, run `python scripts/generate.py`, update `project.version` in pyproject.toml (a test
+number here, run `python scripts/generate.py`, update `project.version` in pyproject.toml and
+`__version__` in src/vrp_contract/_version.py (a test
 checks they agree), add the CHANGELOG entry, then `make dist` and tag.
 """
 

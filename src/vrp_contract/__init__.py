@@ -9,6 +9,7 @@ checker), `vrp_contract.catalog` (every rule id, its purpose and severity), `vrp
 from __future__ import annotations
 
 from vrp_contract import catalog, compat
+from vrp_contract._version import __version__
 from vrp_contract.findings import ExitCode, Finding, Severity, finding_schema
 from vrp_contract.revisions import (
     Revision,
@@ -17,8 +18,6 @@ from vrp_contract.revisions import (
     list_revisions,
     load_revision,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ExitCode",

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract import catalog
+from vrp_contract._version import __version__
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import (
     UnknownRevisionError,
@@ -119,8 +120,6 @@ def revision_files(revision: Revision) -> dict[str, bytes]:
 
 
 def _lock(revision: Revision, files: dict[str, bytes]) -> dict[str, Any]:
-    from vrp_contract import __version__  # noqa: PLC0415 - the package imports this module's peers
-
     return {
         "$comment": (
             "Written by `vrp-contract vendor`. Do not edit the files listed here: "
@@ -297,8 +296,6 @@ def check_vendored(
 
     `revision`, when given, is the revision the folder must hold (a different one is stale).
     """
-    from vrp_contract import __version__  # noqa: PLC0415 - the package imports this module's peers
-
     if not target.is_dir():
         raise VendorError(f"{target}: no such folder")
     lock = _read_lock(target)
@@ -343,8 +340,6 @@ def check_vendored(
 
 def _stale(target: Path, lock: dict[str, Any], wanted: str | None) -> list[Finding]:
     """Findings for a copy that is not what this package ships for the locked revision."""
-    from vrp_contract import __version__  # noqa: PLC0415 - the package imports this module's peers
-
     lock_path = str(target / LOCK_NAME)
     try:
         revision = load_revision(lock["revision"])

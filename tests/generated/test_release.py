@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import vrp_contract
+
 import json
 import re
 import tomllib
@@ -23,6 +25,7 @@ def test_the_wheel_is_versioned_like_the_latest_bindings():
     project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
     latest = list_revisions()[-1]
     assert project["version"] == package_version(latest)
+    assert project["version"] == vrp_contract.__version__
     assert typed.REVISION == latest.name
 
 

@@ -13,6 +13,7 @@ import sys
 import textwrap
 from typing import TYPE_CHECKING
 
+from vrp_contract._version import __version__
 from vrp_contract.cli._io import IO, UsageError
 from vrp_contract.findings import ExitCode
 
@@ -57,8 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="The VRP event contract: validate event streams, print schemas, "
         "check schema compatibility.",
     )
-    from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
-
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:

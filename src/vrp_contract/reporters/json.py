@@ -6,6 +6,7 @@ import json as _json
 from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from vrp_contract._version import __version__
 from vrp_contract.reporters.base import Reporter
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the whole report."""
-        from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
-
         meta = self.meta
         doc = {
             "tool": {"name": "vrp-contract", "version": __version__},

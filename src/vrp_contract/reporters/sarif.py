@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from vrp_contract import catalog
+from vrp_contract._version import __version__
 from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
 
@@ -52,8 +53,6 @@ class SarifReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         """Write the SARIF log."""
-        from vrp_contract import __version__  # noqa: PLC0415 - avoid an import cycle
-
         findings = self.results
         rule_ids = sorted({f.rule for f in findings})
         index = {rid: i for i, rid in enumerate(rule_ids)}
