@@ -211,6 +211,24 @@ def test_released_revision_edited_in_place_fails_against_base(tmp_path, monkeypa
     assert "common.schema.json was edited in released revision 0.1" in result.out
 
 
+def test_an_edited_supplement_of_a_released_revision_fails_against_base(tmp_path, monkeypatch):
+    """Revision 0.1's behaviour data ships beside it, and is as immutable as the revision."""
+    target = copy_revision(tmp_path / "schema", "0.1")
+    supplement = tmp_path / "schema" / "supplements" / "v0.1"
+    supplement.mkdir(parents=True)
+    (target / "behaviour.json").rename(supplement / "behaviour.json")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "base")
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("compat", "--all", "schema", "--base", "HEAD").code == 0
+    patch(supplement / "behaviour.json", lambda d: d["attempts"].update(reset_on_entry=["BIRTH"]))
+    result = run_cli("compat", "--all", "schema", "--base", "HEAD")
+    assert result.code == 1
+    assert "revision.released-edited" in result.out
+    assert "../supplements/v0.1/behaviour.json was edited in released revision 0.1" in result.out
+
+
 def test_deleted_released_revision_fails_against_base(tmp_path, monkeypatch):
     copy_revision(tmp_path / "schema", "0.1")
     copy_revision(tmp_path / "schema", "0.2")

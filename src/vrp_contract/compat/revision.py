@@ -99,7 +99,7 @@ def _differing(
 ) -> Iterator[tuple[str, str]]:
     """Yield (rel, "added" | "removed" | "changed") for each of `rels` that differs."""
     for rel in sorted(rels):
-        a, b = old.raw.get(rel), new.raw.get(rel)
+        a, b = old.raw.get(rel, old.extra.get(rel)), new.raw.get(rel, new.extra.get(rel))
         if a is not None and b is not None and same(a, b):
             continue
         yield rel, "added" if a is None else "removed" if b is None else "changed"
@@ -133,7 +133,8 @@ def released_edited(old: SchemaSet, new: SchemaSet, *, same_folder: bool = False
     if new.revision != old.revision and not same_folder:
         return []
     out: list[Change] = []
-    for rel, what in _differing(old, new, set(old.raw) | set(new.raw), bytes.__eq__):
+    files = set(old.raw) | set(new.raw) | set(old.extra) | set(new.extra)  # with its supplement
+    for rel, what in _differing(old, new, files, bytes.__eq__):
         how = {"added": "added to", "removed": "removed from", "changed": "edited in"}[what]
         text = (
             f"File {rel} was {how} released revision {old.revision}; a released revision is "
