@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("validate", "schema", "compat")
+_COMMANDS = ("validate", "schema", "compat", "flink")
 
 
 def _load(name: str) -> ModuleType | None:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from vrp_contract.findings import Finding
 
-__all__ = ["CONFORMANCE_INVARIANT", "EventsReporter"]
+__all__ = ["CONFORMANCE_INVARIANT", "EventsReporter", "audit_event"]
 
 CONFORMANCE_INVARIANT = "event.conforms"
 """The catalog invariant that schema and input findings (`schema.*`, `input.*`) violate."""
@@ -42,27 +42,36 @@ class EventsReporter(Reporter):
         if self.quiet and not finding.is_error:
             return
         invariants: frozenset[str] = getattr(self, "invariants", frozenset())
-        invariant = finding.rule if finding.rule in invariants else CONFORMANCE_INVARIANT
-        details: dict[str, Any] = {
-            "invariant": invariant,
-            "outcome": "violated",
-            "rule": finding.rule,
-            "severity": str(finding.severity),
-            "message": finding.message,
-            "pointer": finding.pointer,
-        }
-        if finding.source is not None:
-            details["source"] = finding.source
-        if finding.line is not None:
-            details["line"] = finding.line
-        ts = finding.context.get("ts_ms")
-        valid_ts = isinstance(ts, int) and not isinstance(ts, bool) and 0 <= ts < 2**63
-        event = {
-            "ts_ms": ts if valid_ts else int(time.time() * 1000),
-            "event_type": "AUDIT_EVENT",
-            "session_id": finding.session_id or f"{VALIDATOR_NODE}:{finding.source or '-'}",
-            "node_id": VALIDATOR_NODE,
-            "reason_code": finding.rule,
-            "details": details,
-        }
-        self.out.write(orjson.dumps(event).decode() + "\n")
+        self.out.write(orjson.dumps(audit_event(finding, invariants)).decode() + "\n")
+
+
+def audit_event(
+    finding: Finding, invariants: frozenset[str], node: str = VALIDATOR_NODE
+) -> dict[str, Any]:
+    """The AUDIT_EVENT (a contract event, as JSON-ready data) that reports `finding`.
+
+    One definition for every writer of the audit stream (`--format events`, the Flink job).
+    """
+    invariant = finding.rule if finding.rule in invariants else CONFORMANCE_INVARIANT
+    details: dict[str, Any] = {
+        "invariant": invariant,
+        "outcome": "violated",
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "pointer": finding.pointer,
+    }
+    if finding.source is not None:
+        details["source"] = finding.source
+    if finding.line is not None:
+        details["line"] = finding.line
+    ts = finding.context.get("ts_ms")
+    valid_ts = isinstance(ts, int) and not isinstance(ts, bool) and 0 <= ts < 2**63
+    return {
+        "ts_ms": ts if valid_ts else int(time.time() * 1000),
+        "event_type": "AUDIT_EVENT",
+        "session_id": finding.session_id or f"{node}:{finding.source or '-'}",
+        "node_id": node,
+        "reason_code": finding.rule,
+        "details": details,
+    }
