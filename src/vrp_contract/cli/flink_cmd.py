@@ -77,6 +77,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "state freed (default 86400000, one day)",
     )
     run.add_argument(
+        "--max-future-ms",
+        type=_whole,
+        default=3_600_000,
+        metavar="MS",
+        help="a ts_ms further than this ahead of its Kafka record's timestamp does not move event "
+        "time (default 3600000)",
+    )
+    run.add_argument(
         "--checkpoint-ms",
         type=_whole,
         default=5_000,
@@ -132,6 +140,7 @@ def _spec(args: argparse.Namespace) -> object:
         parallelism=args.parallelism,
         out_of_orderness_ms=args.out_of_orderness_ms,
         idle_timeout_ms=args.idle_timeout_ms,
+        max_future_ms=args.max_future_ms,
         checkpoint_ms=max(args.checkpoint_ms, 100),
         transaction_timeout_ms=args.transaction_timeout_ms,
         connector=args.connector_jar,

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = ["END_OF_INPUT", "JobSpec", "KafkaSpec", "build", "connector_jar", "run"]
 
+NO_CLOCK = -1
+"""The event-time candidate of a line without a usable `ts_ms` of its own."""
 END_OF_INPUT = 2**63 - 1
 """The watermark Flink sends when a bounded input ends: timers that fire then are not idleness."""
 CONNECTOR_JAR_ENV = "VRP_FLINK_KAFKA_JAR"
@@ -85,6 +87,7 @@ class JobSpec:
     parallelism: int = 2
     out_of_orderness_ms: int = 60_000
     idle_timeout_ms: int = 86_400_000
+    max_future_ms: int = 3_600_000
     checkpoint_ms: int = 5_000
     transaction_timeout_ms: int = 600_000
     transactional_id_prefix: str = "vrp-contract-audit"
@@ -142,11 +145,17 @@ class _ReadUnits(FlatMapFunction):  # type: ignore[misc]
 
 
 class _DecodeRecord(MapFunction):  # type: ignore[misc]
-    """A Kafka record (value, partition, offset, timestamp) in, its decoded line out."""
+    """A Kafka record (value, partition, offset, timestamp) in, its decoded line out.
 
-    def __init__(self, config: LogicConfig, topic: str) -> None:
+    The item's event-time candidate is its `ts_ms`, or -1 (no clock of its own) when the line has
+    no usable `ts_ms` or one more than `max_future_ms` ahead of the record's own timestamp: such a
+    line must not drag the watermark (a `ts_ms` of 2**63-1 is schema-valid).
+    """
+
+    def __init__(self, config: LogicConfig, topic: str, max_future_ms: int) -> None:
         self.config = config
         self.topic = topic
+        self.max_future_ms = max_future_ms
         self.logic: JobLogic | None = None
 
     def open(self, runtime_context: Any) -> None:  # noqa: ANN401, ARG002 - Flink's signature
@@ -155,9 +164,11 @@ class _DecodeRecord(MapFunction):  # type: ignore[misc]
     def map(self, value: Any) -> Any:  # noqa: ANN401 - a Flink Row
         assert self.logic is not None  # noqa: S101 - set in open()
         raw, partition, offset, timestamp = value[0], value[1], value[2], value[3]
-        record_ms = int(timestamp.timestamp() * 1000) if timestamp is not None else 0
         source = kafka_source_name(self.topic, partition)
-        return self.logic.item(offset, source, offset + 1, bytes(raw or b""), record_ms)
+        item = self.logic.item(offset, source, offset + 1, bytes(raw or b""), NO_CLOCK)
+        if timestamp is not None and item[5] > timestamp.to_epoch_milli() + self.max_future_ms:
+            item = (*item[:5], NO_CLOCK)
+        return item
 
 
 def kafka_source_name(topic: str, partition: int) -> str:
@@ -166,8 +177,17 @@ def kafka_source_name(topic: str, partition: int) -> str:
 
 
 class _ItemTime(TimestampAssigner):  # type: ignore[misc]
+    """`ts_ms` as event time; a line without a clock of its own gets the latest time seen."""
+
+    def __init__(self) -> None:
+        self.latest = 0
+
     def extract_timestamp(self, value: Any, record_timestamp: int) -> int:  # noqa: ANN401, ARG002
-        return int(value[5])
+        ts = int(value[5])
+        if ts == NO_CLOCK:
+            return self.latest
+        self.latest = max(self.latest, ts)
+        return ts
 
 
 class _SeqTime(TimestampAssigner):  # type: ignore[misc]
@@ -205,7 +225,7 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
                 self.session.update(state)
             return
         timers = ctx.timer_service()
-        event_ms = int(value[5])
+        event_ms = int(ctx.timestamp())
         watermark = timers.current_watermark()
         if event_ms < watermark:
             late = logic.special(
@@ -265,6 +285,8 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
 def _environment(spec: JobSpec, *, streaming: bool) -> StreamExecutionEnvironment:
     conf = Configuration()
     conf.set_string("python.execution-mode", "process")
+    # A failure ends the run with its cause (a supervisor such as a Flink cluster restarts jobs).
+    conf.set_string("restart-strategy.type", "none")
     env = StreamExecutionEnvironment.get_execution_environment(conf)
     env.set_python_executable(sys.executable)  # else workers start the system `python`
     env.set_parallelism(spec.parallelism)
@@ -303,7 +325,8 @@ def _kafka_lines(env: StreamExecutionEnvironment, spec: JobSpec, kafka: KafkaSpe
         f") WITH ({with_clause})"
     )
     rows = t_env.to_data_stream(t_env.from_path("vrp_events"))
-    return rows.map(_DecodeRecord(spec.logic, kafka.topic), output_type=_PICKLED).name("decode")
+    decode = _DecodeRecord(spec.logic, kafka.topic, spec.max_future_ms)
+    return rows.map(decode, output_type=_PICKLED).name("decode")
 
 
 def _sql(text: str) -> str:

@@ -150,8 +150,8 @@ class JobLogic:
     def item(self, seq: int, source: str, line: int, raw: bytes, fallback_ms: int) -> Item:
         """Decode one raw line (without its newline) into the item the keyed fold receives.
 
-        `fallback_ms` is the event time of a line without a usable `ts_ms` (the Kafka record's
-        timestamp, or the sequence in batch mode).
+        `fallback_ms` is the event time of a line without a usable `ts_ms` (the job's "no clock"
+        marker on a topic, the sequence in batch mode).
         """
         decoded: Decoded = self.decode(raw)
         args: Any = decoded if decoded[0].__class__ is str else decoded[1]

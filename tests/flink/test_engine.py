@@ -1,0 +1,209 @@
+"""The Flink job on a real mini-cluster and a real Kafka broker gives exactly the findings of
+`vrp-contract validate` on the same input, as (session, rule, event) triples.
+
+Two engine jobs only (each costs 15-20 s of start-up): JSONL files to JSONL files (BATCH), and
+Kafka topic to Kafka topic (STREAMING, transactional sink, read_committed consumer).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.flink import streams
+
+pyflink = pytest.importorskip(
+    "pyflink", reason="the flink extra is not installed (make setup-flink)"
+)
+kafka = pytest.importorskip("confluent_kafka", reason="the flink extra is not installed")
+
+from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]  # noqa: E402
+
+from vrp_contract.flink.job import connector_jar  # noqa: E402
+from vrp_contract.flink.logic import LATE_RULE  # noqa: E402
+
+if shutil.which("java") is None:
+    pytest.skip("java is not installed", allow_module_level=True)
+try:
+    connector_jar()
+except FileNotFoundError as exc:  # pragma: no cover - depends on the machine
+    if os.environ.get("VRP_REQUIRE_TOOLCHAINS") == "1":
+        raise
+    pytest.skip(str(exc), allow_module_level=True)
+
+CONSUME_TIMEOUT_S = 60
+JOB_TIMEOUT_S = 600
+
+
+def _flink(*args: str) -> subprocess.CompletedProcess[str]:
+    """`vrp-contract flink ...` in its own process, as a user runs it (the JVM ends with it)."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "vrp_contract", "flink", *args],
+        capture_output=True,
+        text=True,
+        timeout=JOB_TIMEOUT_S,
+        check=False,
+    )
+    print(f"flink {args[0]} job: {time.monotonic() - started:.1f} s")
+    return done
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("engine")
+    cases = streams.write_cases(root / "cases.jsonl")
+    generated = streams.write_generated(root / "generated.jsonl")
+    expected = streams.validate_triples(cases, generated)
+    assert len(expected) > 200
+    return cases, generated, expected
+
+
+def _read_dir(out: Path) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for path in sorted(out.rglob("*.jsonl")):
+        events.extend(json.loads(line) for line in path.read_text("utf-8").splitlines())
+    return events
+
+
+def test_files_job_gives_the_findings_of_validate(inputs, tmp_path):
+    cases, generated, expected = inputs
+    out = tmp_path / "audit"
+    run = _flink("run", str(cases), str(generated), "--output-dir", str(out), "-p", "2")
+    assert run.returncode == 1, run.stderr[-3000:]
+    events = _read_dir(out)
+    assert f"{len(events):,} AUDIT_EVENTs" in run.stderr
+    assert len(events) == len(expected)  # no duplicate either
+    assert streams.audit_triples(events) == expected
+
+
+def _create_topics(bootstrap: str, *specs: tuple[str, int]) -> None:
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    futures = admin.create_topics([NewTopic(name, parts, 1) for name, parts in specs])
+    for future in futures.values():
+        future.result(timeout=30)  # else a producer auto-creates topics with one partition
+
+
+def _produce(bootstrap: str, topic: str, paths: list[Path]) -> dict[Any, tuple[str, int]]:
+    """Each line keyed by its session_id (a session lives in one partition); returns where each
+    input line landed: (kafka source, offset + 1) -> (path, line)."""
+    producer = kafka.Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True})
+    where = {}
+
+    def landed(place: tuple[str, int]) -> Any:
+        def callback(err: Any, msg: Any) -> None:
+            assert err is None, err
+            source = f"kafka:{topic}/{msg.partition()}"
+            where[(source, msg.offset() + 1)] = place
+
+        return callback
+
+    for path in paths:
+        for number, raw in enumerate(path.read_bytes().split(b"\n")[:-1], 1):
+            try:
+                sid = json.loads(raw).get("session_id")
+            except (ValueError, AttributeError):
+                sid = None
+            key = sid.encode("utf-8") if isinstance(sid, str) and sid else None
+            producer.produce(topic, raw, key=key, on_delivery=landed((str(path), number)))
+            producer.poll(0)
+    assert producer.flush(30) == 0
+    return where
+
+
+def _consume(bootstrap: str, topic: str, count: int) -> list[dict[str, Any]]:
+    consumer = kafka.Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"check-{uuid.uuid4()}",
+            "auto.offset.reset": "earliest",
+            "isolation.level": "read_committed",
+            "enable.auto.commit": False,
+        }
+    )
+    consumer.subscribe([topic])
+    events: list[dict[str, Any]] = []
+    deadline = time.monotonic() + CONSUME_TIMEOUT_S
+    try:
+        while time.monotonic() < deadline:
+            msg = consumer.poll(1.0)
+            if msg is None:
+                if len(events) >= count:
+                    break  # a quiet second after the expected count: nothing more is coming
+                continue
+            assert msg.error() is None, msg.error()
+            events.append(json.loads(msg.value()))
+    finally:
+        consumer.close()
+    return events
+
+
+def _partition_clocks(where: dict[Any, tuple[str, int]]) -> dict[Any, tuple[Any, int]]:
+    """(path, line) -> (its ts_ms, the largest ts_ms before it in its partition)."""
+    lines: dict[str, list[tuple[int, str, int]]] = {}
+    for (source, offset), (path, number) in where.items():
+        lines.setdefault(source, []).append((offset, path, number))
+    texts: dict[str, list[bytes]] = {}
+    out: dict[Any, tuple[Any, int]] = {}
+    for placed in lines.values():
+        top = -1
+        for _, path, number in sorted(placed):
+            if path not in texts:
+                texts[path] = Path(path).read_bytes().split(b"\n")
+            try:
+                ts = json.loads(texts[path][number - 1]).get("ts_ms")
+            except (ValueError, AttributeError):
+                ts = None
+            if isinstance(ts, float) and ts.is_integer():
+                ts = int(ts)  # a whole float is an integer to JSON Schema, and to the fold
+            ts = ts if isinstance(ts, int) and not isinstance(ts, bool) else None
+            out[(path, number)] = (ts, top)
+            if ts is not None:
+                top = max(top, ts)
+    return out
+
+
+def test_kafka_job_topic_to_topic_gives_the_findings_of_validate(inputs, kafka_bootstrap):
+    cases, generated, expected = inputs
+    name = uuid.uuid4().hex[:8]
+    topic_in, topic_out = f"events-{name}", f"audit-{name}"
+    _create_topics(kafka_bootstrap, (topic_in, 2), (topic_out, 1))
+    where = _produce(kafka_bootstrap, topic_in, [cases, generated])
+    run = _flink(
+        "run",
+        "--bootstrap",
+        kafka_bootstrap,
+        "--input-topic",
+        topic_in,
+        "--output-topic",
+        topic_out,
+        "--bounded",
+        "--checkpoint-ms",
+        "1000",
+        "-p",
+        "2",
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    events = _consume(kafka_bootstrap, topic_out, len(expected))
+    found = streams.audit_triples(events, where)
+    late = {t for t in found if t[1] == LATE_RULE}
+    assert sorted(found - late - expected, key=str) == []
+    assert sorted(expected - found, key=str) == []
+    assert len(events) == len(expected) + len(late)  # exactly once: none lost, none twice
+    # every late report is justified: the event's ts_ms is behind the out-of-orderness bound
+    # (60 s) of an event that came before it in its own partition (the watermark is lower still)
+    clock = _partition_clocks(where)
+    assert late, "the case ts-ms-edge-values has events far behind the stream's clock"
+    for _, _, place in late:
+        ts, before = clock[place]
+        assert ts is not None, place
+        assert ts < before - 60_000, (place, ts, before)
