@@ -75,6 +75,8 @@ class Revision:
 
     name: str
     root: Traversable
+    supplement: Traversable | None = None
+    """`schema/supplements/v<name>/`: data a released revision states only in prose."""
 
     @property
     def version(self) -> tuple[int, int, int]:
@@ -112,7 +114,19 @@ class Revision:
 
     def data_file(self, rel: str) -> JSON:
         """Load one data file (state machine, invariants, default policy) of the revision."""
-        return _read_json(self.root.joinpath(*rel.split("/")))
+        return _read_json(self.resource(rel))
+
+    def resource(self, rel: str) -> Traversable:
+        """The file or folder `rel` of the revision, or of its supplement.
+
+        A released revision never changes; data it states only in prose (its behaviour, its
+        stream cases) ships beside it in `schema/supplements/v<name>/`, read as if it were part
+        of the revision. A revision's own folder wins.
+        """
+        own = self.root.joinpath(*rel.split("/"))
+        if own.is_file() or own.is_dir() or self.supplement is None:
+            return own
+        return self.supplement.joinpath(*rel.split("/"))
 
     @functools.cached_property
     def registry(self) -> referencing.Registry[Any]:
@@ -160,6 +174,18 @@ class Revision:
         """The invariant catalog entries."""
         entries: list[JSON] = self.data_file("invariants.json")["invariants"]
         return entries
+
+    @functools.cached_property
+    def behaviour(self) -> JSON:
+        """The behaviour data (`behaviour.json`): event roles, transition fields, attempt states."""
+        return self.data_file("behaviour.json")
+
+    def stream_cases(self) -> list[Traversable]:
+        """The folders of the revision's behaviour suite (`streams/<case>/`), sorted by name."""
+        folder = self.resource("streams")
+        if not folder.is_dir():
+            return []
+        return sorted((c for c in folder.iterdir() if c.is_dir()), key=lambda c: c.name)
 
     @functools.cached_property
     def default_policy(self) -> JSON:
@@ -287,7 +313,9 @@ def list_revisions() -> list[Revision]:
     """Return every revision shipped with the package, oldest first."""
     root = schema_root()
     names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
-    return [Revision(n[1:], root / n) for n in sorted(names, key=_version_key)]
+    return [
+        Revision(n[1:], root / n, root / "supplements" / n) for n in sorted(names, key=_version_key)
+    ]
 
 
 def latest_revision() -> Revision:

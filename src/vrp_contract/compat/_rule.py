@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vrp_contract import catalog
+from vrp_contract.findings import Severity
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -33,6 +36,8 @@ class Rule:
     default: str = "error"
     applies_to: str | None = None
     """The instance type the keywords constrain (`string`, ...), or None for any instance."""
+    always: bool = False
+    """A finding of this rule fails whatever the mode (a released revision edited, a bump)."""
     fn: RuleFn | None = field(default=None, compare=False, repr=False)
 
 
@@ -54,14 +59,33 @@ def rule(  # noqa: PLR0913 - the fields of one Rule
         if rule_id in _TABLE:
             msg = f"duplicate compatibility rule id {rule_id!r}"
             raise ValueError(msg)
-        _TABLE[rule_id] = Rule(
-            rule_id, purpose, directions, category, keywords, applies_to=applies_to, fn=fn
+        _TABLE[rule_id] = _catalogued(
+            Rule(rule_id, purpose, directions, category, keywords, applies_to=applies_to, fn=fn)
         )
         return fn
 
     return register
 
 
-def declare(rule_id: str, purpose: str, *, directions: tuple[str, ...], category: str) -> Rule:
+def declare(
+    rule_id: str,
+    purpose: str,
+    *,
+    directions: tuple[str, ...],
+    category: str,
+    always: bool = False,
+) -> Rule:
     """Register a rule that the walker or the revision checks apply (it has no node function)."""
-    return _TABLE.setdefault(rule_id, Rule(rule_id, purpose, directions, category))
+    if rule_id not in _TABLE:
+        _TABLE[rule_id] = _catalogued(Rule(rule_id, purpose, directions, category, always=always))
+    return _TABLE[rule_id]
+
+
+def _catalogued(r: Rule) -> Rule:
+    """Enter the rule in the package's one catalog (where its severity is decided)."""
+    catalog.register(
+        catalog.RuleInfo(
+            r.id, r.purpose, Severity(r.default), r.category, r.directions, always=r.always
+        )
+    )
+    return r

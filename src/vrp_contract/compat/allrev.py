@@ -7,8 +7,10 @@ A breaking change is allowed only across a declared major bump (it is then a war
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import PurePosixPath
 
+from vrp_contract import catalog
 from vrp_contract.compat.check import CompatReport, PairReport, compare_sets
 from vrp_contract.compat.model import Bump, Mode
 from vrp_contract.compat.revision import declared_bump, version_of
@@ -58,12 +60,10 @@ def run_all(
 
 
 def _demote(f: Finding) -> Finding:
-    if f.severity is not Severity.ERROR or f.rule.startswith("revision."):
-        return f
-    return Finding(
-        f.rule, Severity.WARNING, f.message, f.pointer, f.source, f.line, f.session_id,
-        f.old_pointer, f.directions, f.context,
-    )  # fmt: skip
+    """The finding as it stands across a declared major bump (the catalog decides)."""
+    breaks = f.severity is Severity.ERROR
+    level = catalog.compat_severity(f.rule, breaks=breaks, declared_major=True) if breaks else None
+    return f if level in {None, f.severity} else replace(f, severity=level)
 
 
 def _released_against(

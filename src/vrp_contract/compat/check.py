@@ -11,17 +11,15 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from vrp_contract import catalog
 from vrp_contract.compat import revision
 from vrp_contract.compat.locate import pointer_lines
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import make_walker
 from vrp_contract.compat.sources import InputError, SchemaSet, load_source
-from vrp_contract.compat.walk import UNCLASSIFIED
 from vrp_contract.findings import Finding, Severity
 
 __all__ = ["CompatReport", "PairReport", "bump_of", "check_all", "compare", "compare_sets"]
-
-_REVISION_RULES = frozenset({revision.RELEASED_EDITED.id, revision.BUMP.id})
 
 
 @dataclass
@@ -155,11 +153,7 @@ def _finding(  # noqa: PLR0913 - one change and what it needs to become a findin
     c: Change, old: SchemaSet, new: SchemaSet, mode: Mode, lines: _Lines, *, allow: bool
 ) -> Finding:
     breaks = bool(set(c.directions) & mode.directions)
-    severity = Severity.ERROR if breaks else Severity.INFO
-    if c.rule == UNCLASSIFIED.id and allow:
-        severity = Severity.WARNING
-    if c.rule in _REVISION_RULES:
-        severity = Severity.ERROR
+    severity = catalog.compat_severity(c.rule, breaks=breaks, allow_unclassified=allow)
     whole_file = c.rule.startswith("revision.") or "file" in c.context  # no pointer, no line
     context = dict(c.context)
     old_where = _where(old, c.old.source)

@@ -38,6 +38,7 @@ RELEASED_EDITED = declare(
     "`released` fails, whatever the mode; publish a new revision instead.",
     directions=BOTH,
     category="revision",
+    always=True,
 )
 BUMP = declare(
     "revision.bump",
@@ -45,6 +46,7 @@ BUMP = declare(
     "minor for additions, patch for annotations; in 0.x a minor step counts as major).",
     directions=BOTH,
     category="revision",
+    always=True,
 )
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vrp_contract.stream.fold import Behaviour, Fold, Session
 from vrp_contract.stream.policy import Policy, PolicyError, load_policy
 from vrp_contract.stream.reader import InputError, Source, open_sources
 from vrp_contract.stream.rules import RULE_IDS
@@ -9,9 +10,12 @@ from vrp_contract.stream.validator import StreamSummary, StreamValidator, valida
 
 __all__ = [
     "RULE_IDS",
+    "Behaviour",
+    "Fold",
     "InputError",
     "Policy",
     "PolicyError",
+    "Session",
     "Source",
     "StreamSummary",
     "StreamValidator",

@@ -1,87 +1,138 @@
-"""The stream invariants: one small function per catalog id, each seeing one session and event.
+"""The stream invariants: one registered function per invariant id of the revision's catalog.
 
-A rule returns `(rule id, JSON Pointer, message)` when the event violates the invariant, else
-None. Rules never change state; `SessionTracker` applies the event afterwards.
+A rule sees the session as it was before the event, the event's record and the fold (its
+behaviour data and policy), and returns a `Problem` when the event violates the invariant, else
+None. Rules never change a session: `Fold.advance` applies the event afterwards. `on` says when
+the fold runs a rule (`any` event of an open session, events with a `clock` value, `transition`
+or `bind` events, events of a `closed` session). `guard` is the rule's cheap pre-filter, a
+Python expression over `sess`, `et`, `ts`, `src`, `dst`, `b` (the behaviour) and `policy` that
+is true whenever the rule may fire: the fold compiles the guards inline into its step, so the
+common, violation-free event costs a few comparisons and no rule call.
+
+Adding a rule is one function here plus one folder in the revision's behaviour suite (`streams/`);
+tests/stream/test_cases.py checks that each registered rule has both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from vrp_contract.stream.policy import Policy
-    from vrp_contract.stream.session import Model, SessionState
+    from vrp_contract.stream.fold import Fold, Session
+    from vrp_contract.stream.types import Problem, Record
 
-__all__ = ["RULE_IDS", "Context"]
+__all__ = ["EPISODE_RULES", "REGISTRY", "RULE_IDS", "Check", "StreamRule", "stream_rule"]
 
-Problem = tuple[str, str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What every rule may consult besides the session: the state machine and the policy."""
-
-    model: Model
-    policy: Policy
-    assume_open_sessions: bool
+Check = Callable[["Session", "Record", "Fold"], "Problem | None"]
+When = Literal["any", "clock", "transition", "bind", "closed"]
 
 
-def created_first_new(event_type: str, ctx: Context) -> Problem | None:
-    """session.created-first: the first event of a session must be SESSION_CREATED."""
-    if event_type == "SESSION_CREATED" or ctx.assume_open_sessions:
-        return None
+@dataclass(frozen=True)
+class StreamRule:
+    """One registered stream rule: the invariant id, when the fold runs it, and its check."""
+
+    id: str
+    on: When
+    check: Check
+    guard: str = "True"
+    once_per_episode: bool = False
+    """Reported at most once per recovery episode (the fold marks the episode)."""
+
+
+REGISTRY: list[StreamRule] = []
+"""Every stream rule, in the order the fold runs them within one `on` group."""
+
+
+def stream_rule(
+    rule_id: str, *, on: When, guard: str = "True", once_per_episode: bool = False
+) -> Callable[[Check], Check]:
+    """Register the decorated function as the check of invariant `rule_id`."""
+
+    def register(check: Check) -> Check:
+        if any(r.id == rule_id and r.on == on for r in REGISTRY):
+            msg = f"duplicate stream rule {rule_id!r} for {on!r} events"
+            raise ValueError(msg)
+        compile(guard, rule_id, "eval")  # a syntax error shows at import, naming the rule
+        REGISTRY.append(StreamRule(rule_id, on, check, guard, once_per_episode))
+        return check
+
+    return register
+
+
+def _names(names: frozenset[str] | list[str]) -> str:
+    return " or ".join(sorted(names))
+
+
+@stream_rule("session.terminated-final", on="closed")
+def terminated_final(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
+    """Nothing follows a terminal state."""
     return (
-        "session.created-first",
-        "/session_id",
-        (
-            f"{event_type} belongs to a session that was never created in this input "
-            "(its first event must be SESSION_CREATED); later events of the session are checked "
-            "from an unknown state. Use --assume-open-sessions for streams cut from the middle."
-        ),
+        "session.terminated-final",
+        "/event_type",
+        f"{rec[1]} follows the termination of session {rec[0]!r}; nothing may follow {sess.state}.",
     )
 
 
-def created_first_again() -> Problem:
-    """session.created-first: SESSION_CREATED comes once, before any other event of the session."""
+@stream_rule("session.created-first", on="any", guard="sess.fresh or et in b.creates")
+def created_first(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+    """A session's first event creates it, and a create event comes only first."""
+    creates = fold.behaviour.creates
+    if sess.fresh:
+        if rec[1] in creates or fold.assume_open_sessions:
+            return None
+        return (
+            "session.created-first",
+            "/session_id",
+            (
+                f"{rec[1]} belongs to a session that was never created in this input "
+                f"(its first event must be {_names(creates)}); later events of the session are "
+                "checked from an unknown state. Use --assume-open-sessions for streams cut from "
+                "the middle."
+            ),
+        )
+    if rec[1] not in creates:
+        return None
     return (
         "session.created-first",
         "/event_type",
         (
-            "SESSION_CREATED arrives for a session that already has events; a session is created "
+            f"{rec[1]} arrives for a session that already has events; a session is created "
             "exactly once, by its first event."
         ),
     )
 
 
-def terminated_final(event_type: str, sid: str) -> Problem:
-    """session.terminated-final: nothing follows TERMINATED."""
-    return (
-        "session.terminated-final",
-        "/event_type",
-        f"{event_type} follows the termination of session {sid!r}; nothing may follow TERMINATED.",
-    )
-
-
-def ts_monotonic(sess: SessionState, ts: int, _ctx: Context) -> Problem | None:
-    """session.ts-monotonic: ts_ms never decreases within a session."""
-    if sess.last_ts is None or ts >= sess.last_ts:
+@stream_rule(
+    "session.ts-monotonic", on="clock", guard="sess.last_ts is not None and ts < sess.last_ts"
+)
+def ts_monotonic(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
+    """The clock never goes back within a session."""
+    last, ts = sess.last_ts, rec[2]
+    if last is None or ts is None or ts >= last:
         return None
     return (
         "session.ts-monotonic",
         "/ts_ms",
         (
-            f"ts_ms {ts} is earlier than the session's previous event at {sess.last_ts} "
-            f"({sess.last_ts - ts} ms back); ts_ms must never decrease within a session."
+            f"ts_ms {ts} is earlier than the session's previous event at {last} "
+            f"({last - ts} ms back); ts_ms must never decrease within a session."
         ),
     )
 
 
-def recovery_bounded_time(sess: SessionState, ts: int, ctx: Context) -> Problem | None:
-    """recovery.bounded-time: at most max_recovery_ms continuously in DEGRADED/RECOVERING."""
-    since = sess.recovery_since
-    limit = ctx.policy.max_recovery_ms
-    if since is None or sess.recovery_reported or ts - since <= limit:
+@stream_rule(
+    "recovery.bounded-time",
+    on="clock",
+    guard="sess.recovery_since is not None and ts - sess.recovery_since > policy.max_recovery_ms",
+    once_per_episode=True,
+)
+def recovery_bounded_time(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+    """A recovery episode lasts at most the policy's max_recovery_ms."""
+    since, ts = sess.recovery_since, rec[2]
+    limit = fold.policy.max_recovery_ms
+    if since is None or ts is None or sess.recovery_reported or ts - since <= limit:
         return None
     return (
         "recovery.bounded-time",
@@ -93,25 +144,30 @@ def recovery_bounded_time(sess: SessionState, ts: int, ctx: Context) -> Problem 
     )
 
 
-def transition_explicit(sess: SessionState, src: str, dst: str, _ctx: Context) -> Problem | None:
-    """transition.explicit: from_state equals the current state (no silent transitions)."""
-    if sess.state is None or src == sess.state:
+@stream_rule("transition.explicit", on="transition", guard="src != sess.state")
+def transition_explicit(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+    """A transition starts from the state the session is in: no silent transitions."""
+    src, dst = rec[3], rec[4]
+    if sess.state is None or src is None or src == sess.state:
         return None
     return (
         "transition.explicit",
-        "/details/from_state",
+        fold.behaviour.from_pointer,
         (
-            f"STATE_CHANGE {src} -> {dst} starts from {src}, but the session is in {sess.state}: "
+            f"{rec[1]} {src} -> {dst} starts from {src}, but the session is in {sess.state}: "
             f"the transition {sess.state} -> {src} happened silently."
         ),
     )
 
 
-def transition_allowed(_sess: SessionState, src: str, dst: str, ctx: Context) -> Problem | None:
-    """transition.allowed: from_state -> to_state is in the transition table."""
-    if (src, dst) in ctx.model.transitions:
+@stream_rule("transition.allowed", on="transition", guard="(src, dst) not in b.transitions")
+def transition_allowed(_sess: Session, rec: Record, fold: Fold) -> Problem | None:
+    """Every transition is in the revision's transition table."""
+    src, dst = rec[3], rec[4]
+    b = fold.behaviour
+    if src is None or dst is None or (src, dst) in b.transitions:
         return None
-    allowed = sorted(t for f, t in ctx.model.transitions if f == src)
+    allowed = b.allowed_from(src)
     if src == dst:
         why = "self-transitions are not allowed"
     elif not allowed:
@@ -120,51 +176,46 @@ def transition_allowed(_sess: SessionState, src: str, dst: str, ctx: Context) ->
         why = f"from {src} the state machine allows only {', '.join(allowed)}"
     return (
         "transition.allowed",
-        "/details/to_state",
+        b.to_pointer,
         f"The transition {src} -> {dst} is not in the transition table: {why}.",
     )
 
 
-def recovery_bounded_attempts(
-    sess: SessionState, _src: str, dst: str, ctx: Context
-) -> Problem | None:
-    """recovery.bounded-attempts: at most max_recovery_attempts entries into RECOVERING."""
-    limit = ctx.policy.max_recovery_attempts
-    if dst != "RECOVERING" or sess.attempts + 1 <= limit:
+@stream_rule("recovery.bounded-attempts", on="transition", guard="dst in b.counted")
+def recovery_bounded_attempts(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+    """At most max_recovery_attempts entries into a counted state between two resets."""
+    b, limit = fold.behaviour, fold.policy.max_recovery_attempts
+    if rec[4] not in b.counted or sess.attempts + 1 <= limit:
         return None
     return (
         "recovery.bounded-attempts",
-        "/details/to_state",
+        b.to_pointer,
         (
-            f"This is recovery attempt {sess.attempts + 1} since the session was last ATTACHED; "
-            f"the policy's max_recovery_attempts is {limit}."
+            f"This is recovery attempt {sess.attempts + 1} since the session was last "
+            f"{_names(b.resets)}; the policy's max_recovery_attempts is {limit}."
         ),
     )
 
 
-def single_active(sess: SessionState, ctx: Context) -> Problem | None:
-    """transport.single-active: PATH_SELECTED only unbound, or in BIRTH or RECOVERING."""
-    if sess.state is None or sess.state in ctx.model.binding_states or sess.bound is not True:
+@stream_rule("transport.single-active", on="bind", guard="sess.bound")
+def single_active(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+    """A transport is bound only while none is active, or in a binding state."""
+    b = fold.behaviour
+    if sess.bound is not True or sess.state is None or sess.state in b.binding_states:
         return None
+    reattach = _names(b.binding_states - {b.initial})
     return (
         "transport.single-active",
         "/event_type",
         (
-            f"PATH_SELECTED while the session is {sess.state} with an active binding: a second "
-            "transport would be active at once (dual-active binding). Re-attach goes through "
-            "RECOVERING."
+            f"{rec[1]} while the session is {sess.state} with an active binding: a second "
+            f"transport would be active at once (dual-active binding). Re-attach goes through "
+            f"{reattach}."
         ),
     )
 
 
-RULE_IDS = (
-    "session.created-first",
-    "session.terminated-final",
-    "session.ts-monotonic",
-    "recovery.bounded-time",
-    "transition.explicit",
-    "transition.allowed",
-    "recovery.bounded-attempts",
-    "transport.single-active",
-)
-"""The invariant ids the stream fold checks (the catalog entries with check = stream)."""
+RULE_IDS: tuple[str, ...] = tuple(dict.fromkeys(r.id for r in REGISTRY))
+"""The invariant ids the stream fold checks, in registration order."""
+EPISODE_RULES: frozenset[str] = frozenset(r.id for r in REGISTRY if r.once_per_episode)
+"""Rules reported once per recovery episode."""

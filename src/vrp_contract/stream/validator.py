@@ -6,26 +6,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
+from vrp_contract import catalog
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.fast import FastDecoder
 from vrp_contract.stream.parse import json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
 from vrp_contract.stream.schema_check import SchemaChecker
-from vrp_contract.stream.session import FoldArgs, SessionTracker
+from vrp_contract.stream.session import SessionTracker
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.reader import Source
+    from vrp_contract.stream.types import Problem, Record
 
 __all__ = ["StreamSummary", "StreamValidator"]
 
-_WARNINGS = frozenset({"input.blank-line"})
-Problem = tuple[str, str, str]
-Explained = tuple[list[Problem], "FoldArgs | None", Any, Any, Any]
-Decoded = Union["FoldArgs", Explained]
+Explained = tuple[list["Problem"], "Record | None", Any, Any, Any]
+Decoded = Union["Record", Explained]
 """One decoded line: fold arguments (accepted by the fast path) or an explanation."""
 
 
@@ -115,7 +115,8 @@ class StreamValidator:
             remember_terminated=remember_terminated,
         )
         self.summary = StreamSummary(self.revision.name)
-        self._severity = {inv["id"]: Severity(inv["severity"]) for inv in self.revision.invariants}
+        self._severity: dict[str, Severity] = {}
+        """Severity by rule id, from the catalog (cached: findings can be millions)."""
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
@@ -167,7 +168,7 @@ class StreamValidator:
                 for item in chunk:
                     count += 1
                     if item[0].__class__ is str:  # accepted by the fast path
-                        problems = step(*item)
+                        problems = step(item)
                         if not problems:
                             valid += 1
                             continue
@@ -175,7 +176,7 @@ class StreamValidator:
                     else:
                         problems, args, sid, event_type, ts = item
                         if args is not None:
-                            problems = problems + step(*args)
+                            problems = problems + step(args)
                         if not problems:
                             valid += 1
                             continue
@@ -200,7 +201,7 @@ class StreamValidator:
             return problems, None, None, None, None
         problems.extend(self.schema.problems(obj))
         ts_valid = not any(pointer == "/ts_ms" for _, pointer, _ in problems)
-        args = self.tracker.fold_args(obj, ts_valid=ts_valid)
+        args = self.tracker.record(obj, ts_valid=ts_valid)
         return problems, args, obj.get("session_id"), obj.get("event_type"), obj.get("ts_ms")
 
     def _findings(  # noqa: PLR0913, PLR0917 - the parts of one line's identity
@@ -220,9 +221,9 @@ class StreamValidator:
         if ts.__class__ is int:
             context["ts_ms"] = ts
         for rule, pointer, message in problems:
-            severity = self._severity.get(
-                rule, Severity.WARNING if rule in _WARNINGS else Severity.ERROR
-            )
+            severity = self._severity.get(rule)
+            if severity is None:
+                severity = self._severity[rule] = catalog.severity(rule, self.revision)
             if severity is Severity.ERROR:
                 summary.errors += 1
             else:
@@ -251,7 +252,7 @@ def validate_event(event: Any, revision: Revision | str | None = None) -> list[F
         message = f"The value is a JSON {json_kind(event)}, not an event object."
         return [Finding("input.not-object", Severity.ERROR, message)]
     return [
-        Finding(rule, Severity.ERROR, message, pointer)
+        Finding(rule, catalog.severity(rule, rev), message, pointer)  # type: ignore[arg-type]
         for rule, pointer, message in checker.problems(event)
     ]
 

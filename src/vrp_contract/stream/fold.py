@@ -1,0 +1,314 @@
+"""The session fold: one pure step per event over the state of that event's session.
+
+Everything it knows of the contract comes from the revision's data (`Behaviour`): no state or
+event type is named here. The rules it runs are the functions registered in `stream.rules`; the
+state changes of a session happen in one place, `Fold.advance`. The one-process validator
+(`SessionTracker`), its worker processes and the Flink job all call `Fold.step`.
+The specification is docs/guides/session-fold.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from vrp_contract.stream import rules as _rules
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from vrp_contract.revisions import Revision
+    from vrp_contract.stream.policy import Policy
+    from vrp_contract.stream.types import Problem, Record
+
+__all__ = ["Behaviour", "Fold", "Session"]
+
+_NONE: list[Problem] = []  # shared empty result (callers never mutate what step returns)
+
+
+def _tokens(pointer: str) -> tuple[str, ...]:
+    """The reference tokens of a JSON Pointer (RFC 6901)."""
+    return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """A revision's behaviour data, compiled for lookups in the hot loop."""
+
+    states: frozenset[str]
+    initial: str
+    terminal: frozenset[str]
+    transitions: frozenset[tuple[str, str]]
+    recovery_states: frozenset[str]
+    binding_states: frozenset[str]
+    creates: frozenset[str]
+    moves: frozenset[str]
+    binds: frozenset[str]
+    audit: str
+    counted: frozenset[str]
+    resets: frozenset[str]
+    session_key: tuple[str, ...]
+    clock: tuple[str, ...]
+    from_field: tuple[str, ...]
+    to_field: tuple[str, ...]
+    from_pointer: str
+    to_pointer: str
+    event_types: frozenset[str]
+
+    @classmethod
+    def from_revision(cls, revision: Revision) -> Behaviour:
+        """Compile `state-machine.json` and `behaviour.json` of the revision."""
+        sm, bh = revision.state_machine, revision.behaviour
+        roles, fields, attempts = bh["event_roles"], bh["transition_fields"], bh["attempts"]
+        return cls(
+            states=frozenset(s["name"] for s in sm["states"]),
+            initial=sm["initial"],
+            terminal=frozenset(sm["terminal"]),
+            transitions=frozenset((t["from"], t["to"]) for t in sm["transitions"]),
+            recovery_states=frozenset(sm["recovery_states"]),
+            binding_states=frozenset(sm["binding_states"]),
+            creates=frozenset(roles["create"]),
+            moves=frozenset(roles["transition"]),
+            binds=frozenset(roles["bind"]),
+            audit=roles["audit"][0],
+            counted=frozenset(attempts["counted_on_entry"]),
+            resets=frozenset(attempts["reset_on_entry"]),
+            session_key=_tokens(bh["session_key"]),
+            clock=_tokens(bh["clock"]),
+            from_field=_tokens(fields["from"]),
+            to_field=_tokens(fields["to"]),
+            from_pointer=fields["from"],
+            to_pointer=fields["to"],
+            event_types=frozenset(revision.event_types),
+        )
+
+    def allowed_from(self, state: str) -> list[str]:
+        """The states the transition table allows from `state`, sorted."""
+        return sorted(t for f, t in self.transitions if f == state)
+
+
+class Session:
+    """What the fold remembers of one session: a few machine words.
+
+    `state` and `bound` are None when unknown (a session first seen mid-stream). `fresh` is true
+    until the session's first event was applied; `closed` once it entered a terminal state.
+    """
+
+    __slots__ = (
+        "attempts",
+        "bound",
+        "closed",
+        "fresh",
+        "last_ts",
+        "recovery_reported",
+        "recovery_since",
+        "state",
+    )
+
+    def __init__(self, state: str | None, *, bound: bool | None) -> None:
+        """Start in `state` (None: unknown)."""
+        self.state = state
+        self.bound = bound
+        self.last_ts: int | None = None
+        self.recovery_since: int | None = None
+        self.recovery_reported = False
+        self.attempts = 0
+        self.fresh = True
+        self.closed = False
+
+    def to_tuple(self) -> tuple[Any, ...]:
+        """The session as a tuple of JSON-ready values (for state backends and other processes)."""
+        return (
+            self.state,
+            self.bound,
+            self.last_ts,
+            self.recovery_since,
+            self.recovery_reported,
+            self.attempts,
+            self.fresh,
+            self.closed,
+        )
+
+    @classmethod
+    def from_tuple(cls, data: tuple[Any, ...] | list[Any]) -> Session:
+        """Rebuild a session from `to_tuple()`'s value."""
+        sess = cls(data[0], bound=data[1])
+        (sess.last_ts, sess.recovery_since, sess.recovery_reported) = data[2], data[3], data[4]
+        sess.attempts, sess.fresh, sess.closed = data[5], data[6], data[7]
+        return sess
+
+    @classmethod
+    def terminated(cls, state: str) -> Session:
+        """A closed session that ended in `state` (what is left of a terminated session)."""
+        sess = cls(state, bound=None)
+        sess.fresh, sess.closed = False, True
+        return sess
+
+
+class Fold:
+    """The per-session step of one revision under one policy.
+
+    `step` is pure in the sense that matters: it reads and changes only the session it is given,
+    so a caller may keep sessions anywhere (a dict, Flink keyed state, another process).
+    """
+
+    def __init__(
+        self,
+        revision: Revision,
+        policy: Policy,
+        *,
+        assume_open_sessions: bool = False,
+        guards: bool = True,
+    ) -> None:
+        """Compile the behaviour of `revision` and the step that runs the registered rules.
+
+        `guards=False` calls every rule on every event it applies to (the tests prove with it
+        that the inlined guards only ever skip rules that would not fire).
+        """
+        self.behaviour = Behaviour.from_revision(revision)
+        self.policy = policy
+        self.assume_open_sessions = assume_open_sessions
+        self.step: Callable[[Session | None, Record], tuple[Session, list[Problem]]]
+        self.step = _compile(self, guards=guards)
+        """Fold one event into its session (None: never seen); return it and the problems.
+
+        Rules see the session as it was before the event, in the order the specification gives
+        (open, clock, transition or bind); then `advance` applies the event. `step` reads and
+        changes only the session it is given, so callers keep sessions anywhere (a dict, Flink
+        keyed state, another process).
+        """
+
+    def record(self, event: dict[str, Any], *, ts_valid: bool = True) -> Record | None:
+        """Return the fold record of a parsed event, or None when it has no usable session.
+
+        A clock value the schema rejected (`ts_valid=False`) takes no part in the session
+        checks: one mistake, one finding. A whole float such as `2000.0` is an integer to JSON
+        Schema, so it counts as one. Pure: it may run in another process.
+        """
+        b = self.behaviour
+        sid = _at(event, b.session_key)
+        event_type = event.get("event_type")
+        if sid.__class__ is not str or not sid or event_type.__class__ is not str:
+            return None  # not attributable to a session: the schema check reports it
+        if event_type not in b.event_types:
+            return None  # not attributable to a session: the schema check reports it
+        src = dst = None
+        if event_type in b.moves:
+            src, dst = _at(event, b.from_field), _at(event, b.to_field)
+            states = b.states
+            if src.__class__ is not str or dst.__class__ is not str:
+                src = dst = None
+            elif src not in states or dst not in states:
+                src = dst = None  # the schema check reports unknown or mistyped states
+        ts = _at(event, b.clock) if ts_valid else None
+        if ts.__class__ is float and ts.is_integer():
+            ts = int(ts)
+        return sid, event_type, ts if ts.__class__ is int else None, src, dst
+
+    def open(self, event_type: str) -> Session:
+        """The session a first event opens: in the initial state when it is a create event."""
+        if event_type in self.behaviour.creates:
+            return Session(self.behaviour.initial, bound=False)
+        return Session(None, bound=None)
+
+    def advance(self, sess: Session, rec: Record, *, reported: bool = False) -> None:
+        """Apply one event to its session: the only place a session changes.
+
+        `reported`: a once-per-episode rule fired on this event (the episode is then marked).
+        """
+        b = self.behaviour
+        _, event_type, ts, _, dst = rec
+        sess.fresh = False
+        if ts is not None:
+            sess.last_ts = ts
+        if reported:
+            sess.recovery_reported = True
+        if dst is not None:
+            if dst in b.recovery_states:
+                if sess.state not in b.recovery_states:
+                    sess.recovery_since, sess.recovery_reported = ts, False
+            else:
+                sess.recovery_since = None
+            sess.state = dst
+            if dst in b.counted:
+                sess.attempts += 1
+            elif dst in b.resets:
+                sess.attempts = 0
+            if dst in b.terminal:
+                sess.closed = True
+        elif event_type in b.binds:
+            sess.bound = True
+
+
+def _at(event: dict[str, Any], tokens: tuple[str, ...]) -> Any:  # noqa: ANN401 - a JSON value
+    """The value at a JSON Pointer's tokens in a parsed event, or None."""
+    node: Any = event
+    for token in tokens:
+        if node.__class__ is not dict:
+            return None
+        node = node.get(token)
+    return node
+
+
+_STEP = """
+def step(sess, rec):
+    sid, et, ts, src, dst = rec
+    if sess is None:
+        sess = open_(et)
+    elif sess.closed:
+        out = NONE
+{closed}
+        return sess, out
+    out = NONE
+{any}
+    if ts is not None:
+{clock}
+    if dst is not None:
+{transition}
+    elif et in b.binds:
+{bind}
+    advance(sess, rec, reported=out is not NONE and not episode.isdisjoint([p[0] for p in out]))
+    return sess, out
+"""
+_CALL = """{pad}if {guard}:
+{pad}    p = rule_{n}(sess, rec, fold)
+{pad}    if p is not None:
+{pad}        out = [*out, p]
+"""
+
+
+def _compile(
+    fold: Fold, *, guards: bool
+) -> Callable[[Session | None, Record], tuple[Session, list[Problem]]]:
+    """Build `fold.step` from the registered rules, their guards inlined in registry order.
+
+    Generated code, as `dataclasses` and `namedtuple` do: the guards are the rules' own
+    pre-filters (`stream.rules`), so the common event costs a few comparisons and no call.
+    """
+    scope: dict[str, Any] = {
+        "NONE": _NONE,
+        "open_": fold.open,
+        "advance": fold.advance,
+        "fold": fold,
+        "b": fold.behaviour,
+        "policy": fold.policy,
+        "episode": _rules.EPISODE_RULES,
+    }
+    blocks: dict[str, list[str]] = {
+        "closed": [],
+        "any": [],
+        "clock": [],
+        "transition": [],
+        "bind": [],
+    }
+    for n, rule in enumerate(_rules.REGISTRY):
+        scope[f"rule_{n}"] = rule.check
+        pad = "        " if rule.on != "any" else "    "
+        guard = rule.guard if guards else "True"
+        blocks[rule.on].append(_CALL.format(pad=pad, guard=guard, n=n))
+    source = _STEP.format(
+        **{k: "".join(v) or ("        pass\n" if k != "any" else "") for k, v in blocks.items()}
+    )
+    exec(compile(source, f"<fold step of revision {fold.behaviour}>", "exec"), scope)  # noqa: S102
+    step: Callable[[Session | None, Record], tuple[Session, list[Problem]]] = scope["step"]
+    return step
