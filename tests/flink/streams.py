@@ -15,18 +15,27 @@ from tests._support import run_cli
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+from vrp_contract.revisions import load_revision
+
 CASES = Path(__file__).resolve().parents[1] / "stream" / "cases"
+"""The input cases (not JSON, blank lines, odd timestamps...): no options, bytes as they are."""
 _SID = re.compile(rb'("session_id"\s*:\s*")')
 Triple = tuple[str | None, str, tuple[str, int]]
 """(session_id or None, rule id, (source, line)) of one finding."""
 
 
 def case_files() -> list[Path]:
-    """Every shared stream case file checked with the default options (no args.json)."""
+    """Every shared case file checked with the default options: the revision's behaviour suite
+    (schema/supplements/v0.1/streams) but the cases with options, then the input cases."""
+    folders = []
+    for case in load_revision().stream_cases():
+        options = json.loads(case.joinpath("case.json").read_text("utf-8"))
+        if not options.get("assume_open_sessions") and "policy" not in options:
+            folders.append(Path(str(case)))
+    folders.extend(sorted(c for c in CASES.iterdir() if c.is_dir()))
     return [
         path
-        for case in sorted(CASES.iterdir())
-        if case.is_dir() and not (case / "args.json").exists()
+        for case in folders
         for path in (case / "fail.jsonl", case / "pass.jsonl")
         if path.is_file()
     ]

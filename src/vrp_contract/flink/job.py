@@ -43,7 +43,7 @@ from pyflink.datastream.connectors.kafka import KafkaRecordSerializationSchema, 
 from pyflink.datastream.state import ValueStateDescriptor
 from pyflink.table import StreamTableEnvironment
 
-from vrp_contract.flink.logic import IDLE_RULE, LATE_RULE, JobLogic, LogicConfig
+from vrp_contract.flink.logic import IDLE_RULE, LATE_RULE, JobLogic, LogicConfig, closed
 from vrp_contract.flink.units import DEFAULT_UNIT_BYTES, Unit, plan_units, read_unit, sequence
 
 if TYPE_CHECKING:
@@ -235,13 +235,11 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
                 "it arrived: it was folded in arrival order, after later events.",
             )
             yield LATE, logic.audit_json(late)
-        if state is not None and state[0] == "terminated":
-            self._cancel(timers)
-            self.session.update(state)
-            self.last.clear()
-            return
         self.session.update(state)
-        self.last.update(value)
+        if closed(state):
+            self.last.clear()  # what is left is the memory of a terminated id
+        else:
+            self.last.update(value)
         due = max(event_ms, watermark) + self.idle_timeout_ms
         old = self.timer.value()
         if old is None or due > old:
@@ -249,12 +247,6 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
                 timers.delete_event_time_timer(old)
             timers.register_event_time_timer(due)
             self.timer.update(due)
-
-    def _cancel(self, timers: Any) -> None:  # noqa: ANN401
-        old = self.timer.value()
-        if old is not None:
-            timers.delete_event_time_timer(old)
-            self.timer.clear()
 
     def on_timer(self, timestamp: int, ctx: Any) -> Iterator[str]:  # noqa: ANN401
         logic = self.logic
@@ -268,7 +260,7 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
         self.session.clear()
         self.last.clear()
         if last is None:
-            return
+            return  # a terminated session's memory, forgotten after the idle timeout
         yield logic.audit_json(
             logic.special(
                 IDLE_RULE,

@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from vrp_contract import catalog
 from vrp_contract.findings import Finding, Severity
 from vrp_contract.reporters.events import audit_event
+from vrp_contract.stream.fold import Fold, Session
 from vrp_contract.stream.policy import Policy, load_policy
-from vrp_contract.stream.session import SessionState, SessionTracker
 from vrp_contract.stream.validator import StreamValidator
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from vrp_contract.stream.types import Problem, Record
     from vrp_contract.stream.validator import Decoded
 
 __all__ = [
@@ -32,20 +34,33 @@ __all__ = [
     "JobLogic",
     "LogicConfig",
     "SessionFold",
+    "closed",
 ]
 
 NO_SESSION_KEY = ""
 """The key of lines that belong to no session (not JSON, no session_id...): one stateless group."""
-LATE_RULE = "stream.late-event"
-"""An event older than the watermark when it arrived: folded in arrival order all the same, and
-reported, never dropped silently (the job's side output)."""
-IDLE_RULE = "session.idle-timeout"
-"""A session that sent nothing for the idle timeout of event time: reported, its state freed."""
+LATE_RULE = catalog.register(
+    catalog.RuleInfo(
+        "stream.late-event",
+        "An event arrives before the stream's event time (watermark) has passed its ts_ms; a late "
+        "event is folded in arrival order all the same and reported, never dropped silently.",
+        Severity.WARNING,
+        "engine",
+    )
+).id
+IDLE_RULE = catalog.register(
+    catalog.RuleInfo(
+        "session.idle-timeout",
+        "A session that sends no event for the idle timeout of event time is reported and its "
+        "state freed (a later event of it is then the first of a session never created).",
+        Severity.WARNING,
+        "engine",
+    )
+).id
 
 Item = tuple[str, int, str, int, Any, int]
 """One decoded line on its way to the keyed fold:
 (key, arrival sequence, source, line, `Decoded`, event time in ms for the watermark)."""
-_TERMINATED = ("terminated",)
 
 
 @dataclass(frozen=True)
@@ -83,51 +98,33 @@ class LogicConfig:
 
 
 class SessionFold:
-    """The validator's per-session step over a state value that a state backend can store.
+    """The validator's `Fold.step` over a state value that a state backend can store.
 
-    The state is a plain tuple (None: never seen), so Flink keeps it in a `ValueState`.
+    The state is `Session.to_tuple()` (None: never seen), so Flink keeps it in a `ValueState`. A
+    session that terminates keeps only what `SessionTracker` remembers of terminated sessions
+    (`Session.terminated`), so a later event of it is reported as the one-process validator does.
     """
 
-    def __init__(self, tracker: SessionTracker) -> None:
-        """Step sessions with `tracker`'s rules (its own session table is used as scratch)."""
-        self.tracker = tracker
+    def __init__(self, fold: Fold) -> None:
+        """Step sessions with `fold`."""
+        self.fold = fold
 
     def step(
-        self,
-        state: tuple[Any, ...] | None,
-        args: tuple[str, str, int | None, str | None, str | None],
-    ) -> tuple[tuple[Any, ...], list[tuple[str, str, str]]]:
-        """Fold one event (`args` as `SessionTracker.fold_args` returns) into `state`."""
-        tracker = self.tracker
-        sid = args[0]
-        tracker.sessions.clear()
-        tracker.terminated.clear()
-        if state == _TERMINATED:
-            tracker.terminated[sid] = None
-        elif state is not None:
-            sess = SessionState(None, bound=None)
-            (
-                sess.state,
-                sess.bound,
-                sess.last_ts,
-                sess.recovery_since,
-                sess.recovery_reported,
-                sess.attempts,
-            ) = state
-            tracker.sessions[sid] = sess
-        problems = tracker.step(*args)
-        after = tracker.sessions.get(sid)
-        if after is None:
-            return _TERMINATED, problems
-        new = (
-            after.state,
-            after.bound,
-            after.last_ts,
-            after.recovery_since,
-            after.recovery_reported,
-            after.attempts,
-        )
-        return new, problems
+        self, state: tuple[Any, ...] | None, rec: Record
+    ) -> tuple[tuple[Any, ...], list[Problem]]:
+        """Fold one event record into `state`; return the new state and the event's problems."""
+        before = None if state is None else Session.from_tuple(state)
+        if before is not None and before.closed:
+            return state, self.fold.step(before, rec)[1]  # type: ignore[return-value]
+        sess, problems = self.fold.step(before, rec)  # changes `before` in place
+        if sess.closed:
+            sess = Session.terminated(sess.state or "")
+        return sess.to_tuple(), problems
+
+
+def closed(state: tuple[Any, ...] | None) -> bool:
+    """True when `state` is that of a terminated session."""
+    return state is not None and Session.from_tuple(state).closed
 
 
 class JobLogic:
@@ -139,7 +136,7 @@ class JobLogic:
         self.validator = StreamValidator(config.revision, policy=config.policy)
         self.decode = self.validator.decoder()
         self.fold = SessionFold(
-            SessionTracker(
+            Fold(
                 self.validator.revision,
                 config.policy,
                 assume_open_sessions=config.assume_open_sessions,
@@ -165,7 +162,7 @@ class JobLogic:
         """Fold one item into its session's state; return the new state and the findings."""
         _, _, source, line, decoded, _ = item
         if decoded[0].__class__ is str:
-            problems: list[tuple[str, str, str]] = []
+            problems: list[Problem] = []
             args, sid, event_type, ts = decoded, decoded[0], decoded[1], decoded[2]
         else:
             problems, args, sid, event_type, ts = decoded
@@ -178,7 +175,7 @@ class JobLogic:
 
     def _findings(  # noqa: PLR0913, PLR0917 - the parts of one line's identity
         self,
-        problems: list[tuple[str, str, str]],
+        problems: list[Problem],
         sid: object,
         event_type: object,
         ts: object,
@@ -203,7 +200,7 @@ class JobLogic:
             context["ts_ms"] = ts
         return Finding(
             rule=rule,
-            severity=Severity.WARNING,
+            severity=catalog.severity(rule, self.validator.revision),
             message=message,
             pointer="/ts_ms",
             source=source,
