@@ -26,8 +26,8 @@ pyflink = pytest.importorskip(
 )
 kafka = pytest.importorskip("confluent_kafka", reason="the flink extra is not installed")
 
-from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]  # noqa: E402
 
+from tests.flink.kafka_helpers import consume, create_topics, produce  # noqa: E402
 from vrp_contract.flink.job import connector_jar  # noqa: E402
 from vrp_contract.flink.logic import LATE_RULE  # noqa: E402
 
@@ -40,7 +40,6 @@ except FileNotFoundError as exc:  # pragma: no cover - depends on the machine
         raise
     pytest.skip(str(exc), allow_module_level=True)
 
-CONSUME_TIMEOUT_S = 60
 JOB_TIMEOUT_S = 600
 
 
@@ -84,67 +83,24 @@ def test_files_job_gives_the_findings_of_validate(inputs, tmp_path):
     assert f"{len(events):,} AUDIT_EVENTs" in run.stderr
     assert len(events) == len(expected)  # no duplicate either
     assert streams.audit_triples(events) == expected
-
-
-def _create_topics(bootstrap: str, *specs: tuple[str, int]) -> None:
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    futures = admin.create_topics([NewTopic(name, parts, 1) for name, parts in specs])
-    for future in futures.values():
-        future.result(timeout=30)  # else a producer auto-creates topics with one partition
-
-
-def _produce(bootstrap: str, topic: str, paths: list[Path]) -> dict[Any, tuple[str, int]]:
-    """Each line keyed by its session_id (a session lives in one partition); returns where each
-    input line landed: (kafka source, offset + 1) -> (path, line)."""
-    producer = kafka.Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True})
-    where = {}
-
-    def landed(place: tuple[str, int]) -> Any:
-        def callback(err: Any, msg: Any) -> None:
-            assert err is None, err
-            source = f"kafka:{topic}/{msg.partition()}"
-            where[(source, msg.offset() + 1)] = place
-
-        return callback
-
-    for path in paths:
-        for number, raw in enumerate(path.read_bytes().split(b"\n")[:-1], 1):
-            try:
-                sid = json.loads(raw).get("session_id")
-            except (ValueError, AttributeError):
-                sid = None
-            key = sid.encode("utf-8") if isinstance(sid, str) and sid else None
-            producer.produce(topic, raw, key=key, on_delivery=landed((str(path), number)))
-            producer.poll(0)
-    assert producer.flush(30) == 0
-    return where
-
-
-def _consume(bootstrap: str, topic: str, count: int) -> list[dict[str, Any]]:
-    consumer = kafka.Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": f"check-{uuid.uuid4()}",
-            "auto.offset.reset": "earliest",
-            "isolation.level": "read_committed",
-            "enable.auto.commit": False,
-        }
+    # the same audit stream as `validate --format events`, event for event
+    one = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vrp_contract",
+            "validate",
+            "-f",
+            "events",
+            str(cases),
+            str(generated),
+        ],
+        capture_output=True,
+        check=False,
     )
-    consumer.subscribe([topic])
-    events: list[dict[str, Any]] = []
-    deadline = time.monotonic() + CONSUME_TIMEOUT_S
-    try:
-        while time.monotonic() < deadline:
-            msg = consumer.poll(1.0)
-            if msg is None:
-                if len(events) >= count:
-                    break  # a quiet second after the expected count: nothing more is coming
-                continue
-            assert msg.error() is None, msg.error()
-            events.append(json.loads(msg.value()))
-    finally:
-        consumer.close()
-    return events
+    ours = sorted(json.dumps(event, sort_keys=True) for event in events)
+    theirs = [json.dumps(json.loads(x), sort_keys=True) for x in one.stdout.splitlines()]
+    assert ours == sorted(theirs)
 
 
 def _partition_clocks(where: dict[Any, tuple[str, int]]) -> dict[Any, tuple[Any, int]]:
@@ -176,8 +132,8 @@ def test_kafka_job_topic_to_topic_gives_the_findings_of_validate(inputs, kafka_b
     cases, generated, expected = inputs
     name = uuid.uuid4().hex[:8]
     topic_in, topic_out = f"events-{name}", f"audit-{name}"
-    _create_topics(kafka_bootstrap, (topic_in, 2), (topic_out, 1))
-    where = _produce(kafka_bootstrap, topic_in, [cases, generated])
+    create_topics(kafka_bootstrap, (topic_in, 2), (topic_out, 1))
+    where = produce(kafka_bootstrap, topic_in, [cases, generated])
     run = _flink(
         "run",
         "--bootstrap",
@@ -193,7 +149,7 @@ def test_kafka_job_topic_to_topic_gives_the_findings_of_validate(inputs, kafka_b
         "2",
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    events = _consume(kafka_bootstrap, topic_out, len(expected))
+    events = consume(kafka_bootstrap, topic_out, len(expected))
     found = streams.audit_triples(events, where)
     late = {t for t in found if t[1] == LATE_RULE}
     assert sorted(found - late - expected, key=str) == []

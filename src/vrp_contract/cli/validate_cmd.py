@@ -8,13 +8,17 @@ from typing import TYPE_CHECKING
 from vrp_contract.cli._io import UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.findings import ExitCode
+from vrp_contract.kafka_io import KafkaError, KafkaSettings, kafka_findings
 from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
 from vrp_contract.stream.parallel import choose_jobs, parallel_findings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from vrp_contract.cli._io import IO
+    from vrp_contract.findings import Finding
 
 NAME = "validate"
 HELP = (
@@ -82,6 +86,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "order as one process. Default auto: one per core (at most 4) for regular files of 32 MiB "
         "or more, else 1. Pipes and stdin always use one process",
     )
+    kafka = parser.add_argument_group("Kafka (needs vrp-contract[kafka])")
+    kafka.add_argument("--bootstrap", metavar="HOST:PORT", help="Kafka bootstrap servers")
+    kafka.add_argument(
+        "--input-topic", metavar="TOPIC", help="read events from this topic instead of files"
+    )
+    kafka.add_argument(
+        "--output-topic",
+        metavar="TOPIC",
+        help="also write each finding as an AUDIT_EVENT to this topic (exactly once: one "
+        "transaction per batch with the consumed offsets)",
+    )
+    kafka.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep reading the input topic until interrupted (default: stop at its end)",
+    )
+    kafka.add_argument(
+        "--group-id",
+        default="vrp-contract-validate",
+        help="consumer group: where a run resumes (default: vrp-contract-validate)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="print each finding's context too"
@@ -94,6 +119,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _kafka(args: argparse.Namespace, validator: StreamValidator) -> Iterator[Finding]:
+    if args.paths:
+        raise UsageError("validate: give input files or --input-topic, not both")
+    if not args.bootstrap:
+        raise UsageError("validate: --input-topic needs --bootstrap HOST:PORT")
+    settings = KafkaSettings(
+        args.bootstrap, args.input_topic, args.output_topic, args.group_id, follow=args.follow
+    )
+    return kafka_findings(validator, settings)
+
+
+def _findings(
+    args: argparse.Namespace, io: IO, validator: StreamValidator, progress: Progress
+) -> Iterator[Finding]:
+    """Every finding of the inputs in order: a topic, files on worker processes, or streams."""
+    if args.input_topic:
+        yield from _kafka(args, validator)
+        return
+    jobs = choose_jobs(args.jobs, args.paths)
+    if jobs > 1:
+
+        def told(path: str, lines: int, *, done: bool) -> None:
+            progress.advance(path, lines, final=done)
+
+        for finding in parallel_findings(validator, args.paths, jobs, told):
+            progress.clear()
+            yield finding
+    else:
+        for source in open_sources(args.paths, io.stdin):
+            yield from progress.track(source, validator)
+
+
 def run(args: argparse.Namespace, io: IO) -> ExitCode:
     """Validate every input in order and report findings as they are found."""
     try:
@@ -101,6 +158,8 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
         policy = load_policy(revision, args.policy)
     except (UnknownRevisionError, PolicyError) as exc:
         raise UsageError(str(exc)) from None
+    if (args.output_topic or args.follow) and not args.input_topic:
+        raise UsageError("validate: --output-topic and --follow go with --input-topic")
     validator = StreamValidator(
         revision,
         policy=policy,
@@ -117,20 +176,9 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     )
     progress = Progress.for_stream(io.stderr, args.progress)
     try:
-        jobs = choose_jobs(args.jobs, args.paths)
-        if jobs > 1:
-
-            def told(path: str, lines: int, *, done: bool) -> None:
-                progress.advance(path, lines, final=done)
-
-            for finding in parallel_findings(validator, args.paths, jobs, told):
-                progress.clear()
-                reporter.finding(finding)
-        else:
-            for source in open_sources(args.paths, io.stdin):
-                for finding in progress.track(source, validator):
-                    reporter.finding(finding)
-    except InputError as exc:
+        for finding in _findings(args, io, validator, progress):
+            reporter.finding(finding)
+    except (InputError, KafkaError) as exc:
         progress.clear()
         io.stdout.flush()
         raise UsageError(str(exc)) from None

@@ -45,6 +45,7 @@ from pyflink.table import StreamTableEnvironment
 
 from vrp_contract.flink.logic import IDLE_RULE, LATE_RULE, JobLogic, LogicConfig, closed
 from vrp_contract.flink.units import DEFAULT_UNIT_BYTES, Unit, plan_units, read_unit, sequence
+from vrp_contract.kafka_io import source_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -164,16 +165,11 @@ class _DecodeRecord(MapFunction):  # type: ignore[misc]
     def map(self, value: Any) -> Any:  # noqa: ANN401 - a Flink Row
         assert self.logic is not None  # noqa: S101 - set in open()
         raw, partition, offset, timestamp = value[0], value[1], value[2], value[3]
-        source = kafka_source_name(self.topic, partition)
+        source = source_name(self.topic, partition)
         item = self.logic.item(offset, source, offset + 1, bytes(raw or b""), NO_CLOCK)
         if timestamp is not None and item[5] > timestamp.to_epoch_milli() + self.max_future_ms:
             item = (*item[:5], NO_CLOCK)
         return item
-
-
-def kafka_source_name(topic: str, partition: int) -> str:
-    """The `source` of findings about a Kafka record; their `line` is the record's offset + 1."""
-    return f"kafka:{topic}/{partition}"
 
 
 class _ItemTime(TimestampAssigner):  # type: ignore[misc]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
@@ -25,9 +24,7 @@ VALIDATOR_NODE = "vrp-contract"
 class EventsReporter(Reporter):
     """`--format events`: each finding as an AUDIT_EVENT envelope, one JSON line each.
 
-    The event's `ts_ms` is the offending event's when known (else the wall clock), its
-    `session_id` the offending session (else `vrp-contract:<source>`), its `reason_code` the rule
-    id, and `details.invariant` the catalog invariant the rule enforces.
+    See `audit_event` for what each field of the event means.
     """
 
     name: ClassVar[str] = "events"
@@ -50,7 +47,19 @@ def audit_event(
 ) -> dict[str, Any]:
     """The AUDIT_EVENT (a contract event, as JSON-ready data) that reports `finding`.
 
-    One definition for every writer of the audit stream (`--format events`, the Flink job).
+    One definition for every writer of the audit stream (`--format events`, the Flink job), so
+    the same input gives the same audit stream, byte for byte, whichever engine ran:
+
+    - `session_id`: the session the finding is about (the offending event's `session_id`); a
+      finding about a line that belongs to no session (not JSON, no `session_id`) is about the
+      input itself: `<node>:<source>`.
+    - `ts_ms`: the offending event's own `ts_ms` when it is a valid timestamp, so the audit
+      stream merges back into the input by time, each audit beside the event it reports; an
+      event without a usable `ts_ms` has no time, and its audit says 0 (never the wall clock:
+      re-running a check must give the same events). `details.source` and `details.line` place
+      every audit exactly.
+    - `reason_code`: the rule id; `details.invariant`: the catalog invariant the rule enforces
+      (`event.conforms` for input, schema and engine rules).
     """
     invariant = finding.rule if finding.rule in invariants else CONFORMANCE_INVARIANT
     details: dict[str, Any] = {
@@ -68,7 +77,7 @@ def audit_event(
     ts = finding.context.get("ts_ms")
     valid_ts = isinstance(ts, int) and not isinstance(ts, bool) and 0 <= ts < 2**63
     return {
-        "ts_ms": ts if valid_ts else int(time.time() * 1000),
+        "ts_ms": ts if valid_ts else 0,
         "event_type": "AUDIT_EVENT",
         "session_id": finding.session_id or f"{node}:{finding.source or '-'}",
         "node_id": node,
