@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -163,3 +164,72 @@ def test_kafka_job_topic_to_topic_gives_the_findings_of_validate(inputs, kafka_b
         ts, before = clock[place]
         assert ts is not None, place
         assert ts < before - 60_000, (place, ts, before)
+
+
+def _lines(*events: dict[str, Any]) -> bytes:
+    return b"".join(json.dumps(event).encode() + b"\n" for event in events)
+
+
+def test_a_followed_topic_reports_a_silent_session_once_and_frees_it(kafka_bootstrap, tmp_path):
+    t0 = 1_700_000_000_000
+    name = uuid.uuid4().hex[:8]
+    topic_in, topic_out = f"events-{name}", f"audit-{name}"
+    create_topics(kafka_bootstrap, (topic_in, 1), (topic_out, 1))
+    first = tmp_path / "first.jsonl"
+    first.write_bytes(
+        _lines(
+            {"ts_ms": t0, "event_type": "SESSION_CREATED", "session_id": "quiet"},
+            {"ts_ms": t0 + 1_000, "event_type": "MUTATION_TICK", "session_id": "quiet"},
+            {"ts_ms": t0 + 2_000, "event_type": "SESSION_CREATED", "session_id": "ended"},
+            {
+                "ts_ms": t0 + 3_000,
+                "event_type": "STATE_CHANGE",
+                "session_id": "ended",
+                "reason_code": "R",
+                "details": {"from_state": "BIRTH", "to_state": "TERMINATED"},
+            },
+            {"ts_ms": t0 + 4_000, "event_type": "SESSION_CREATED", "session_id": "busy"},
+            # an hour later: the watermark passes the idle timers of `quiet` and `ended`
+            {"ts_ms": t0 + 3_600_000, "event_type": "MUTATION_TICK", "session_id": "busy"},
+        )
+    )
+    where = produce(kafka_bootstrap, topic_in, [first])
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "vrp_contract", "flink", "run", "-p", "1"),
+            *("--bootstrap", kafka_bootstrap, "--input-topic", topic_in),
+            *("--output-topic", topic_out, "--checkpoint-ms", "1000"),
+            *("--idle-timeout-ms", "600000", "--out-of-orderness-ms", "1000"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its JVM too: stopped below by the group id of this process
+    )
+    try:
+        audits = consume(kafka_bootstrap, topic_out, 1)
+        assert [(a["reason_code"], a["session_id"]) for a in audits] == [
+            ("session.idle-timeout", "quiet")
+        ]
+        assert where[(audits[0]["details"]["source"], audits[0]["details"]["line"])][1] == 2
+        # its state is gone: a later event of it is the first of a session never created
+        later = tmp_path / "later.jsonl"
+        later.write_bytes(
+            _lines({"ts_ms": t0 + 3_600_001, "event_type": "MUTATION_TICK", "session_id": "quiet"})
+        )
+        produce(kafka_bootstrap, topic_in, [later])
+        audits = consume(kafka_bootstrap, topic_out, 2)
+        assert [(a["reason_code"], a["session_id"]) for a in audits] == [
+            ("session.idle-timeout", "quiet"),
+            ("session.created-first", "quiet"),
+        ]
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        if proc.stderr:
+            proc.stderr.close()

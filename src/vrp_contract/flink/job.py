@@ -89,6 +89,9 @@ class JobSpec:
     out_of_orderness_ms: int = 60_000
     idle_timeout_ms: int = 86_400_000
     max_future_ms: int = 3_600_000
+    partition_idle_ms: int = 60_000
+    """A source instance without records for this long stops holding the watermark back (a
+    quiet partition, or more instances than partitions)."""
     checkpoint_ms: int = 5_000
     transaction_timeout_ms: int = 600_000
     transactional_id_prefix: str = "vrp-contract-audit"
@@ -327,9 +330,13 @@ def build(spec: JobSpec) -> StreamExecutionEnvironment:
     env = _environment(spec, streaming=streaming)
     if spec.kafka_in is not None:
         items = _kafka_lines(env, spec, spec.kafka_in)
-        strategy = WatermarkStrategy.for_bounded_out_of_orderness(
-            Duration.of_millis(spec.out_of_orderness_ms)
-        ).with_timestamp_assigner(_ItemTime())
+        strategy = (
+            WatermarkStrategy.for_bounded_out_of_orderness(
+                Duration.of_millis(spec.out_of_orderness_ms)
+            )
+            .with_idleness(Duration.of_millis(spec.partition_idle_ms))
+            .with_timestamp_assigner(_ItemTime())
+        )
     else:
         # plain tuples: the Java side unpickles the collection and knows no Python classes
         units = [astuple(unit) for unit in plan_units(list(spec.files), spec.unit_bytes)]
