@@ -3,6 +3,7 @@ violates every rule, and findings as (session, rule, event) triples."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -104,3 +105,56 @@ def audit_triples(
         pseudo = sid == f"vrp-contract:{details['source']}"  # a finding of no session
         out.add((None if pseudo else sid, details["rule"], place))
     return out
+
+
+def write_shuffled(out: Path, *, events: int = 3_000, seed: int = 41) -> Path:
+    """Healthy generated sessions and the behaviour suite's failing cases (every line an event
+    with a session and a valid `ts_ms`), then, within sessions, some neighbouring events swapped:
+    out of order by a few hundred milliseconds at most (the generator's steps)."""
+    base = out.with_suffix(".base")
+    with base.open("wb") as handle:
+        generate(handle, events, 200, seed, broken=0.0)
+    lines = base.read_bytes().split(b"\n")[:-1]
+    base.unlink()
+    rng = random.Random(seed)
+    for number, case in enumerate(load_revision().stream_cases()):
+        options = json.loads(case.joinpath("case.json").read_text("utf-8"))
+        if options.get("assume_open_sessions") or "policy" in options:
+            continue
+        woven = [
+            _SID.sub(rb"\g<1>" + f"w{number}-".encode(), raw)
+            for raw in case.joinpath("fail.jsonl").read_bytes().split(b"\n")
+            if raw
+        ]
+        spots = sorted(rng.randrange(len(lines) + 1) for _ in woven)
+        for offset, (spot, raw) in enumerate(zip(spots, woven, strict=True)):
+            lines.insert(spot + offset, raw)
+    by_session: dict[str, list[int]] = {}
+    for index, raw in enumerate(lines):
+        by_session.setdefault(json.loads(raw)["session_id"], []).append(index)
+    for places in by_session.values():
+        for a, b in itertools.pairwise(places):
+            if rng.random() < 0.05:
+                lines[a], lines[b] = lines[b], lines[a]
+    out.write_bytes(b"\n".join(lines) + b"\n")
+    return out
+
+
+def in_event_time_order(path: Path, out: Path) -> tuple[Path, dict[int, int]]:
+    """Each session's events sorted by `ts_ms` (stable), placed back at the session's positions.
+
+    Returns the reordered file and, for each of its lines, the input line that event came from.
+    """
+    lines = path.read_bytes().split(b"\n")[:-1]
+    by_session: dict[str, list[int]] = {}
+    for index, raw in enumerate(lines):
+        by_session.setdefault(json.loads(raw)["session_id"], []).append(index)
+    origin: dict[int, int] = {}
+    ordered = list(lines)
+    for places in by_session.values():
+        events = sorted(places, key=lambda i: (json.loads(lines[i])["ts_ms"], i))
+        for place, source in zip(places, events, strict=True):
+            ordered[place] = lines[source]
+            origin[place + 1] = source + 1
+    out.write_bytes(b"\n".join(ordered) + b"\n")
+    return out, origin

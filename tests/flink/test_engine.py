@@ -233,3 +233,30 @@ def test_a_followed_topic_reports_a_silent_session_once_and_frees_it(kafka_boots
             proc.wait(timeout=30)
         if proc.stderr:
             proc.stderr.close()
+
+
+def test_event_time_order_folds_each_session_by_ts_within_the_bound(kafka_bootstrap, tmp_path):
+    shuffled = streams.write_shuffled(tmp_path / "shuffled.jsonl")
+    ordered, origin = streams.in_event_time_order(shuffled, tmp_path / "ordered.jsonl")
+    # what `validate` finds once each session is in ts_ms order, named by the shuffled lines
+    expected = {
+        (sid, rule, (str(shuffled), origin[line]))
+        for sid, rule, (_, line) in streams.validate_triples(ordered)
+    }
+    in_arrival_order = streams.validate_triples(shuffled)
+    assert "session.ts-monotonic" in {rule for _, rule, _ in in_arrival_order - expected}
+    name = uuid.uuid4().hex[:8]
+    topic_in, topic_out = f"events-{name}", f"audit-{name}"
+    create_topics(kafka_bootstrap, (topic_in, 2), (topic_out, 1))
+    where = produce(kafka_bootstrap, topic_in, [shuffled])
+    run = _flink(
+        *("run", "--bootstrap", kafka_bootstrap, "--input-topic", topic_in, "--bounded"),
+        *("--output-topic", topic_out, "--checkpoint-ms", "1000", "-p", "2"),
+        *("--order", "event-time", "--out-of-orderness-ms", "600000"),
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    events = consume(kafka_bootstrap, topic_out, len(expected))
+    found = streams.audit_triples(events, where)
+    assert sorted(found - expected, key=str) == []
+    assert sorted(expected - found, key=str) == []
+    assert len(events) == len(expected)

@@ -61,6 +61,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument("--parallelism", "-p", type=_whole, default=2, help="(default: 2)")
     run.add_argument(
+        "--order",
+        choices=("arrival", "event-time"),
+        default="arrival",
+        help="fold a session's records of a topic as they arrive (as validate does; default), "
+        "or by ts_ms once the watermark passes them (out-of-order events within the bound are "
+        "put back in order, not reported)",
+    )
+    run.add_argument(
         "--out-of-orderness-ms",
         type=_whole,
         default=60_000,
@@ -115,6 +123,8 @@ def _spec(args: argparse.Namespace) -> object:
         raise UsageError("flink run: a Kafka topic needs --bootstrap HOST:PORT")
     if args.bounded and not args.input_topic:
         raise UsageError("flink run: --bounded applies to --input-topic only")
+    if args.order != "arrival" and not args.input_topic:
+        raise UsageError("flink run: --order event-time applies to --input-topic only")
     if args.parallelism < 1:
         raise UsageError("flink run: --parallelism must be at least 1")
     if args.output_dir and Path(args.output_dir).exists() and any(Path(args.output_dir).iterdir()):
@@ -141,6 +151,7 @@ def _spec(args: argparse.Namespace) -> object:
         out_of_orderness_ms=args.out_of_orderness_ms,
         idle_timeout_ms=args.idle_timeout_ms,
         max_future_ms=args.max_future_ms,
+        order=args.order,
         checkpoint_ms=max(args.checkpoint_ms, 100),
         transaction_timeout_ms=args.transaction_timeout_ms,
         connector=args.connector_jar,

@@ -40,7 +40,7 @@ from pyflink.datastream import (
 from pyflink.datastream.connectors.base import DeliveryGuarantee
 from pyflink.datastream.connectors.file_system import FileSink, OutputFileConfig
 from pyflink.datastream.connectors.kafka import KafkaRecordSerializationSchema, KafkaSink
-from pyflink.datastream.state import ValueStateDescriptor
+from pyflink.datastream.state import MapStateDescriptor, ValueStateDescriptor
 from pyflink.table import StreamTableEnvironment
 
 from vrp_contract.flink.logic import IDLE_RULE, LATE_RULE, JobLogic, LogicConfig, closed
@@ -90,6 +90,8 @@ class JobSpec:
     idle_timeout_ms: int = 86_400_000
     max_future_ms: int = 3_600_000
     partition_idle_ms: int = 60_000
+    order: str = "arrival"
+    """How a session's records of a topic are folded: `arrival` or `event-time` (see `_Fold`)."""
     """A source instance without records for this long stops holding the watermark back (a
     quiet partition, or more instances than partitions)."""
     checkpoint_ms: int = 5_000
@@ -198,12 +200,21 @@ LATE = OutputTag("late-events", Types.STRING())
 
 
 class _Fold(KeyedProcessFunction):  # type: ignore[misc]
-    """The validator's fold per session; findings out as AUDIT_EVENT JSON lines."""
+    """The validator's fold per session; findings out as AUDIT_EVENT JSON lines.
 
-    def __init__(self, config: LogicConfig, idle_timeout_ms: int, *, streaming: bool) -> None:
+    `order="arrival"` folds each record when it arrives. `order="event-time"` (topics only) holds
+    a session's records until the watermark passes their `ts_ms`, then folds them by
+    (`ts_ms`, offset): out-of-order events within the bound are put back in order instead of
+    reported. In both, a record already behind the watermark is folded at once and reported late.
+    """
+
+    def __init__(
+        self, config: LogicConfig, idle_timeout_ms: int, *, streaming: bool, order: str
+    ) -> None:
         self.config = config
         self.idle_timeout_ms = idle_timeout_ms
         self.streaming = streaming
+        self.by_event_time = streaming and order == "event-time"
         self.logic: JobLogic | None = None
 
     def open(self, runtime_context: Any) -> None:  # noqa: ANN401 - Flink's signature
@@ -211,22 +222,25 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
         self.session = runtime_context.get_state(ValueStateDescriptor("session", _PICKLED))
         self.timer = runtime_context.get_state(ValueStateDescriptor("idle-timer", Types.LONG()))
         self.last = runtime_context.get_state(ValueStateDescriptor("last-event", _PICKLED))
+        self.held = runtime_context.get_map_state(
+            MapStateDescriptor("held-events", Types.LONG(), _PICKLED)
+        )
 
     def process_element(self, value: Any, ctx: Any) -> Iterator[Any]:  # noqa: ANN401
         logic = self.logic
         assert logic is not None  # noqa: S101 - set in open()
-        before = self.session.value()
-        state, findings = logic.process(before, value)
-        for finding in findings:
-            yield logic.audit_json(finding)
         if not self.streaming or not value[0]:
+            before = self.session.value()
+            state, findings = logic.process(before, value)
+            for finding in findings:
+                yield logic.audit_json(finding)
             if state is not before:
                 self.session.update(state)
             return
         timers = ctx.timer_service()
         event_ms = int(ctx.timestamp())
         watermark = timers.current_watermark()
-        if event_ms < watermark:
+        if event_ms <= watermark:
             late = logic.special(
                 LATE_RULE,
                 value,
@@ -234,12 +248,28 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
                 "it arrived: it was folded in arrival order, after later events.",
             )
             yield LATE, logic.audit_json(late)
+        elif self.by_event_time:
+            held = self.held.get(event_ms)
+            self.held.put(event_ms, [*(held or ()), value])
+            timers.register_event_time_timer(event_ms)
+            return
+        yield from self._apply(value, event_ms, timers)
+
+    def _apply(self, value: Any, event_ms: int, timers: Any) -> Iterator[str]:  # noqa: ANN401
+        """Fold one record, emit its findings, move the idle timer."""
+        logic = self.logic
+        assert logic is not None  # noqa: S101 - set in open()
+        state, findings = logic.process(self.session.value(), value)
+        for finding in findings:
+            yield logic.audit_json(finding)
         self.session.update(state)
         if closed(state):
             self.last.clear()  # what is left is the memory of a terminated id
         else:
             self.last.update(value)
-        due = max(event_ms, watermark) + self.idle_timeout_ms
+        due = max(event_ms, timers.current_watermark()) + self.idle_timeout_ms
+        if due >= END_OF_INPUT:
+            return  # folded as a bounded input ends (held events): no time left to be idle in
         old = self.timer.value()
         if old is None or due > old:
             if old is not None:
@@ -250,10 +280,18 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
     def on_timer(self, timestamp: int, ctx: Any) -> Iterator[str]:  # noqa: ANN401
         logic = self.logic
         assert logic is not None  # noqa: S101 - set in open()
+        timers = ctx.timer_service()
+        if self.by_event_time:
+            due = sorted(t for t in self.held.keys() if t <= timestamp)  # noqa: SIM118 - MapState
+            ready = [(t, item) for t in due for item in sorted(self.held.get(t), key=_arrival)]
+            for t in due:
+                self.held.remove(t)
+            for t, item in ready:
+                yield from self._apply(item, t, timers)
         if self.timer.value() != timestamp:
             return
         self.timer.clear()
-        if ctx.timer_service().current_watermark() >= END_OF_INPUT:
+        if timers.current_watermark() >= END_OF_INPUT:
             return  # a bounded input ended: the session is still open, not silent
         last = self.last.value()
         self.session.clear()
@@ -268,6 +306,10 @@ class _Fold(KeyedProcessFunction):  # type: ignore[misc]
                 "this one; its state was freed.",
             )
         )
+
+
+def _arrival(item: Any) -> int:  # noqa: ANN401
+    return int(item[1])
 
 
 # ---------------------------------------------------------------- the dataflow
@@ -352,7 +394,7 @@ def build(spec: JobSpec) -> StreamExecutionEnvironment:
     folded = (
         stamped.key_by(lambda item: item[0], key_type=Types.STRING())
         .process(
-            _Fold(spec.logic, spec.idle_timeout_ms, streaming=streaming),
+            _Fold(spec.logic, spec.idle_timeout_ms, streaming=streaming, order=spec.order),
             output_type=Types.STRING(),
         )
         .name("fold sessions")
