@@ -8,27 +8,44 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 SETUP_TARGETS :=
+SETUP_INPUTS :=
 TEST_TARGETS :=
 # Test folders that a TEST_TARGETS entry runs itself (with the service it starts): `pytest` skips them.
 PYTEST_IGNORE :=
 -include mk/*.mk
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-python demo test lint typecheck pytest fmt bench
+.PHONY: help setup setup-runtime setup-python demo test lint typecheck pytest fmt bench
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+# A venv that failed half-way is removed, so the next run starts clean instead of reusing it.
+$(PY): | check-python
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 2; }
+	$(PY) -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 2; }
 
-setup-python: $(PY) ## create .venv and install the package with its dev tools
+setup-runtime: $(PY) | check-python ## create .venv and install the package with its runtime dependencies only
+	$(PY) -m pip install --quiet -e .
+
+setup-python: $(PY) | check-python ## create .venv and install the package with its dev tools
 	$(PY) -m pip install --quiet -e '.[dev]'
 
-setup: setup-python $(SETUP_TARGETS) ## install everything the tests need (Python, toolchains, browser)
+# `make setup` always installs; `make test` runs it only when the setup stamp is older than the
+# files that decide what gets installed, so `.ci/run` (make setup, then make test) installs once.
+SETUP_STAMP := $(VENV)/.setup-done
+SETUP_INPUTS += Makefile $(wildcard mk/*.mk) pyproject.toml scripts/prereqs.py \
+	$(wildcard scripts/codegen/pins.py scripts/codegen/node/package-lock.json \
+	scripts/codegen/java/pom.xml generated/*/*/go.mod generated/*/*/Cargo.lock \
+	generated/*/*/pom.xml docs/hooks/vrp_site/mermaid.py)
 
-demo: setup-python ## set up, then validate the bundled example stream (shows real findings)
+setup: check-prereqs setup-python $(SETUP_TARGETS) ## check prerequisites, then install everything the tests need
+	@touch $(SETUP_STAMP)
+
+$(SETUP_STAMP): $(SETUP_INPUTS)
+	@$(MAKE) --no-print-directory setup
+
+demo: setup-runtime ## install the package only, then validate the bundled example stream (shows real findings)
 	$(BIN)/vrp-contract validate examples/demo.jsonl || [ $$? -eq 1 ]
 
 lint: ## ruff check and format check
@@ -48,4 +65,4 @@ pytest: ## the Python test suite (less the folders a service test target runs)
 bench: setup-python ## stream validator vs peers (ajv, jsonschema, jsonschema-rs...), whole processes
 	$(PY) bench/run.py
 
-test: setup lint typecheck pytest $(TEST_TARGETS) ## install what is missing, then run everything CI runs
+test: $(SETUP_STAMP) lint typecheck pytest $(TEST_TARGETS) ## set up (unless done), then run everything CI runs

@@ -9,9 +9,11 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
 setup-docs-js: $(PY) ## fetch the pinned Mermaid script for the docs site (npm registry, once)
 	$(PY) docs/hooks/fetch_mermaid.py
 
+# The browser tests need the browser and one font family for text layout, nothing it recommends.
 setup-browser: ## install Debian chromium for the browser tests (only if missing)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
-	else $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; fi
+	else $(SUDO) apt-get update && \
+		$(SUDO) apt-get install -y --no-install-recommends chromium fonts-liberation; fi
 
 docs: setup-docs-js ## build the site into site/ (mkdocs build --strict: any warning fails)
 	$(MKDOCS) build --strict

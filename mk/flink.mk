@@ -5,14 +5,16 @@
 
 SETUP_TARGETS += setup-flink
 TEST_TARGETS += test-flink
-FLINK_LIB := .cache/flink/lib
 PYTEST_IGNORE += --ignore=tests/flink
+FLINK_LIB := .cache/flink/lib
 
-test-flink: setup-kafka setup-flink ## engine tests: broker, Flink jobs (files and Kafka) vs `validate`
-	$(KAFKA) run -- $(BIN)/pytest -q -p no:cacheprovider tests/flink
-
-setup-flink: setup-python ## install vrp-contract[flink] (PyFlink, ~500 MB, once) and the Kafka connector jar
+setup-flink: $(PY) ## install vrp-contract[flink] (PyFlink, ~500 MB, once) and the Kafka connector jar
 	$(PY) -m pip install --quiet -e '.[dev,flink]'
 	@if ! ls $(FLINK_LIB)/flink-sql-connector-kafka-*.jar >/dev/null 2>&1; then \
 		mvn -q -B -f scripts/services/flink-pom.xml dependency:copy-dependencies \
 			-DexcludeTransitive=true -DoutputDirectory=$(CURDIR)/$(FLINK_LIB); fi
+
+# No setup prerequisite: `make test` sets up first (once), and `fetch` is a no-op when cached.
+test-flink: ## engine tests: a broker, Flink jobs (files, topics) and validate on topics
+	$(KAFKA) fetch
+	$(KAFKA) run -- $(BIN)/pytest -q -p no:cacheprovider tests/flink

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from scripts.codegen import TARGETS, python, tools
+from scripts.codegen import TARGETS, behaviour, python, tools
 from scripts.codegen.common import REPO, GeneratorError, header_lines, write
 from vrp_contract.revisions import list_revisions
 
@@ -91,6 +91,7 @@ def _generate(out: Path, selected: list[str]) -> list[str]:
             raise GeneratorError(msg)
         for revision in revisions:
             target.generate(revision, out)
+            behaviour.extend(target.NAME, revision, out)
         if target is python:
             python.generate_package_init(revisions, out)
         roots.extend(target.ROOTS)

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from vrp_site import mermaid
 from vrp_site.site import GeneratedSite, expand_nav, generate
@@ -39,6 +40,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.nav = expand_nav(config.nav, site.nav)
     if mermaid.script_path(_root(config)).is_file():
         config.extra_javascript.append(mermaid.SITE_PATH)
+    elif config.strict:  # also under `--quiet`, which hides the warning a strict build counts
+        msg = (
+            f"mermaid@{mermaid.MERMAID_VERSION} is not fetched, so the state diagram would show "
+            "as code: run `make setup-docs-js` (or build with `make docs`, which runs it)"
+        )
+        raise PluginError(msg)
     else:
         log.warning(
             "mermaid@%s is not fetched: run `make setup-docs-js` (the state diagram needs it)",

@@ -31,6 +31,7 @@ __all__ = [
     "list_revisions",
     "load_revision",
     "schema_root",
+    "shipped_folder",
 ]
 
 _DIR_RE = re.compile(r"^v(\d+)\.(\d+)(?:\.(\d+))?$")
@@ -41,20 +42,26 @@ class UnknownRevisionError(LookupError):
     """Raised when a revision name matches no schema directory."""
 
 
-def schema_root() -> Traversable:
-    """Return the folder holding one sub-folder per revision.
+def shipped_folder(checkout: str, packaged: str) -> Traversable:
+    """Return a folder the package ships, from the checkout or from the package data.
 
-    In a source checkout (editable install) that is the checkout's `schema/`, so edits show at
-    once; in an installed wheel it is the package data copied from it at build time.
+    In a source checkout (editable install) that is `checkout`, relative to the checkout, so
+    edits show at once; in an installed wheel the package data `packaged` copied from it at build
+    time (pyproject.toml `force-include`).
     """
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "pyproject.toml").is_file() and (checkout / "schema").is_dir():
-        return checkout / "schema"
-    packaged = resources.files("vrp_contract").joinpath("_schema")
-    if packaged.is_dir():
-        return packaged
-    msg = "the vrp-contract schema files are missing from this installation"
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / checkout).is_dir():
+        return root / checkout
+    data = resources.files("vrp_contract").joinpath(packaged)
+    if data.is_dir():
+        return data
+    msg = f"the vrp-contract files {packaged!r} are missing from this installation"
     raise FileNotFoundError(msg)
+
+
+def schema_root() -> Traversable:
+    """Return the folder holding one sub-folder per revision (`schema/`)."""
+    return shipped_folder("schema", "_schema")
 
 
 def _version_key(name: str) -> tuple[int, int, int]:
@@ -309,9 +316,9 @@ def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  
     return {**target, **out}
 
 
-def list_revisions() -> list[Revision]:
-    """Return every revision shipped with the package, oldest first."""
-    root = schema_root()
+def list_revisions(root: Traversable | None = None) -> list[Revision]:
+    """Return every revision shipped with the package (or in folder `root`), oldest first."""
+    root = schema_root() if root is None else root
     names = [c.name for c in root.iterdir() if c.is_dir() and _DIR_RE.match(c.name)]
     return [
         Revision(n[1:], root / n, root / "supplements" / n) for n in sorted(names, key=_version_key)

@@ -22,7 +22,7 @@ def test_demo_has_findings_and_exit_1():
     result = run_cli("validate", DEMO)
     assert result.code == 1
     assert "transport.single-active" in result.out
-    assert result.out.splitlines()[-10].startswith("FAILED: 22 lines (14 valid, 8 invalid)")
+    assert result.out.splitlines()[-11].startswith("FAILED: 22 lines (14 valid, 8 invalid)")
 
 
 def test_jsonl_findings_match_the_published_schema():

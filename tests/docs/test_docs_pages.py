@@ -183,7 +183,7 @@ def test_a_validator_that_fails_is_a_warning(monkeypatch, caplog):
     def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise RuntimeError("validator in progress")
 
-    monkeypatch.setattr(examples, "_load_validator", lambda: broken)
+    monkeypatch.setattr(examples, "validate_event", broken)
     with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.vrp_site"):
         assert examples.validator_messages(load_revision(), {}) is None
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
@@ -193,9 +193,8 @@ def test_validator_failure_falls_back_to_the_expected_error(monkeypatch):
     def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise RuntimeError("validator in progress")
 
-    monkeypatch.setattr(examples, "_load_validator", lambda: broken)
+    monkeypatch.setattr(examples, "validate_event", broken)
     assert examples.validator_messages(load_revision(), {}) is None
-    monkeypatch.setattr(examples, "_load_validator", lambda: None)
     vector = examples.Vector("x", "invalid", {"event": {}, "error": {"rule": "r", "pointer": "/p"}})
     text = examples.render_invalid(load_revision(), vector)
     assert "**Rejected:** rule `r` at `/p`" in text

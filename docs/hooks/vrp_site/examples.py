@@ -1,9 +1,9 @@
 """Example vectors on the reference pages: valid events, invalid events and the error each gets.
 
 The expected error comes from the vector file (`error.rule`, `error.pointer`); the message the
-stream validator actually reports is shown too. When the validator cannot be imported or fails on
-an example, the page keeps the expected error and the hook logs a warning, so `mkdocs build
---strict` fails instead of publishing pages without the validator's messages.
+stream validator actually reports is shown too. When the validator fails on an example, the page
+keeps the expected error and the hook logs a warning, so `mkdocs build --strict` fails instead of
+publishing pages without the validator's messages.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vrp_contract.stream import validate_event
 from vrp_site.md import code, json_block
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from vrp_contract.revisions import Revision
 
 __all__ = ["Vector", "render_invalid", "render_valid", "validator_messages", "vectors"]
@@ -52,23 +51,11 @@ def vectors(revision: Revision, kind: str) -> list[Vector]:
     return [Vector(name, kind, data) for name, data in revision.examples(kind)]
 
 
-def _load_validator() -> Callable[..., list[Any]] | None:
-    try:
-        from vrp_contract.stream import validate_event  # noqa: PLC0415 - optional, may not exist
-    except ImportError as exc:
-        log.warning("vrp_site: stream validator not available (%s); expected errors only", exc)
-        return None
-    return validate_event
-
-
 def validator_messages(revision: Revision, event: Any) -> list[str] | None:  # noqa: ANN401
-    """Return the validator's messages for `event`, or None when the validator is unavailable."""
-    validate = _load_validator()
-    if validate is None:
-        return None
+    """Return the validator's messages for `event`, or None when the validator fails on it."""
     try:
-        findings = validate(event, revision=revision)
-        return [f"{code(getattr(f, 'rule', '?'))}: {_plain(str(f.message))}" for f in findings]
+        findings = validate_event(event, revision=revision)
+        return [f"{code(f.rule)}: {_plain(f.message)}" for f in findings]
     except Exception as exc:  # noqa: BLE001 - reported as a warning: --strict fails, serve goes on
         log.warning("vrp_site: validate_event failed on an example (%r); expected error only", exc)
         return None

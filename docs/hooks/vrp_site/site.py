@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vrp_site import compat_pages, links, model, reference
+from vrp_site import behaviour_tables, compat_pages, links, model, reference
 from vrp_site.md import code, table
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ def generate(revisions: list[Revision], project_root: Path) -> GeneratedSite:
     site.pages[REFERENCE_NAV] = _reference_index(revisions)
     for revision in revisions:
         _add_revision(site, revision)
+        generated = behaviour_tables.section(revision, project_root, "../../languages")
+        site.pages[f"{links.rev_dir(revision)}/state-machine.md"] += "\n" + generated
     change_pages, change_nav = compat_pages.change_pages(revisions)
     site.pages.update(change_pages)
     rule_pages, rule_nav = compat_pages.rule_pages()

@@ -7,8 +7,10 @@ Each sub-command is one module with `NAME`, `HELP`, `add_arguments(parser)` and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
+import textwrap
 from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import IO, UsageError
@@ -20,21 +22,31 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("validate", "schema", "compat", "flink")
+_COMMANDS = ("validate", "schema", "compat", "vendor", "registry", "flink")
 
 
-def _load(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
-    except ModuleNotFoundError as exc:  # a command whose module is not built yet
-        if exc.name == f"vrp_contract.cli.{name}_cmd":
-            return None
-        raise
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"vrp_contract.cli.{name}_cmd")
+
+
+_EXIT_CODES = """\
+exit codes:
+  0  no error finding
+  1  at least one error finding
+  2  usage or input error (one line on stderr, never a traceback)"""
+
+
+def _epilog(cmd: argparse.ArgumentParser) -> str:
+    """The exit codes and, for a command with `--format`, its default format."""
+    default = cmd.get_default("format")
+    return _EXIT_CODES + (f"\n\ndefault format: {default}" if default else "")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         command = self.prog.removeprefix("vrp-contract").strip()
+        if not command and "required: COMMAND" in message:
+            message += f" ({', '.join(_COMMANDS)}; see vrp-contract --help)"
         raise UsageError(f"{command}: {message}" if command else message)
 
 
@@ -51,10 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:
         module = _load(name)
-        if module is None:
-            continue
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        cmd = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=textwrap.fill(module.HELP, 78),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(cmd)
+        cmd.epilog = getattr(module, "EPILOG", None) or _epilog(cmd)
         cmd.set_defaults(_run=module.run)
     return parser
 
@@ -66,7 +82,8 @@ def main(
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit code."""
     io = io or IO.from_sys()
     try:
-        args = build_parser().parse_args(argv)
+        with contextlib.redirect_stdout(io.stdout):  # --help and --version write to `io`
+            args = build_parser().parse_args(argv)
         return int(args._run(args, io))  # noqa: SLF001 - set by build_parser
     except UsageError as exc:
         io.stderr.write(f"vrp-contract: error: {exc}\n")

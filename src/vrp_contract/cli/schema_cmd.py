@@ -16,6 +16,12 @@ if TYPE_CHECKING:
 
 NAME = "schema"
 HELP = "Print the self-contained (bundled) event schema of a revision on stdout."
+EPILOG = """\
+exit codes:
+  0  printed
+  2  usage or input error: unknown revision, no such file in the revision
+
+output: JSON (the bundle, or the file given with --file); --list prints tab-separated text"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

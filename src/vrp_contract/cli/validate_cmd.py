@@ -15,7 +15,7 @@ from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_p
 from vrp_contract.stream.parallel import choose_jobs, parallel_findings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from vrp_contract.cli._io import IO
     from vrp_contract.findings import Finding
@@ -107,7 +107,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="vrp-contract-validate",
         help="consumer group: where a run resumes (default: vrp-contract-validate)",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print error findings and the one-line verdict only: no warnings, no per-rule "
+        "table, nothing at all when no error is found",
+    )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="print each finding's context too"
     )
@@ -119,36 +125,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _kafka(args: argparse.Namespace, validator: StreamValidator) -> Iterator[Finding]:
-    if args.paths:
-        raise UsageError("validate: give input files or --input-topic, not both")
-    if not args.bootstrap:
-        raise UsageError("validate: --input-topic needs --bootstrap HOST:PORT")
-    settings = KafkaSettings(
-        args.bootstrap, args.input_topic, args.output_topic, args.group_id, follow=args.follow
-    )
-    return kafka_findings(validator, settings)
+_UNDECODABLE = frozenset({"input.not-utf8", "input.not-json", "input.blank-line"})
+NOT_JSONL_RUN = 20
+"""Consecutive lines that are not JSON after which the input is said not to look like JSON Lines."""
 
 
-def _findings(
-    args: argparse.Namespace, io: IO, validator: StreamValidator, progress: Progress
-) -> Iterator[Finding]:
-    """Every finding of the inputs in order: a topic, files on worker processes, or streams."""
-    if args.input_topic:
-        yield from _kafka(args, validator)
-        return
-    jobs = choose_jobs(args.jobs, args.paths)
-    if jobs > 1:
+def watch_decoding(findings: Iterable[Finding], note: Callable[[str], None]) -> Iterator[Finding]:
+    """Pass `findings` through; call `note` once per source after a run of undecodable lines.
 
-        def told(path: str, lines: int, *, done: bool) -> None:
-            progress.advance(path, lines, final=done)
-
-        for finding in parallel_findings(validator, args.paths, jobs, told):
-            progress.clear()
-            yield finding
-    else:
-        for source in open_sources(args.paths, io.stdin):
-            yield from progress.track(source, validator)
+    A binary file gets one finding per line (every line is still counted): after
+    `NOT_JSONL_RUN` lines in a row that are not JSON, say once that the input does not look
+    like JSON Lines at all, so the reader need not scroll through hundreds of findings to learn it.
+    """
+    noted: set[str] = set()
+    source: str | None = None
+    first = last = 0
+    for finding in findings:
+        yield finding
+        if finding.line is None or finding.source in noted:
+            continue
+        if finding.rule not in _UNDECODABLE:
+            first = last = 0
+            continue
+        if finding.source != source or finding.line > last + 1:
+            source, first = finding.source, finding.line
+        last = finding.line
+        if last - first + 1 == NOT_JSONL_RUN:
+            noted.add(str(source))
+            note(
+                f"{source}: lines {first:,} to {last:,} are not JSON; this input does not look "
+                "like JSON Lines (one JSON object per line, UTF-8; gzip is recognised). Every "
+                "line is still checked and counted."
+            )
 
 
 def run(args: argparse.Namespace, io: IO) -> ExitCode:
@@ -175,13 +183,69 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
         }
     )
     progress = Progress.for_stream(io.stderr, args.progress)
+
+    def note(text: str, kind: str = "note") -> None:
+        progress.clear()
+        io.stdout.flush()
+        io.stderr.write(f"vrp-contract validate: {kind}: {text}\n")
+        io.stderr.flush()
+
+    reads_stdin = not args.input_topic and (not args.paths or "-" in args.paths)
+    if reads_stdin and _is_terminal(io.stdin):
+        note(
+            "reading JSON Lines from standard input (the terminal); type or paste events, end "
+            "with Ctrl-D, or pass a file: vrp-contract validate FILE.jsonl"
+        )
     try:
-        for finding in _findings(args, io, validator, progress):
+        for finding in watch_decoding(_findings(args, io, validator, progress), note):
             reporter.finding(finding)
     except (InputError, KafkaError) as exc:
         progress.clear()
         io.stdout.flush()
         raise UsageError(str(exc)) from None
     progress.clear()
+    if validator.summary.lines == 0:
+        inputs = ", ".join("stdin" if p == "-" else p for p in args.paths or ["-"])
+        note(f"the input ({inputs}) holds no lines: nothing was validated.", "warning")
     reporter.finish(validator.summary)
     return ExitCode.FINDINGS if validator.summary.failed else ExitCode.OK
+
+
+def _kafka(args: argparse.Namespace, validator: StreamValidator) -> Iterator[Finding]:
+    if args.paths:
+        raise UsageError("validate: give input files or --input-topic, not both")
+    if not args.bootstrap:
+        raise UsageError("validate: --input-topic needs --bootstrap HOST:PORT")
+    settings = KafkaSettings(
+        args.bootstrap, args.input_topic, args.output_topic, args.group_id, follow=args.follow
+    )
+    return kafka_findings(validator, settings)
+
+
+def _findings(
+    args: argparse.Namespace, io: IO, validator: StreamValidator, progress: Progress
+) -> Iterator[Finding]:
+    """Every finding of every input in order, on worker processes when that pays."""
+    if args.input_topic:
+        yield from _kafka(args, validator)
+        return
+    jobs = choose_jobs(args.jobs, args.paths)
+    if jobs > 1:
+
+        def told(path: str, lines: int, *, done: bool) -> None:
+            progress.advance(path, lines, final=done)
+
+        for finding in parallel_findings(validator, args.paths, jobs, told):
+            progress.clear()
+            yield finding
+        return
+    for source in open_sources(args.paths, io.stdin):
+        yield from progress.track(source, validator)
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):  # a closed or detached stdin
+        return False

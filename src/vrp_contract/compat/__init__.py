@@ -8,7 +8,8 @@ are `vrp_contract.Finding`s; `RULES` lists every rule (id, purpose, directions, 
 from __future__ import annotations
 
 from vrp_contract.compat._rule import Rule
-from vrp_contract.compat.check import CompatReport, PairReport, bump_of, check_all, compare
+from vrp_contract.compat.allrev import check_all
+from vrp_contract.compat.check import CompatReport, PairReport, bump_of, compare
 from vrp_contract.compat.model import Bump, Change, Mode
 from vrp_contract.compat.registry import RULES, examples, get_rule
 from vrp_contract.compat.sources import InputError, SchemaSet, load_source

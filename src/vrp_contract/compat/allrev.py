@@ -18,7 +18,7 @@ from vrp_contract.compat.sources import InputError, SchemaSet, load_source, read
 from vrp_contract.compat.tree import git_folder
 from vrp_contract.findings import Finding, Severity
 
-__all__ = ["revision_dirs", "run_all"]
+__all__ = ["check_all", "revision_dirs", "run_all"]
 
 
 def revision_dirs(files: list[str]) -> list[str]:
@@ -57,6 +57,20 @@ def run_all(
     if base is not None:
         report.pairs.extend(_released_against(folder, base, sets, report))
     return report
+
+
+def check_all(
+    folder: str,
+    mode: Mode | str = Mode.BACKWARD,
+    *,
+    base: str | None = None,
+    allow_unclassified: bool = False,
+) -> CompatReport:
+    """Check every consecutive pair of revisions in `folder` and every older one against the newest.
+
+    With `base` (a git ref), every revision released at `base` must be unchanged in `folder`.
+    """
+    return run_all(folder, Mode(mode), base=base, allow_unclassified=allow_unclassified)
 
 
 def _demote(f: Finding) -> Finding:

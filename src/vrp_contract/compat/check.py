@@ -19,7 +19,7 @@ from vrp_contract.compat.registry import make_walker
 from vrp_contract.compat.sources import InputError, SchemaSet, load_source
 from vrp_contract.findings import Finding, Severity
 
-__all__ = ["CompatReport", "PairReport", "bump_of", "check_all", "compare", "compare_sets"]
+__all__ = ["CompatReport", "PairReport", "bump_of", "compare", "compare_sets"]
 
 
 @dataclass
@@ -239,19 +239,3 @@ def compare(
         )
     )
     return report
-
-
-def check_all(
-    folder: str,
-    mode: Mode | str = Mode.BACKWARD,
-    *,
-    base: str | None = None,
-    allow_unclassified: bool = False,
-) -> CompatReport:
-    """Check every consecutive pair of revisions in `folder` and every older one against the newest.
-
-    With `base` (a git ref), every revision released at `base` must be unchanged in `folder`.
-    """
-    from vrp_contract.compat.allrev import run_all  # noqa: PLC0415 - keeps this module short
-
-    return run_all(folder, Mode(mode), base=base, allow_unclassified=allow_unclassified)

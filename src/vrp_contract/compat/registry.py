@@ -15,6 +15,7 @@ from vrp_contract.compat import revision as _revision
 from vrp_contract.compat import rules as _rules
 from vrp_contract.compat._rule import _TABLE, Rule
 from vrp_contract.compat.walk import BOOLEAN, UNCLASSIFIED, Walker
+from vrp_contract.revisions import shipped_folder
 
 if TYPE_CHECKING:
     from vrp_contract.compat.sources import SchemaSet
@@ -65,8 +66,8 @@ class RuleExample:
 
 
 def cases_root() -> Path:
-    """The fixture folder of a source checkout (`tests/compat/cases`)."""
-    return Path(__file__).resolve().parents[3] / "tests" / "compat" / "cases"
+    """The rules' fixture cases: `tests/compat/cases` in a checkout, package data in a wheel."""
+    return Path(str(shipped_folder("tests/compat/cases", "compat/_cases")))
 
 
 def examples(rule_id: str, root: Path | None = None) -> list[RuleExample]:

@@ -21,6 +21,7 @@ from referencing.jsonschema import DRAFT202012, specification_with
 
 from vrp_contract.compat.normalize import normalize_legacy
 from vrp_contract.compat.tree import InputError, MemoryTree, Tree, git
+from vrp_contract.vendor import VENDOR_WRITTEN
 
 __all__ = ["InputError", "SchemaSet", "load_document", "load_source", "read_tree"]
 
@@ -199,6 +200,8 @@ def load_source(spec: str, cwd: str | None = None) -> SchemaSet:
     manifest: JSON | None = None
     if entry is None:
         for name in tree.list():
+            if name in VENDOR_WRITTEN:  # `vrp-contract vendor`'s lock and bundle: not the contract
+                continue
             data = tree.read(name)
             if data is not None:
                 raw[name] = data

@@ -30,7 +30,7 @@ class GithubReporter(Reporter):
     """`--format github`: annotations on the pull request's files, then the summary lines."""
 
     name: ClassVar[str] = "github"
-    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat"})
+    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
     def finding(self, finding: Finding) -> None:
         """Print one workflow command (info findings only with --verbose)."""

@@ -19,7 +19,7 @@ class JsonlReporter(Reporter):
     """`--format jsonl`: every finding as one JSON object per line, for machines."""
 
     name: ClassVar[str] = "jsonl"
-    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat"})
+    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
     def finding(self, finding: Finding) -> None:
         """Write the finding's JSON form on one line."""

@@ -32,7 +32,7 @@ class TextReporter(Reporter):
     """`--format text`: `file:line: severity rule: message`, then the summary."""
 
     name: ClassVar[str] = "text"
-    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat"})
+    commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
     def finding(self, finding: Finding) -> None:
         """Print one finding on one line (with its pointer and session when known)."""
@@ -56,8 +56,9 @@ class TextReporter(Reporter):
                 self.out.write(f"    {key}: {value!r}\n")
 
     def finish(self, summary: Summary) -> None:
-        """Print the summary lines."""
+        """Print the summary lines; quiet: nothing when OK, else without the indented tables."""
         if self.quiet and not summary.failed:
             return
         for line in summary.text_lines():
-            self.out.write(line + "\n")
+            if not (self.quiet and line.startswith(" ")):
+                self.out.write(line + "\n")

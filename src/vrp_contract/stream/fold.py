@@ -105,16 +105,26 @@ class Session:
         "state",
     )
 
-    def __init__(self, state: str | None, *, bound: bool | None) -> None:
-        """Start in `state` (None: unknown)."""
+    def __init__(  # noqa: PLR0913, PLR0917 - the fields, positional: cheap to build
+        self,
+        state: str | None,
+        bound: bool | None,
+        last_ts: int | None = None,
+        recovery_since: int | None = None,
+        recovery_reported: bool = False,
+        attempts: int = 0,
+        fresh: bool = True,
+        closed: bool = False,
+    ) -> None:
+        """A session in `state` (None: unknown); the order of the fields is `to_tuple()`'s."""
         self.state = state
         self.bound = bound
-        self.last_ts: int | None = None
-        self.recovery_since: int | None = None
-        self.recovery_reported = False
-        self.attempts = 0
-        self.fresh = True
-        self.closed = False
+        self.last_ts = last_ts
+        self.recovery_since = recovery_since
+        self.recovery_reported = recovery_reported
+        self.attempts = attempts
+        self.fresh = fresh
+        self.closed = closed
 
     def to_tuple(self) -> tuple[Any, ...]:
         """The session as a tuple of JSON-ready values (for state backends and other processes)."""
@@ -132,17 +142,12 @@ class Session:
     @classmethod
     def from_tuple(cls, data: tuple[Any, ...] | list[Any]) -> Session:
         """Rebuild a session from `to_tuple()`'s value."""
-        sess = cls(data[0], bound=data[1])
-        (sess.last_ts, sess.recovery_since, sess.recovery_reported) = data[2], data[3], data[4]
-        sess.attempts, sess.fresh, sess.closed = data[5], data[6], data[7]
-        return sess
+        return cls(*data)
 
     @classmethod
     def terminated(cls, state: str) -> Session:
         """A closed session that ended in `state` (what is left of a terminated session)."""
-        sess = cls(state, bound=None)
-        sess.fresh, sess.closed = False, True
-        return sess
+        return cls(state, None, fresh=False, closed=True)
 
 
 class Fold:
@@ -208,8 +213,8 @@ class Fold:
     def open(self, event_type: str) -> Session:
         """The session a first event opens: in the initial state when it is a create event."""
         if event_type in self.behaviour.creates:
-            return Session(self.behaviour.initial, bound=False)
-        return Session(None, bound=None)
+            return Session(self.behaviour.initial, False)  # noqa: FBT003 - positional: cheaper
+        return Session(None, None)
 
     def advance(self, sess: Session, rec: Record, *, reported: bool = False) -> None:
         """Apply one event to its session: the only place a session changes.

@@ -47,6 +47,15 @@ def _slow_parse(raw: bytes) -> tuple[Any, LineProblem | None]:
                 f"{exc.start} cannot be decoded."
             ),
         )
+    if text.startswith("\ufeff"):
+        return None, (
+            "input.not-json",
+            "",
+            (
+                "The line starts with a byte order mark (BOM, bytes EF BB BF), which JSON Lines "
+                "does not allow; save the file as UTF-8 without BOM."
+            ),
+        )
     try:
         obj = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:

@@ -75,7 +75,11 @@ def terminated_final(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
     )
 
 
-@stream_rule("session.created-first", on="any", guard="sess.fresh or et in b.creates")
+@stream_rule(
+    "session.created-first",
+    on="any",
+    guard="sess.fresh != (et in b.creates)",  # a first event creating nothing, or a 2nd creation
+)
 def created_first(sess: Session, rec: Record, fold: Fold) -> Problem | None:
     """A session's first event creates it, and a create event comes only first."""
     creates = fold.behaviour.creates

@@ -37,7 +37,8 @@ class SessionTracker:
         """Track sessions of `revision` under `policy`."""
         self.fold = Fold(revision, policy, assume_open_sessions=assume_open_sessions)
         self.sessions: dict[str, Session] = {}
-        self.terminated: OrderedDict[str, Session] = OrderedDict()
+        self.terminated: OrderedDict[str, str] = OrderedDict()
+        """Recently terminated ids and the terminal state each ended in, oldest first."""
         self.remember_terminated = remember_terminated
         self.seen = 0
 
@@ -55,9 +56,9 @@ class SessionTracker:
                 del self.sessions[sid]
                 self._remember(sid, sess)
             return problems
-        closed = self.terminated.get(sid)
-        if closed is not None:
-            return self.fold.step(closed, rec)[1]
+        ended = self.terminated.get(sid)
+        if ended is not None:
+            return self.fold.step(Session.terminated(ended), rec)[1]
         self.seen += 1
         sess, problems = self.fold.step(None, rec)
         if sess.closed:
@@ -68,7 +69,7 @@ class SessionTracker:
 
     def _remember(self, sid: str, sess: Session) -> None:
         memory = self.terminated
-        memory[sid] = Session.terminated(sess.state or "")
+        memory[sid] = sess.state or ""
         if len(memory) > self.remember_terminated:
             memory.popitem(last=False)
 

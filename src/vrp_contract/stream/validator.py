@@ -65,13 +65,15 @@ class StreamSummary:
         }
 
     def text_lines(self) -> list[str]:
-        """A verdict line, then one line per rule that fired."""
+        """A verdict line, then a table of the findings per rule (a header, one row per rule)."""
         verdict = "FAILED" if self.failed else "OK"
         counts = f"{_n(self.lines, 'line')} ({self.valid:,} valid, {self.invalid:,} invalid)"
         found = f"{_n(self.errors, 'error')}, {_n(self.warnings, 'warning')}"
         sessions = f"{_n(self.sessions, 'session')} ({self.open_sessions:,} still open)"
         out = [f"{verdict}: {counts}, {found}, {sessions}, against revision {self.revision}."]
-        out.extend(f"  {n:>9,}  {rule}" for rule, n in sorted(self.by_rule.items()))
+        if self.by_rule:
+            out.append(f"  {'findings':>9}  rule")
+            out.extend(f"  {n:>9,}  {rule}" for rule, n in sorted(self.by_rule.items()))
         return out
 
 
