@@ -114,6 +114,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _spec(args: argparse.Namespace) -> object:
     from vrp_contract.flink.job import JobSpec, KafkaSpec  # noqa: PLC0415 - needs the extra
     from vrp_contract.flink.logic import LogicConfig  # noqa: PLC0415
+    from vrp_contract.flink.units import plan_units  # noqa: PLC0415
 
     if bool(args.paths) == bool(args.input_topic):
         raise UsageError("flink run: give input files or --input-topic (one of them)")
@@ -129,6 +130,11 @@ def _spec(args: argparse.Namespace) -> object:
         raise UsageError("flink run: --parallelism must be at least 1")
     if args.output_dir and Path(args.output_dir).exists() and any(Path(args.output_dir).iterdir()):
         raise UsageError(f"flink run: {args.output_dir}: the output directory is not empty")
+    if args.paths:
+        try:
+            plan_units(list(args.paths))  # every input is checked before the JVM starts
+        except InputError as exc:
+            raise UsageError(f"flink: {exc}") from None
     try:
         logic = LogicConfig.create(
             args.revision, args.policy, assume_open_sessions=args.assume_open_sessions
