@@ -1,4 +1,4 @@
-"""`vrp-contract flink run` refuses a wrong command line with one line and exit 2, before any job."""
+"""`vrp-contract flink run` refuses a wrong command line: one line, exit 2, before any job."""
 
 from __future__ import annotations
 

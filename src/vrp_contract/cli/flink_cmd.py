@@ -111,11 +111,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--connector-jar", metavar="JAR", help="flink-sql-connector-kafka jar")
 
 
-def _spec(args: argparse.Namespace) -> object:
-    from vrp_contract.flink.job import JobSpec, KafkaSpec  # noqa: PLC0415 - needs the extra
-    from vrp_contract.flink.logic import LogicConfig  # noqa: PLC0415
-    from vrp_contract.flink.units import plan_units  # noqa: PLC0415
-
+def _check_args(args: argparse.Namespace) -> None:
+    """Refuse a command line that cannot make one job (one input, one output)."""
     if bool(args.paths) == bool(args.input_topic):
         raise UsageError("flink run: give input files or --input-topic (one of them)")
     if bool(args.output_dir) == bool(args.output_topic):
@@ -130,6 +127,14 @@ def _spec(args: argparse.Namespace) -> object:
         raise UsageError("flink run: --parallelism must be at least 1")
     if args.output_dir and Path(args.output_dir).exists() and any(Path(args.output_dir).iterdir()):
         raise UsageError(f"flink run: {args.output_dir}: the output directory is not empty")
+
+
+def _spec(args: argparse.Namespace) -> object:
+    from vrp_contract.flink.job import JobSpec, KafkaSpec  # noqa: PLC0415 - needs the extra
+    from vrp_contract.flink.logic import LogicConfig  # noqa: PLC0415
+    from vrp_contract.flink.units import plan_units  # noqa: PLC0415
+
+    _check_args(args)
     if args.paths:
         try:
             plan_units(list(args.paths))  # every input is checked before the JVM starts
