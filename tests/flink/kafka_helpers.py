@@ -50,7 +50,9 @@ def produce(bootstrap: str, topic: str, paths: list[Path]) -> dict[Any, tuple[st
     return where
 
 
-def consume(bootstrap: str, topic: str, count: int) -> list[dict[str, Any]]:
+def consume(
+    bootstrap: str, topic: str, count: int, stamps: list[int] | None = None
+) -> list[dict[str, Any]]:
     consumer = kafka.Consumer(
         {
             "bootstrap.servers": bootstrap,
@@ -71,7 +73,10 @@ def consume(bootstrap: str, topic: str, count: int) -> list[dict[str, Any]]:
                     break  # a quiet second after the expected count: nothing more is coming
                 continue
             assert msg.error() is None, msg.error()
-            events.append(json.loads(msg.value() or b"null"))
+            event = json.loads(msg.value() or b"null")
+            if stamps is not None:
+                stamps.append(msg.timestamp()[1])
+            events.append(event)
     finally:
         consumer.close()
     return events

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -189,6 +190,17 @@ class _ItemTime(TimestampAssigner):  # type: ignore[misc]
             return self.latest
         self.latest = max(self.latest, ts)
         return ts
+
+
+class _WallClock(TimestampAssigner):  # type: ignore[misc]
+    """The audit records' own Kafka timestamp: when they are written, not the event time.
+
+    A record's timestamp decides the broker's segment rolling and time-based retention: audits
+    stamped with `ts_ms` of days ago would be deleted as soon as their segment rolls.
+    """
+
+    def extract_timestamp(self, value: Any, record_timestamp: int) -> int:  # noqa: ANN401, ARG002
+        return int(time.time() * 1000)
 
 
 class _SeqTime(TimestampAssigner):  # type: ignore[misc]
@@ -417,7 +429,10 @@ def build(spec: JobSpec) -> StreamExecutionEnvironment:
         )
         for key, value in out.properties.items():
             sink = sink.set_property(key, value)
-        audits.sink_to(sink.build()).name("audit topic")
+        stamped_now = audits.assign_timestamps_and_watermarks(
+            WatermarkStrategy.no_watermarks().with_timestamp_assigner(_WallClock())
+        )
+        stamped_now.sink_to(sink.build()).name("audit topic")
     else:
         assert spec.out_dir is not None  # noqa: S101 - checked in JobSpec
         file_sink = (
