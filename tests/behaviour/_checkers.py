@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
 from tests.generated._toolchain import GENERATED, need, run
 
 if TYPE_CHECKING:
@@ -56,7 +57,20 @@ def _go(build: Path) -> list[str]:
     return go_command(go_module(), build)
 
 
-CHECKERS: dict[str, Callable[[Path], list[str]]] = {"typescript": _typescript, "go": _go}
+def _rust(build: Path) -> list[str]:
+    return rust_command(rust_crate(), build)
+
+
+def _java(build: Path) -> list[str]:
+    return java_command(java_project(), build)
+
+
+CHECKERS: dict[str, Callable[[Path], list[str]]] = {
+    "typescript": _typescript,
+    "go": _go,
+    "rust": _rust,
+    "java": _java,
+}
 """Language -> a function that builds (into the given folder) and returns its checker command
 for the latest revision. Every test of the commands runs over this registry."""
 

@@ -1,12 +1,14 @@
-"""The behaviour examples of docs/languages/{typescript,go}.md compile and run as documented."""
+"""The behaviour examples of docs/languages/*.md (TypeScript, Go, Rust, Java) run as documented."""
 
 from __future__ import annotations
 
 import json
+import tomllib
 
 import pytest
 
 from tests.behaviour._checkers import go_module, typescript_package
+from tests.behaviour._jvm import java_command, java_project, rust_crate
 from tests.generated._toolchain import REPO, docs_example, need, run
 
 MARKER = "tested behaviour example"
@@ -59,3 +61,49 @@ def test_go_example(tmp_path):
     run([go, "mod", "tidy"], cwd=tmp_path, env=offline)
     out = run([go, "run", "."], cwd=tmp_path, env=offline)
     assert out.splitlines() == [*EXPECTED, "ATTACHED true false"]
+
+
+@pytest.mark.toolchain
+def test_rust_example(tmp_path):
+    cargo = need("cargo", "Rust via rustup")
+    crate = rust_crate()
+    manifest = tomllib.loads((crate / "Cargo.toml").read_text("utf-8"))
+    name, version = manifest["package"]["name"], manifest["package"]["version"]
+    example = docs_example("rust", MARKER)
+    assert f"use {manifest['lib']['name']}::" in example, "the example uses the crate's library"
+    dependencies = docs_example("rust", "tested dependencies")
+    vendored = f'path = "third_party/{name}"'
+    assert vendored in dependencies
+    (tmp_path / "Cargo.toml").write_text(
+        '[package]\nname = "docs-example"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+        + dependencies.replace(vendored, f'path = "{crate}"'),
+        "utf-8",
+    )
+    # The crate's lock file, as the example's: the same serde and serde_json, offline.
+    lock = (
+        (crate / "Cargo.lock")
+        .read_text("utf-8")
+        .replace(f'name = "{name}"', 'name = "docs-example"')
+    )
+    lock += f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+    lock += 'dependencies = [\n "serde",\n "serde_json",\n]\n'
+    (tmp_path / "Cargo.lock").write_text(lock, "utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.rs").write_text(example, "utf-8")
+    out = run(
+        [cargo, "run", "--quiet", "--offline"],
+        cwd=tmp_path,
+        env={"CARGO_TARGET_DIR": str(crate / "target")},
+        timeout=3600,
+    )
+    assert out.splitlines() == [*EXPECTED, "ATTACHED false"]
+
+
+@pytest.mark.toolchain
+def test_java_example(tmp_path):
+    javac, java = need("javac", "a JDK 17"), need("java", "a JDK 17")
+    classpath = java_command(java_project(), tmp_path / "build")[2]  # the project's, compiled
+    (tmp_path / "Example.java").write_text(docs_example("java", MARKER), "utf-8")
+    run([javac, "-cp", classpath, "-d", str(tmp_path), "Example.java"], cwd=tmp_path)
+    out = run([java, "-cp", f"{tmp_path}:{classpath}", "Example"], cwd=tmp_path)
+    assert out.splitlines() == [*EXPECTED, "ATTACHED false"]

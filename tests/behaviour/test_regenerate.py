@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from scripts.codegen.behaviour import go as go_gen
+from scripts.codegen.behaviour import java as java_gen
+from scripts.codegen.behaviour import rust as rust_gen
 from scripts.codegen.behaviour import typescript as ts_gen
 from scripts.codegen.behaviour.common import tables
 from tests.behaviour._checkers import (
@@ -24,6 +26,7 @@ from tests.behaviour._checkers import (
     typescript_command,
     typescript_package,
 )
+from tests.behaviour._jvm import java_command, java_project, rust_command, rust_crate
 from tests.generated._toolchain import REPO
 from vrp_contract.revisions import Revision, latest_revision
 
@@ -81,6 +84,10 @@ def _engine_files(root: Path) -> dict[str, bytes]:
         "typescript/v0_1/session-checker.js",
         "typescript/v0_1/bin/vrp-session-check.js",
         "go/v0_1/behaviour/checker.go",
+        "rust/v0_1/src/session.rs",
+        "rust/v0_1/src/bin/vrp-session-check.rs",
+        "java/v0_1/src/main/java/dev/vrp/contract/v0_1/SessionChecker.java",
+        "java/v0_1/src/main/java/dev/vrp/contract/v0_1/VrpSessionCheck.java",
     ]
     return {n: (root / n).read_bytes() for n in names}
 
@@ -96,9 +103,14 @@ def test_transition_table_change_reaches_every_language(tmp_path):
         ignore=shutil.ignore_patterns("node_modules", "dist"),
     )
     shutil.copytree(go_module(rev_id), generated / "go" / rev_id)
+    no_build = shutil.ignore_patterns("target")
+    shutil.copytree(rust_crate(rev_id), generated / "rust" / rev_id, ignore=no_build)
+    shutil.copytree(java_project(rev_id), generated / "java" / rev_id, ignore=no_build)
     before = _engine_files(generated)
     ts_gen.generate(revision, out)
     go_gen.generate(revision, out)
+    rust_gen.generate(revision, out)
+    java_gen.generate(revision, out)
     assert _engine_files(generated) == before  # the engines are untouched: data only
 
     # One session takes the added pair; another reaches the removed pair's source legally
@@ -114,6 +126,12 @@ def test_transition_table_change_reaches_every_language(tmp_path):
         "typescript (regenerated)": typescript_command(generated / "typescript" / rev_id),
         "go (as shipped)": go_command(go_module(rev_id), tmp_path / "go-old"),
         "go (regenerated)": go_command(generated / "go" / rev_id, tmp_path / "go-new"),
+        "rust (as shipped)": rust_command(rust_crate(rev_id), tmp_path / "rust-old"),
+        "rust (regenerated)": rust_command(
+            generated / "rust" / rev_id, tmp_path / "rust-new", target=tmp_path / "rust-target"
+        ),
+        "java (as shipped)": java_command(java_project(rev_id), tmp_path / "java-old"),
+        "java (regenerated)": java_command(generated / "java" / rev_id, tmp_path / "java-new"),
     }
     for name, command in commands.items():
         first = [f[1] for f in fold(command, stream, [])]

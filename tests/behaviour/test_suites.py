@@ -13,9 +13,12 @@ import re
 import pytest
 
 from scripts.codegen.behaviour import go as go_gen
+from scripts.codegen.behaviour import java as java_gen
+from scripts.codegen.behaviour import rust as rust_gen
 from scripts.codegen.behaviour import typescript as ts_gen
 from scripts.codegen.behaviour.common import suite_json
 from tests.behaviour._checkers import GO_ENV, go_module, typescript_package
+from tests.behaviour._jvm import java_project, rust_crate
 from tests.generated._toolchain import need, run
 from vrp_contract.revisions import Revision, list_revisions
 
@@ -62,12 +65,41 @@ def test_go_runs_the_suite(revision, source):
     assert "--- PASS: TestIsAllowedIsTheTable" in out
 
 
+@pytest.mark.toolchain
+@pytest.mark.parametrize("revision", REVISIONS, ids=IDS)
+@pytest.mark.parametrize("source", ["shipped", "repository"])
+def test_rust_runs_the_suite(revision, source):
+    cargo = need("cargo", "Rust via rustup, `make setup-codegen`")
+    env = {"VRP_BEHAVIOUR_SUITE": _suite_folder(revision) if source == "repository" else ""}
+    crate = rust_crate(_rev_id(revision))
+    out = run([cargo, "test", "--locked", "--test", "behaviour"], crate, env=env, timeout=3600)
+    assert "test suite_fail_streams_have_exactly_the_expected_findings ... ok" in out
+    assert "test result: ok. 8 passed" in out, out[-2000:]
+
+
+@pytest.mark.toolchain
+@pytest.mark.parametrize("revision", REVISIONS, ids=IDS)
+@pytest.mark.parametrize("source", ["shipped", "repository"])
+def test_java_runs_the_suite(revision, source):
+    mvn = need("mvn", "Maven 3.8+ with Java 17, `make setup-codegen`")
+    env = {"VRP_BEHAVIOUR_SUITE": _suite_folder(revision) if source == "repository" else ""}
+    project = java_project(_rev_id(revision))
+    out = run([mvn, "-B", "test", "-Dtest=BehaviourTest"], project, env=env, timeout=3600)
+    cases = len(json.loads(suite_json(revision))["cases"])
+    assert f"Tests run: {2 * cases + 6}, Failures: 0, Errors: 0, Skipped: 0" in out, out[-2000:]
+    assert "BUILD SUCCESS" in out
+
+
 ENGINES = [
     ts_gen.TEMPLATES / "session-checker.js",
     ts_gen.TEMPLATES / "session-checker.d.ts",
     ts_gen.TEMPLATES / "bin" / "vrp-session-check.js",
     go_gen.TEMPLATES / "checker.go",
     go_gen.TEMPLATES / "cmd" / "vrp-session-check" / "main.go",
+    rust_gen.TEMPLATES / "session.rs",
+    rust_gen.TEMPLATES / "vrp-session-check.rs",
+    java_gen.TEMPLATES / "SessionChecker.java",
+    java_gen.TEMPLATES / "VrpSessionCheck.java",
 ]
 
 

@@ -16,7 +16,15 @@ def test_state_model_page_shows_each_languages_tables(revision: Revision) -> Non
     rev = "v" + revision.name.replace(".", "_")
     ts = (ROOT / "generated/typescript" / rev / "behaviour.d.ts").read_text("utf-8")
     go = (ROOT / "generated/go" / rev / "behaviour/tables.go").read_text("utf-8")
-    for language, text, lookup in (("TypeScript", ts, "isAllowed"), ("Go", go, "IsAllowed")):
+    rust = (ROOT / "generated/rust" / rev / "src/behaviour.rs").read_text("utf-8")
+    java_file = f"generated/java/{rev}/src/main/java/dev/vrp/contract/{rev}/Behaviour.java"
+    java = (ROOT / java_file).read_text("utf-8")
+    for language, text, lookup in (
+        ("TypeScript", ts, "isAllowed"),
+        ("Go", go, "IsAllowed"),
+        ("Rust", rust, "is_allowed"),
+        ("Java", java, "isAllowed"),
+    ):
         assert f"### {language}" in section
         assert lookup in section
         for state in revision.state_machine["states"]:

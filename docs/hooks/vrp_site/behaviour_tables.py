@@ -23,6 +23,12 @@ END = "// endregion state-model"
 LANGUAGES: dict[str, tuple[str, str, str]] = {
     "TypeScript": ("generated/typescript/{rev}/behaviour.d.ts", "ts", "typescript.md"),
     "Go": ("generated/go/{rev}/behaviour/tables.go", "go", "go.md"),
+    "Rust": ("generated/rust/{rev}/src/behaviour.rs", "rust", "rust.md"),
+    "Java": (
+        "generated/java/{rev}/src/main/java/dev/vrp/contract/{rev}/Behaviour.java",
+        "java",
+        "java.md",
+    ),
 }
 """Language -> (generated file with a state-model region, code fence language, its docs page)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scripts.codegen.behaviour import go, typescript
+from scripts.codegen.behaviour import go, java, rust, typescript
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,6 +23,8 @@ __all__ = ["GENERATORS", "extend"]
 GENERATORS: dict[str, Callable[[Revision, Path], None]] = {
     "typescript": typescript.generate,
     "go": go.generate,
+    "rust": rust.generate,
+    "java": java.generate,
 }
 """Language target name -> the generator that adds the behaviour to its package."""
 

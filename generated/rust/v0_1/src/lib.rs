@@ -1110,3 +1110,7 @@ pub mod error {
         }
     }
 }
+
+// The behavioural contract (scripts/codegen/behaviour/rust.py).
+pub mod behaviour;
+pub mod session;

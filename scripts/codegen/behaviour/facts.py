@@ -1,0 +1,50 @@
+"""Facts of a revision's schema files that the neutral tables do not carry.
+
+The JVM generators (`rust.py`, `java.py`) read them: their checkers also take raw JSON events, so
+they need the integer range the event schema allows at the clock pointer (a clock value outside it
+is a schema finding and takes no part in the session checks, as in the Python validator), and the
+severities an invariant may have (for a `Severity` enum).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scripts.codegen.common import GeneratorError
+
+if TYPE_CHECKING:
+    from scripts.codegen.behaviour.common import Tables
+    from vrp_contract.revisions import Revision
+
+__all__ = ["I64", "clock_bounds", "severities"]
+
+I64 = (-(2**63), 2**63 - 1)
+"""The range of a 64-bit signed integer, the clock's type in every language."""
+
+
+def clock_bounds(revision: Revision, pointer: str) -> tuple[int, int]:
+    """The integer range the envelope schema allows at the clock `pointer`, clipped to int64."""
+    node = revision.inlined(revision.envelope_schema)
+    for token in pointer.strip("/").split("/"):
+        props = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(props, dict) or not isinstance(props.get(token), dict):
+            msg = f"the envelope schema has no property at the clock pointer {pointer}"
+            raise GeneratorError(msg)
+        node = props[token]
+    if node.get("type") != "integer":
+        msg = f"the envelope schema's clock ({pointer}) is not an integer"
+        raise GeneratorError(msg)
+    lo, hi = node.get("minimum", I64[0]), node.get("maximum", I64[1])
+    return max(int(lo), I64[0]), min(int(hi), I64[1])
+
+
+def severities(revision: Revision, t: Tables) -> list[str]:
+    """The severities an invariant may have: the catalog schema's enum, then any others in use."""
+    schema = revision.schema_file("invariants.schema.json")
+    try:
+        items = schema["properties"]["invariants"]["items"]["properties"]["severity"]["enum"]
+    except (KeyError, TypeError):
+        items = []
+    names = [s for s in items if isinstance(s, str)]
+    names += [i.severity for i in t.invariants if i.severity not in names]
+    return list(dict.fromkeys(names))
