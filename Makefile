@@ -10,6 +10,7 @@ PY := $(BIN)/python
 SETUP_TARGETS :=
 SETUP_INPUTS :=
 TEST_TARGETS :=
+SETUP_STAMP := $(VENV)/.setup-done
 # Test folders that a TEST_TARGETS entry runs itself (with the service it starts): `pytest` skips them.
 PYTEST_IGNORE :=
 -include mk/*.mk
@@ -33,7 +34,6 @@ setup-python: $(PY) | check-python ## create .venv and install the package with 
 
 # `make setup` always installs; `make test` runs it only when the setup stamp is older than the
 # files that decide what gets installed, so `.ci/run` (make setup, then make test) installs once.
-SETUP_STAMP := $(VENV)/.setup-done
 SETUP_INPUTS += Makefile $(wildcard mk/*.mk) pyproject.toml scripts/prereqs.py \
 	$(wildcard scripts/codegen/pins.py scripts/codegen/node/package-lock.json \
 	scripts/codegen/java/pom.xml generated/*/*/go.mod generated/*/*/Cargo.lock \

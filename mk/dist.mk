@@ -6,7 +6,8 @@
 DIST ?= dist
 TEST_TARGETS += test-consumers
 
-dist: setup-python ## build wheel+sdist, npm tarball, Go module proxy tree, crate, Maven jars into dist/ (SHA256SUMS)
+# The setup stamp, not setup-python: after `make setup` (CI), `make test` installs nothing again.
+dist: $(SETUP_STAMP) ## build wheel+sdist, npm tarball, Go module proxy tree, crate, Maven jars into dist/ (SHA256SUMS)
 	$(PY) scripts/dist.py --out $(DIST)
 
 test-consumers: dist ## install each dist/ artifact into a fresh consumer project (outside the repo) and decode every vector

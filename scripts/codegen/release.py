@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["BINDING_RELEASES", "REPOSITORY", "artifact_name", "package_version"]
 
 BINDING_RELEASES = {"0.1": 1}
-"""Revision -> the release number of its bindings (the third version number)."""
+"""Revision -> the release number of its bindings (the third version number). A revision not
+listed yet (a draft just scaffolded by `vrp-contract revision new`) builds as `<revision>.0`."""
 
 REPOSITORY = "https://github.com/OWNER/vrp-contract"
 """The source repository named in every artifact's metadata (SCM, homepage, documentation)."""
@@ -27,7 +28,7 @@ REPOSITORY = "https://github.com/OWNER/vrp-contract"
 
 def package_version(revision: Revision) -> str:
     """The version of every artifact built for `revision`, e.g. `0.1.1`."""
-    return f"{revision.name}.{BINDING_RELEASES[revision.name]}"
+    return f"{revision.name}.{BINDING_RELEASES.get(revision.name, 0)}"
 
 
 def artifact_name(revision: Revision) -> str:

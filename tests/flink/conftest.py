@@ -10,6 +10,11 @@ import pytest
 from scripts.services import kafka
 
 
+def pytest_configure(config):
+    # PyFlink warns about its own deprecated classes when its table package is imported.
+    config.addinivalue_line("filterwarnings", r"ignore::DeprecationWarning:pyflink\..*")
+
+
 def _require(reason: str) -> None:
     if os.environ.get("VRP_REQUIRE_TOOLCHAINS") == "1":
         pytest.fail(f"{reason} (VRP_REQUIRE_TOOLCHAINS=1)")

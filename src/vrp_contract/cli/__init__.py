@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = ("validate", "schema", "compat", "revision", "vendor", "registry")
+_COMMANDS = ("validate", "schema", "compat", "revision", "vendor", "registry", "flink")
 
 
 def _load(name: str) -> ModuleType:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from vrp_contract.cli._io import OutputError, UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.findings import ExitCode
+from vrp_contract.kafka_io import KafkaError, KafkaSettings, kafka_findings
 from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
@@ -85,6 +86,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "order as one process. Default auto: one per core (at most 4) for regular files of 32 MiB "
         "or more, else 1. Pipes and stdin always use one process",
     )
+    kafka = parser.add_argument_group("Kafka (needs vrp-contract[kafka])")
+    kafka.add_argument("--bootstrap", metavar="HOST:PORT", help="Kafka bootstrap servers")
+    kafka.add_argument(
+        "--input-topic", metavar="TOPIC", help="read events from this topic instead of files"
+    )
+    kafka.add_argument(
+        "--output-topic",
+        metavar="TOPIC",
+        help="also write each finding as an AUDIT_EVENT to this topic (exactly once: one "
+        "transaction per batch with the consumed offsets)",
+    )
+    kafka.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep reading the input topic until interrupted (default: stop at its end)",
+    )
+    kafka.add_argument(
+        "--group-id",
+        default="vrp-contract-validate",
+        help="consumer group: where a run resumes (default: vrp-contract-validate)",
+    )
     parser.add_argument(
         "--quiet",
         "-q",
@@ -137,25 +159,34 @@ def watch_decoding(findings: Iterable[Finding], note: Callable[[str], None]) -> 
             )
 
 
-def run(args: argparse.Namespace, io: IO) -> ExitCode:
-    """Validate every input in order and report findings as they are found."""
+def _validator(args: argparse.Namespace) -> StreamValidator:
+    """The validator the options ask for; a bad option is a usage error."""
     try:
         revision = load_revision(args.revision)
         policy = load_policy(revision, args.policy)
     except (UnknownRevisionError, PolicyError) as exc:
         raise UsageError(str(exc)) from None
-    validator = StreamValidator(
+    if (args.output_topic or args.follow) and not args.input_topic:
+        raise UsageError("validate: --output-topic and --follow go with --input-topic")
+    return StreamValidator(
         revision,
         policy=policy,
         assume_open_sessions=args.assume_open_sessions,
         remember_terminated=args.remember_terminated,
     )
+
+
+def run(args: argparse.Namespace, io: IO) -> ExitCode:
+    """Validate every input in order and report findings as they are found."""
+    validator = _validator(args)
+    revision = validator.revision
     reporter = get_reporter(args.format)(io.stdout, verbose=args.verbose, quiet=args.quiet)
     reporter.start(
         {
             "command": NAME,
             "revision": revision.name,
             "invariants": [inv["id"] for inv in revision.invariants],
+            "audit_type": validator.tracker.fold.behaviour.audit,
         }
     )
     progress = Progress.for_stream(io.stderr, args.progress)
@@ -166,7 +197,8 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
         io.stderr.write(f"vrp-contract validate: {kind}: {text}\n")
         io.stderr.flush()
 
-    if (not args.paths or "-" in args.paths) and _is_terminal(io.stdin):
+    reads_stdin = not args.input_topic and (not args.paths or "-" in args.paths)
+    if reads_stdin and _is_terminal(io.stdin):
         note(
             "reading JSON Lines from standard input (the terminal); type or paste events, end "
             "with Ctrl-D, or pass a file: vrp-contract validate FILE.jsonl"
@@ -180,7 +212,7 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
             note(f"the input ({inputs}) holds no lines: nothing was validated.", "warning")
         reporter.finish(validator.summary)
         io.stdout.flush()  # a full disk or a closed pipe shows here at the latest
-    except InputError as exc:
+    except (InputError, KafkaError) as exc:
         progress.clear()
         _flush(io)
         raise UsageError(str(exc)) from None
@@ -195,10 +227,24 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
     return ExitCode.FINDINGS if validator.summary.failed else ExitCode.OK
 
 
+def _kafka(args: argparse.Namespace, validator: StreamValidator) -> Iterator[Finding]:
+    if args.paths:
+        raise UsageError("validate: give input files or --input-topic, not both")
+    if not args.bootstrap:
+        raise UsageError("validate: --input-topic needs --bootstrap HOST:PORT")
+    settings = KafkaSettings(
+        args.bootstrap, args.input_topic, args.output_topic, args.group_id, follow=args.follow
+    )
+    return kafka_findings(validator, settings)
+
+
 def _findings(
     args: argparse.Namespace, io: IO, validator: StreamValidator, progress: Progress
 ) -> Iterator[Finding]:
     """Every finding of every input in order, on worker processes when that pays."""
+    if args.input_topic:
+        yield from _kafka(args, validator)
+        return
     jobs = choose_jobs(args.jobs, args.paths)
     if jobs > 1:
 
