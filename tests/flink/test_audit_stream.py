@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from tests._support import run_cli
 from tests.flink import streams
 
@@ -35,19 +33,10 @@ def merge_back(
     return b"\n".join(merged) + b"\n", moved
 
 
-NEEDS_FOLD = pytest.mark.xfail(
-    strict=True,
-    reason="the fold folds AUDIT_EVENTs like any event (session-fold.md, step 1); the audit "
-    "stream re-validates clean once records of the revision's `audit` role are not folded "
-    "(Fold.record and the fast decoder return no record for them): a fold change, issue #14",
-)
-
-
 def _findings(path: Path) -> set[tuple[Any, str, int]]:
     return {(sid, rule, place[1]) for sid, rule, place in streams.validate_triples(path)}
 
 
-@NEEDS_FOLD
 def test_the_input_with_its_audit_events_merged_back_has_exactly_its_findings(tmp_path):
     source = tmp_path / "input.jsonl"
     source.write_bytes(
@@ -68,7 +57,6 @@ def test_the_input_with_its_audit_events_merged_back_has_exactly_its_findings(tm
     assert sorted(expected - found, key=str) == []
 
 
-@NEEDS_FOLD
 def test_audit_events_alone_are_a_clean_stream(tmp_path):
     source = streams.write_cases(tmp_path / "c.jsonl")
     audits = run_cli("validate", "--format", "events", str(source)).out

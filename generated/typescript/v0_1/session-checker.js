@@ -61,6 +61,7 @@ function compile(tables) {
     create: new Set(eventsWith("create")),
     transition: new Set(eventsWith("transition")),
     bind: new Set(eventsWith("bind")),
+    audit: new Set(eventsWith("audit")),
     createNames: eventsWith("create"),
     terminalNames: tables.states.filter((s) => s.terminal).map((s) => s.name),
     countedNames: tables.states.filter((s) => s.counted).map((s) => s.name),
@@ -123,7 +124,7 @@ class SessionEngine {
     const sid = lookup(event, m.paths.sessionKey);
     const type = lookup(event, m.paths.eventType);
     if (typeof sid !== "string" || sid === "" || typeof type !== "string") return null;
-    if (!m.eventTypes.has(type)) return null;
+    if (!m.eventTypes.has(type) || m.audit.has(type)) return null; // audits are not folded
     let ts = lookup(event, m.paths.clock);
     if (typeof ts !== "bigint" && (typeof ts !== "number" || !Number.isInteger(ts))) ts = null;
     let from = null;

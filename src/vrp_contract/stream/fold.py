@@ -45,6 +45,7 @@ class Behaviour:
     moves: frozenset[str]
     binds: frozenset[str]
     audit: str
+    audits: frozenset[str]
     counted: frozenset[str]
     resets: frozenset[str]
     session_key: tuple[str, ...]
@@ -71,6 +72,7 @@ class Behaviour:
             moves=frozenset(roles["transition"]),
             binds=frozenset(roles["bind"]),
             audit=roles["audit"][0],
+            audits=frozenset(roles["audit"]),
             counted=frozenset(attempts["counted_on_entry"]),
             resets=frozenset(attempts["reset_on_entry"]),
             session_key=_tokens(bh["session_key"]),
@@ -270,7 +272,8 @@ def _compile_record(b: Behaviour) -> Callable[..., Record | None]:
         dst=_lookup(b.to_field),
         clock=_lookup(b.clock),
     )
-    scope: dict[str, Any] = {"event_types": b.event_types, "moves": b.moves, "states": b.states}
+    folded = b.event_types - b.audits  # an audit reports on a session: it is not part of it
+    scope: dict[str, Any] = {"event_types": folded, "moves": b.moves, "states": b.states}
     exec(compile(source, "<fold record>", "exec"), scope)  # noqa: S102 - generated from data
     record: Callable[..., Record | None] = scope["record"]
     return record

@@ -97,7 +97,7 @@ func (m *idMemory) add(id string) {
 type model struct {
 	states, terminal, binding, recovery, counted, reset map[State]bool
 	allowed                                            map[State][]State
-	eventTypes, create, transition, bind               map[string]bool
+	eventTypes, create, transition, bind, audit        map[string]bool
 	rules                                              map[InvariantID]Rule
 	terminalNames, createNames, resetNames, bindNames  []string
 	paths                                              [5][]string
@@ -141,6 +141,7 @@ func compile() *model {
 	m.create = set(spec.EventRoles.Create)
 	m.transition = set(spec.EventRoles.Transition)
 	m.bind = set(spec.EventRoles.Bind)
+	m.audit = set(spec.EventRoles.Audit)
 	m.createNames = spec.EventRoles.Create
 	for _, r := range spec.Rules {
 		m.rules[r.ID] = r
@@ -227,6 +228,9 @@ func (c *Checker) WouldFind(event any) ([]Finding, error) {
 	rec, err := c.typedRecord(event)
 	if err != nil {
 		return nil, err
+	}
+	if c.m.audit[rec.EventType] {
+		return nil, nil
 	}
 	_, open := c.sessions[rec.SessionID]
 	out, _ := c.step(rec, c.events+1, true)
@@ -338,6 +342,9 @@ func names(list []string) string {
 
 // Step folds one record found at `line` and returns its findings in the order of the fold.
 func (c *Checker) Step(rec Record, line int) []Finding {
+	if c.m.audit[rec.EventType] { // an audit reports on a session: it is not part of it
+		return nil
+	}
 	out, _ := c.step(rec, line, false)
 	return out
 }

@@ -96,7 +96,8 @@ public final class SessionChecker {
             String sessionId, Behaviour.EventType eventType, Long tsMs, Behaviour.Transition transition) {
         /**
          * The record of a JSON event, or empty when the fold does not see the event: its session
-         * id is not a non-empty string or its event type is not one of the revision's.
+         * id is not a non-empty string, its event type is not one of the revision's, or it is an
+         * audit event (it reports on a session and is not part of its behaviour).
          */
         public static Optional<EventRecord> of(JsonNode event) {
             JsonNode sid = event.at(SESSION_KEY);
@@ -105,7 +106,7 @@ public final class SessionChecker {
                 return Optional.empty();
             }
             Optional<Behaviour.EventType> kind = Behaviour.EventType.fromValue(type.textValue());
-            if (kind.isEmpty()) {
+            if (kind.isEmpty() || kind.get().audits()) {
                 return Optional.empty();
             }
             Behaviour.Transition transition = null;

@@ -31,13 +31,17 @@ pub struct Record<'a> {
 
 impl<'a> Record<'a> {
     /// The record of a JSON event, or None when the fold does not see the event: its session id
-    /// is not a non-empty string or its event type is not one of the revision's.
+    /// is not a non-empty string, its event type is not one of the revision's, or it is an audit
+    /// event (it reports on a session and is not part of its behaviour).
     pub fn from_json(event: &'a Value) -> Option<Record<'a>> {
         let session_id = event.pointer(behaviour::SESSION_KEY)?.as_str()?;
         if session_id.is_empty() {
             return None;
         }
         let event_type = EventType::from_name(event.pointer(behaviour::EVENT_TYPE)?.as_str()?)?;
+        if event_type.audits() {
+            return None;
+        }
         let ts_ms = event.pointer(behaviour::CLOCK).and_then(clock);
         let mut transition = None;
         if event_type.transitions() {
