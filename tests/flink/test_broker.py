@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from scripts.services import kafka
+from scripts.services import _process, kafka
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="java is not installed")
 
@@ -26,7 +26,7 @@ def test_broker_starts_answers_and_stops_by_pid():
         assert broker.bootstrap == f"127.0.0.1:{broker.port}"
         pid, data = broker.pid, broker.data_dir
         assert (data / "server.properties").read_text().count("127.0.0.1") >= 3
-    assert not kafka._alive(pid)
+    assert not _process.alive(pid)
     assert not _listening(broker.port)
     assert not data.exists()
 
