@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import UsageError
+from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
 from vrp_contract.findings import ExitCode
 from vrp_contract.revisions import UnknownRevisionError
 from vrp_contract.stream import InputError, PolicyError
@@ -53,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--group-id", default="vrp-contract-flink", help="Kafka consumer group of the job"
     )
     run.add_argument("--revision", "-r", help="contract revision (default: the latest)")
+    add_registry_arguments(run)
     run.add_argument("--policy", metavar="FILE", help="recovery policy JSON")
     run.add_argument(
         "--assume-open-sessions",
@@ -142,7 +144,7 @@ def _spec(args: argparse.Namespace) -> object:
             raise UsageError(f"flink: {exc}") from None
     try:
         logic = LogicConfig.create(
-            args.revision, args.policy, assume_open_sessions=args.assume_open_sessions
+            revision_name(args), args.policy, assume_open_sessions=args.assume_open_sessions
         )
     except (UnknownRevisionError, PolicyError) as exc:
         raise UsageError(str(exc)) from None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import OutputError, UsageError
 from vrp_contract.cli._progress import Progress
+from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
 from vrp_contract.findings import ExitCode
 from vrp_contract.kafka_io import KafkaError, KafkaSettings, kafka_findings
 from vrp_contract.reporters import formats_for, get_reporter
@@ -52,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths", nargs="*", metavar="PATH", help="JSON Lines files, gzip or not; '-' or none: stdin"
     )
     parser.add_argument("--revision", "-r", help="contract revision (default: the latest)")
+    add_registry_arguments(parser)
     parser.add_argument(
         "--format",
         "-f",
@@ -162,7 +164,7 @@ def watch_decoding(findings: Iterable[Finding], note: Callable[[str], None]) -> 
 def _validator(args: argparse.Namespace) -> StreamValidator:
     """The validator the options ask for; a bad option is a usage error."""
     try:
-        revision = load_revision(args.revision)
+        revision = load_revision(revision_name(args))
         policy = load_policy(revision, args.policy)
     except (UnknownRevisionError, PolicyError) as exc:
         raise UsageError(str(exc)) from None

@@ -37,6 +37,7 @@ __all__ = [
     "fetch_schema",
     "mode_of_level",
     "push",
+    "registered_revision",
     "revision_for_schema",
     "schema_text",
 ]
@@ -74,3 +75,24 @@ def revision_for_schema(
         if revision.bundle() == schema:
             return revision
     return None
+
+
+def registered_revision(
+    url: str, subject: str, version: int | str = "latest", *, timeout: float = 10.0
+) -> Revision:
+    """The revision of this package whose bundle is registered under `subject` (`version`).
+
+    What `validate` and `flink run` check against with `--registry-url`: the registry says which
+    revision a topic carries, the package brings its behaviour (state machine, invariants,
+    policy). Raises `RegistryError` (one line) when the registry fails or holds a schema that is
+    none of the package's revisions.
+    """
+    revision = revision_for_schema(fetch_schema(url, subject, version, timeout=timeout))
+    if revision is None:
+        known = ", ".join(r.name for r in list_revisions())
+        msg = (
+            f"{url}: the schema registered under {subject!r} (version {version}) is none of this "
+            f"package's revisions ({known}); install the vrp-contract release that has it"
+        )
+        raise RegistryError(msg)
+    return revision
