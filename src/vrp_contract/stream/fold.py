@@ -302,7 +302,7 @@ def step(sess, rec):
 _CALL = """{pad}if {guard}:
 {pad}    p = rule_{n}(sess, rec, fold)
 {pad}    if p is not None:
-{pad}        out = [*out, p]
+{pad}        out = [*out, (id_{n}, *p)]
 """
 
 
@@ -331,7 +331,7 @@ def _compile(
         "bind": [],
     }
     for n, rule in enumerate(_rules.REGISTRY):
-        scope[f"rule_{n}"] = rule.check
+        scope[f"rule_{n}"], scope[f"id_{n}"] = rule.check, rule.id
         pad = "        " if rule.on != "any" else "    "
         guard = rule.guard if guards else "True"
         blocks[rule.on].append(_CALL.format(pad=pad, guard=guard, n=n))

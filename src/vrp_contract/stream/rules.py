@@ -1,9 +1,10 @@
 """The stream invariants: one registered function per invariant id of the revision's catalog.
 
 A rule sees the session as it was before the event, the event's record and the fold (its
-behaviour data and policy), and returns a `Problem` when the event violates the invariant, else
-None. Rules never change a session: `Fold.advance` applies the event afterwards. `on` says when
-the fold runs a rule (`any` event of an open session, events with a `clock` value, `transition`
+behaviour data and policy), and returns (JSON Pointer, message) when the event violates the
+invariant, else None; the fold adds the rule's id, which is written once, at registration.
+Rules never change a session: `Fold.advance` applies the event afterwards. `on` says when the
+fold runs a rule (`any` event of an open session, events with a `clock` value, `transition`
 or `bind` events, events of a `closed` session). `guard` is the rule's cheap pre-filter, a
 Python expression over `sess`, `et`, `ts`, `src`, `dst`, `b` (the behaviour) and `policy` that
 is true whenever the rule may fire: the fold compiles the guards inline into its step, so the
@@ -21,11 +22,13 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from vrp_contract.stream.fold import Fold, Session
-    from vrp_contract.stream.types import Problem, Record
+    from vrp_contract.stream.types import Record
 
-__all__ = ["EPISODE_RULES", "REGISTRY", "RULE_IDS", "Check", "StreamRule", "stream_rule"]
+__all__ = ["EPISODE_RULES", "REGISTRY", "RULE_IDS", "Check", "Found", "StreamRule", "stream_rule"]
 
-Check = Callable[["Session", "Record", "Fold"], "Problem | None"]
+Check = Callable[["Session", "Record", "Fold"], "Found | None"]
+Found = tuple[str, str]
+"""What a rule finds: (JSON Pointer into the event, message); the fold adds the rule's id."""
 When = Literal["any", "clock", "transition", "bind", "closed"]
 
 
@@ -66,10 +69,9 @@ def _names(names: frozenset[str] | list[str]) -> str:
 
 
 @stream_rule("session.terminated-final", on="closed")
-def terminated_final(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
+def terminated_final(sess: Session, rec: Record, _fold: Fold) -> Found | None:
     """Nothing follows a terminal state."""
     return (
-        "session.terminated-final",
         "/event_type",
         f"{rec[1]} follows the termination of session {rec[0]!r}; nothing may follow {sess.state}.",
     )
@@ -80,14 +82,13 @@ def terminated_final(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
     on="any",
     guard="sess.fresh != (et in b.creates)",  # a first event creating nothing, or a 2nd creation
 )
-def created_first(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+def created_first(sess: Session, rec: Record, fold: Fold) -> Found | None:
     """A session's first event creates it, and a create event comes only first."""
     creates = fold.behaviour.creates
     if sess.fresh:
         if rec[1] in creates or fold.assume_open_sessions:
             return None
         return (
-            "session.created-first",
             "/session_id",
             (
                 f"{rec[1]} belongs to a session that was never created in this input "
@@ -99,7 +100,6 @@ def created_first(sess: Session, rec: Record, fold: Fold) -> Problem | None:
     if rec[1] not in creates:
         return None
     return (
-        "session.created-first",
         "/event_type",
         (
             f"{rec[1]} arrives for a session that already has events; a session is created "
@@ -111,13 +111,12 @@ def created_first(sess: Session, rec: Record, fold: Fold) -> Problem | None:
 @stream_rule(
     "session.ts-monotonic", on="clock", guard="sess.last_ts is not None and ts < sess.last_ts"
 )
-def ts_monotonic(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
+def ts_monotonic(sess: Session, rec: Record, _fold: Fold) -> Found | None:
     """The clock never goes back within a session."""
     last, ts = sess.last_ts, rec[2]
     if last is None or ts is None or ts >= last:
         return None
     return (
-        "session.ts-monotonic",
         "/ts_ms",
         (
             f"ts_ms {ts} is earlier than the session's previous event at {last} "
@@ -132,14 +131,13 @@ def ts_monotonic(sess: Session, rec: Record, _fold: Fold) -> Problem | None:
     guard="sess.recovery_since is not None and ts - sess.recovery_since > policy.max_recovery_ms",
     once_per_episode=True,
 )
-def recovery_bounded_time(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+def recovery_bounded_time(sess: Session, rec: Record, fold: Fold) -> Found | None:
     """A recovery episode lasts at most the policy's max_recovery_ms."""
     since, ts = sess.recovery_since, rec[2]
     limit = fold.policy.max_recovery_ms
     if since is None or ts is None or sess.recovery_reported or ts - since <= limit:
         return None
     return (
-        "recovery.bounded-time",
         "/ts_ms",
         (
             f"The session has been in {sess.state} (recovery) for {ts - since} ms since ts_ms "
@@ -149,13 +147,12 @@ def recovery_bounded_time(sess: Session, rec: Record, fold: Fold) -> Problem | N
 
 
 @stream_rule("transition.explicit", on="transition", guard="src != sess.state")
-def transition_explicit(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+def transition_explicit(sess: Session, rec: Record, fold: Fold) -> Found | None:
     """A transition starts from the state the session is in: no silent transitions."""
     src, dst = rec[3], rec[4]
     if sess.state is None or src is None or src == sess.state:
         return None
     return (
-        "transition.explicit",
         fold.behaviour.from_pointer,
         (
             f"{rec[1]} {src} -> {dst} starts from {src}, but the session is in {sess.state}: "
@@ -165,7 +162,7 @@ def transition_explicit(sess: Session, rec: Record, fold: Fold) -> Problem | Non
 
 
 @stream_rule("transition.allowed", on="transition", guard="(src, dst) not in b.transitions")
-def transition_allowed(_sess: Session, rec: Record, fold: Fold) -> Problem | None:
+def transition_allowed(_sess: Session, rec: Record, fold: Fold) -> Found | None:
     """Every transition is in the revision's transition table."""
     src, dst = rec[3], rec[4]
     b = fold.behaviour
@@ -179,20 +176,18 @@ def transition_allowed(_sess: Session, rec: Record, fold: Fold) -> Problem | Non
     else:
         why = f"from {src} the state machine allows only {', '.join(allowed)}"
     return (
-        "transition.allowed",
         b.to_pointer,
         f"The transition {src} -> {dst} is not in the transition table: {why}.",
     )
 
 
 @stream_rule("recovery.bounded-attempts", on="transition", guard="dst in b.counted")
-def recovery_bounded_attempts(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+def recovery_bounded_attempts(sess: Session, rec: Record, fold: Fold) -> Found | None:
     """At most max_recovery_attempts entries into a counted state between two resets."""
     b, limit = fold.behaviour, fold.policy.max_recovery_attempts
     if rec[4] not in b.counted or sess.attempts + 1 <= limit:
         return None
     return (
-        "recovery.bounded-attempts",
         b.to_pointer,
         (
             f"This is recovery attempt {sess.attempts + 1} since the session was last "
@@ -202,14 +197,13 @@ def recovery_bounded_attempts(sess: Session, rec: Record, fold: Fold) -> Problem
 
 
 @stream_rule("transport.single-active", on="bind", guard="sess.bound")
-def single_active(sess: Session, rec: Record, fold: Fold) -> Problem | None:
+def single_active(sess: Session, rec: Record, fold: Fold) -> Found | None:
     """A transport is bound only while none is active, or in a binding state."""
     b = fold.behaviour
     if sess.bound is not True or sess.state is None or sess.state in b.binding_states:
         return None
     reattach = _names(b.binding_states - {b.initial})
     return (
-        "transport.single-active",
         "/event_type",
         (
             f"{rec[1]} while the session is {sess.state} with an active binding: a second "
