@@ -142,10 +142,14 @@ def test_search_finds_recovery_signal(page: Page, base_url: str) -> None:
         timeout=20_000,
     )
     box.press_sequentially("RECOVERY_SIGNAL")  # Material reads the query on keyup
-    result = page.locator(".md-search-result__item a").first
-    result.wait_for(state="visible", timeout=20_000)
+    page.locator(".md-search-result__item a").first.wait_for(state="visible", timeout=20_000)
+    # Results keep rendering as the index answers: read every href in one evaluation, and wait
+    # for the event page among them (a count read first can go stale before each item is read).
+    found = """() => [...document.querySelectorAll('.md-search-result__item a')]
+        .some(a => (a.getAttribute('href') || '').includes('events/recovery_signal'))"""
+    page.wait_for_function(found, timeout=20_000)
     hits = page.locator(".md-search-result__item a")
-    hrefs = [hits.nth(i).get_attribute("href") or "" for i in range(hits.count())]
+    hrefs = hits.evaluate_all("els => els.map(e => e.getAttribute('href') || '')")
     assert any("events/recovery_signal" in href for href in hrefs), hrefs
 
 
