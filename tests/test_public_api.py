@@ -75,11 +75,18 @@ def test_the_public_api_works_from_an_installed_wheel(tmp_path: Path):
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)],
         check=True,
     )
+    # the native engine it depends on, from its source tree (cargo reuses native/target)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), "."],
+        cwd=ROOT / "native",
+        check=True,
+    )
     (wheel,) = dist.glob("vrp_contract-*.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "--quiet", str(wheel)], check=True)
+    install = [str(python), "-m", "pip", "install", "-q", "--find-links", str(dist), str(wheel)]
+    subprocess.run(install, check=True)
     run = subprocess.run(
         [python, "-c", _PROGRAM], cwd=tmp_path, capture_output=True, text=True, check=False
     )
