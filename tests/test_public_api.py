@@ -92,3 +92,25 @@ def test_the_public_api_works_from_an_installed_wheel(tmp_path: Path):
     )
     assert run.returncode == 0, run.stderr
     assert "public API ok" in run.stdout
+
+
+def test_the_catalog_knows_every_family_and_validation_imports_none_of_them():
+    """`catalog.rules()` lists the compat, vendor and Flink rule ids without the caller importing
+    their modules; `vrp-contract validate` never imports the compatibility checker."""
+    program = textwrap.dedent(
+        """
+        import sys
+        from vrp_contract.cli import main
+        main(["validate", "--quiet", "examples/demo.jsonl"])
+        assert "vrp_contract.compat" not in sys.modules, "validate imported compat"
+        from vrp_contract import catalog
+        ids = {r.id for r in catalog.rules()}
+        assert {"stream.late-event", "session.idle-timeout"} <= ids, "no Flink rules"
+        assert "type.changed" in ids and catalog.get("type.changed").category
+        print("catalog ok")
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert "catalog ok" in run.stdout, run.stderr
