@@ -383,6 +383,10 @@ impl Engine {
                             dst,
                         ],
                     )?;
+                    // SAFETY: a tuple of strings, integers and None can take part in no cycle:
+                    // untracked, the cycle collector never scans the millions of them (CPython
+                    // untracks such tuples itself, but only once a collection has visited them)
+                    unsafe { pyo3::ffi::PyObject_GC_UnTrack(item.as_ptr().cast()) };
                     out.append(item)?;
                 }
                 Outcome::Unfolded => {
