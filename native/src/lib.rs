@@ -13,7 +13,7 @@
 
 mod tape;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use jsonschema::paths::LocationSegment;
 use jsonschema::error::ValidationErrorKind;
@@ -73,10 +73,12 @@ struct Variant {
 #[pyclass(frozen, module = "vrp_contract_engine")]
 struct Engine {
     variants: Vec<Variant>,
-    by_type: HashMap<String, usize>,
+    /// Event type -> variant: a handful, so a scan beats hashing.
+    by_type: Vec<(String, usize)>,
     envelope: Validator,
     states: Vec<Py<PyString>>,
-    state_index: HashMap<String, usize>,
+    /// State name -> index into `states` (a scan too).
+    state_index: Vec<(String, usize)>,
     session_key: Vec<String>,
     clock: Vec<String>,
     from_field: Vec<String>,
@@ -85,6 +87,10 @@ struct Engine {
 
 fn parse_schema(text: &str, what: &str) -> PyResult<Value> {
     serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+}
+
+fn find(table: &[(String, usize)], name: &str) -> Option<usize> {
+    table.iter().find(|(n, _)| n == name).map(|&(_, i)| i)
 }
 
 fn segments(location: &jsonschema::paths::Location) -> Vec<Segment> {
@@ -141,7 +147,7 @@ impl Engine {
         let variant = event
             .member("event_type")
             .and_then(|t| t.str())
-            .and_then(|t| self.by_type.get(t).copied());
+            .and_then(|t| find(&self.by_type, t));
         let Some(index) = variant else {
             return Outcome::Explain(Some(violations(&self.envelope, event)));
         };
@@ -162,7 +168,7 @@ impl Engine {
                 event
                     .lookup(tokens)
                     .and_then(|n| n.str())
-                    .and_then(|s| self.state_index.get(s).copied())
+                    .and_then(|s| find(&self.state_index, s))
             };
             state(&self.from_field).zip(state(&self.to_field))
         } else {
@@ -289,9 +295,9 @@ impl Engine {
                 .map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
         };
         let mut compiled = Vec::with_capacity(variants.len());
-        let mut by_type = HashMap::new();
+        let mut by_type = Vec::new();
         for (name, text, folded, moves) in &variants {
-            by_type.insert(name.clone(), compiled.len());
+            by_type.push((name.clone(), compiled.len()));
             compiled.push(Variant {
                 name: PyString::intern(py, name).unbind(),
                 validator: compile(text, name)?,
@@ -418,9 +424,9 @@ impl Engine {
         let validator = match event
             .member("event_type")
             .and_then(|t| t.str())
-            .and_then(|t| self.by_type.get(t))
+            .and_then(|t| find(&self.by_type, t))
         {
-            Some(&i) => &self.variants[i].validator,
+            Some(i) => &self.variants[i].validator,
             None => &self.envelope,
         };
         Ok(Some(violation_list(py, &violations(validator, event))?))

@@ -55,10 +55,18 @@ impl<'a> Doc<'a> {
             repeated: false,
             wide: false,
         };
-        let mut de = serde_json::Deserializer::from_slice(line);
-        let result = Seed(&mut doc)
-            .deserialize(&mut de)
-            .and_then(|()| de.end());
+        // the whole line is checked as UTF-8 once (SIMD); serde_json then reads it as text and
+        // skips the check string by string. Not UTF-8: serde_json's own error, for Python to word.
+        let result = match simdutf8::basic::from_utf8(line) {
+            Ok(text) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                Seed(&mut doc).deserialize(&mut de).and_then(|()| de.end())
+            }
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_slice(line);
+                Seed(&mut doc).deserialize(&mut de).and_then(|()| de.end())
+            }
+        };
         match result {
             Ok(()) => Ok(doc),
             Err(e) => Err((e, doc)),
