@@ -11,6 +11,7 @@ compare it with). Both report `Violation`s, which `explain` orders and words.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from typing import TYPE_CHECKING, Any
@@ -69,11 +70,17 @@ class _Checker:
 
 
 class FastChecker(_Checker):
-    """jsonschema-rs: the complete 2020-12 vocabulary compiled to native code."""
+    """jsonschema-rs: the complete 2020-12 vocabulary compiled to native code.
 
-    def __init__(self, revision: Revision) -> None:
-        """Compile one validator per variant and one for the envelope (unknown types)."""
-        super().__init__(revision)
+    It checks parsed events (`problems`): `validate_event`, and the few lines the native line
+    engine hands back unparsed (duplicate keys, integers past 64 bits); its validators are
+    compiled on first use.
+    """
+
+    @functools.cached_property
+    def _validators(self) -> tuple[dict[str, jsonschema_rs.Validator], jsonschema_rs.Validator]:
+        """One validator per variant, and one for the envelope (unknown types)."""
+        revision = self.revision
         registry = jsonschema_rs.Registry(
             [(s["$id"], s) for s in map(revision.schema_file, revision.files()) if "$id" in s]
         )
@@ -81,12 +88,13 @@ class FastChecker(_Checker):
         def compile_(schema: JSON) -> jsonschema_rs.Validator:
             return jsonschema_rs.Draft202012Validator(schema, registry=registry, offline=True)
 
-        self._variants = {et: compile_(schema) for et, schema in self.schemas.items()}
-        self._envelope = compile_(self.envelope)
+        variants = {et: compile_(schema) for et, schema in self.schemas.items()}
+        return variants, compile_(self.envelope)
 
     def violations(self, event: JSON, event_type: str | None) -> list[Violation]:
         """The violations jsonschema-rs finds."""
-        validator = self._envelope if event_type is None else self._variants[event_type]
+        variants, envelope = self._validators
+        validator = envelope if event_type is None else variants[event_type]
         # jsonschema-rs reads an integer through its decimal text: one of more than 4,300 digits
         # would silently count as valid under Python's default limit
         limit = sys.get_int_max_str_digits()
