@@ -16,7 +16,7 @@ pytestmark = pytest.mark.toolchain
 def test_vectors(crate):
     cargo = need("cargo", "Rust via rustup")
     out = run([cargo, "test", "--locked"], cwd=crate, timeout=3600)
-    assert "test result: ok. 3 passed" in out
+    assert "test result: ok. 4 passed" in out
 
 
 def test_docs_example_runs(tmp_path):

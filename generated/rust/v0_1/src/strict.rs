@@ -679,6 +679,26 @@ pub(crate) fn first_problem(value: &Json) -> Option<DecodeError> {
     Checker { plan: plan(), subject: String::new() }.check(value)
 }
 
+/// `first_problem`, then, for a read into one event struct: an event of another type is
+/// `schema.const` at `/event_type`.
+pub(crate) fn first_problem_as(value: &Json, tag: &str) -> Option<DecodeError> {
+    first_problem(value).or_else(|| {
+        let Json::Obj(pairs) = value else { return None };
+        match pairs.iter().find(|(k, _)| k == "event_type") {
+            Some((_, Json::Str(name))) if name == tag => None,
+            Some((_, other)) => {
+                err("schema.const", "/event_type", format!("The {} must be '{tag}'; {}.", field("/event_type"), got(other)))
+            }
+            None => None,
+        }
+    })
+}
+
+/// The struct refused a value the plan accepted (a plan/struct mismatch: never for a valid event).
+pub(crate) fn struct_refused(e: serde_json::Error) -> DecodeError {
+    DecodeError::new("input.not-json", String::new(), format!("The event passed the plan but its struct refused it: {e}."))
+}
+
 /// Check one JSON input: `None` when it is a valid event of this revision, else its first problem.
 pub fn check(input: &[u8]) -> Option<DecodeError> {
     match parse(input) {

@@ -48,6 +48,77 @@ fn invalid_vectors_refused_with_rule_and_pointer() {
     }
 }
 
+/// Read `text` into the struct of event type `tag`, with plain serde_json and with `<Struct>::decode`.
+fn concrete(tag: &str, text: &str) -> (Result<VrpEvent, String>, Result<VrpEvent, DecodeError>) {
+    match tag {
+        "SESSION_CREATED" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::SessionCreated>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::SessionCreated::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "CANDIDATES_DISCOVERED" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::CandidatesDiscovered>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::CandidatesDiscovered::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "PATH_SELECTED" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::PathSelected>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::PathSelected::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "VOLATILITY_SIGNAL" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::VolatilitySignal>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::VolatilitySignal::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "MUTATION_TICK" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::MutationTick>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::MutationTick::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "STATE_CHANGE" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::StateChange>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::StateChange::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "RECOVERY_SIGNAL" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::RecoverySignal>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::RecoverySignal::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "AUDIT_EVENT" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::AuditEvent>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::AuditEvent::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        _ => panic!("no struct for {tag}"),
+    }
+}
+
+#[test]
+fn event_structs_read_alone_are_strict() {
+    let all = vectors();
+    let tags = ["SESSION_CREATED", "CANDIDATES_DISCOVERED", "PATH_SELECTED", "VOLATILITY_SIGNAL", "MUTATION_TICK", "STATE_CHANGE", "RECOVERY_SIGNAL", "AUDIT_EVENT"];
+    for v in list(&all, "valid") {
+        let text = v["text"].as_str().unwrap();
+        let event = decode(text.as_bytes()).unwrap();
+        for tag in tags {
+            let (plain, own) = concrete(tag, text);
+            if tag == event.event_type() {
+                assert_eq!(plain.as_ref(), Ok(&event), "{}", v["name"]);
+                assert_eq!(own.as_ref(), Ok(&event), "{}", v["name"]);
+            } else {
+                let err = own.expect_err(v["name"].as_str().unwrap());
+                assert_eq!((err.rule(), err.pointer()), ("schema.const", "/event_type"), "{}", v["name"]);
+                let want = format!("The field /event_type must be '{tag}'; got a string \"{}\".", event.event_type());
+                assert_eq!(err.message(), want);
+                assert!(plain.expect_err("plain serde refuses too").starts_with(&err.to_string()));
+            }
+        }
+    }
+    for v in list(&all, "invalid") {
+        let text = v["text"].as_str().unwrap();
+        let err = decode(text.as_bytes()).unwrap_err();
+        for tag in tags {
+            let (plain, own) = concrete(tag, text);
+            assert_eq!(own.as_ref().expect_err(v["name"].as_str().unwrap()), &err, "{}", v["name"]);
+            assert!(plain.expect_err("plain serde refuses too").starts_with(&err.to_string()), "{}", v["name"]);
+        }
+    }
+}
+
 #[test]
 fn encode_refuses_what_decode_refuses() {
     let mut event = decode(br#"{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p"}}"#).unwrap();
