@@ -211,7 +211,13 @@ def generate(revision: Revision, out: Path) -> None:
         '"LICENSE", "Cargo.toml", "Cargo.lock"]\n\n'
         f'[package.metadata.vrp-contract]\nrevision = "{revision.name}"\n\n'
         f'[lib]\nname = "{lib}"\npath = "src/lib.rs"\n\n'
-        '[dependencies]\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"\n',
+        '[dependencies]\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"\n\n'
+        "[features]\n"
+        "# Numbers kept as written (serde_json's arbitrary_precision): integers past 64\n"
+        "# bits, and 1e400 read as infinity (schema.type) as in the other languages. Off\n"
+        "# by default: Cargo turns it on for serde_json in the whole build, and it changes\n"
+        "# how other crates' numbers deserialize.\n"
+        'exact-numbers = ["serde_json/arbitrary_precision"]\n',
     )
     lock = (TEMPLATES / "Cargo.lock.in").read_text("utf-8").replace("@@CRATE@@", crate)
     write(out, f"{base}/Cargo.lock", lock.replace("@@VERSION@@", version))  # Cargo.toml's

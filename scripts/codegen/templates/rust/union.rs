@@ -1,7 +1,7 @@
 // ---- from scripts/codegen/templates/rust/union.rs: the closed event enum, strict serde ----------
 
 mod strict;
-pub use strict::{check, DecodeError, EncodeError, Problem};
+pub use strict::{check, exact_numbers, DecodeError, EncodeError, Problem};
 
 impl VrpEvent {
     /// The `event_type` of the event (fixed by its variant).
