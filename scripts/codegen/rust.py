@@ -123,7 +123,12 @@ def _strict_structs(types: str, titles: list[str]) -> tuple[str, str]:
             "#[serde(deny_unknown_fields)]\npub struct",
             f'#[serde(remote = "super::{title}", deny_unknown_fields)]\npub(super) struct',
         )
-        twins.append(f"#[derive(::serde::Deserialize)]\n#[allow(dead_code)]\n{body}")
+        twin = f"#[derive(::serde::Deserialize)]\n#[allow(dead_code)]\n{body}"
+        twins.append(
+            "".join(
+                f"    {line}" if line.strip() else line for line in twin.splitlines(keepends=True)
+            )
+        )
     unchecked = (
         "/// The field-by-field serde readers of the event structs, run only on values the check\n"
         "/// plan accepted (each struct's own `Deserialize` checks first).\n"
@@ -141,7 +146,7 @@ def _union(revision: Revision) -> str:
     )
     serialize = "\n".join(f"            VrpEvent::{t}(e) => e.serialize(s)," for t, _ in variants)
     template = (TEMPLATES / "variant.rs").read_text("utf-8")
-    structs = "\n".join(
+    structs = "".join(
         template.replace("@@TYPE@@", t).replace("@@TAG@@", tag) for t, tag in variants
     )
     return (

@@ -1251,7 +1251,6 @@ impl<'de> ::serde::Deserialize<'de> for SessionCreated {
     }
 }
 
-
 impl CandidatesDiscovered {
     /// Decode one `CANDIDATES_DISCOVERED` event from JSON text: `decode`'s verdict, and an event of another
     /// type is refused as `schema.const` at `/event_type`.
@@ -1276,7 +1275,6 @@ impl<'de> ::serde::Deserialize<'de> for CandidatesDiscovered {
             .map_err(|e| strict::serde_error(strict::struct_refused(e)))
     }
 }
-
 
 impl PathSelected {
     /// Decode one `PATH_SELECTED` event from JSON text: `decode`'s verdict, and an event of another
@@ -1303,7 +1301,6 @@ impl<'de> ::serde::Deserialize<'de> for PathSelected {
     }
 }
 
-
 impl VolatilitySignal {
     /// Decode one `VOLATILITY_SIGNAL` event from JSON text: `decode`'s verdict, and an event of another
     /// type is refused as `schema.const` at `/event_type`.
@@ -1328,7 +1325,6 @@ impl<'de> ::serde::Deserialize<'de> for VolatilitySignal {
             .map_err(|e| strict::serde_error(strict::struct_refused(e)))
     }
 }
-
 
 impl MutationTick {
     /// Decode one `MUTATION_TICK` event from JSON text: `decode`'s verdict, and an event of another
@@ -1355,7 +1351,6 @@ impl<'de> ::serde::Deserialize<'de> for MutationTick {
     }
 }
 
-
 impl StateChange {
     /// Decode one `STATE_CHANGE` event from JSON text: `decode`'s verdict, and an event of another
     /// type is refused as `schema.const` at `/event_type`.
@@ -1381,7 +1376,6 @@ impl<'de> ::serde::Deserialize<'de> for StateChange {
     }
 }
 
-
 impl RecoverySignal {
     /// Decode one `RECOVERY_SIGNAL` event from JSON text: `decode`'s verdict, and an event of another
     /// type is refused as `schema.const` at `/event_type`.
@@ -1406,7 +1400,6 @@ impl<'de> ::serde::Deserialize<'de> for RecoverySignal {
             .map_err(|e| strict::serde_error(strict::struct_refused(e)))
     }
 }
-
 
 impl AuditEvent {
     /// Decode one `AUDIT_EVENT` event from JSON text: `decode`'s verdict, and an event of another
@@ -1438,138 +1431,138 @@ impl<'de> ::serde::Deserialize<'de> for AuditEvent {
 mod unchecked {
     use super::*;
 
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::SessionCreated", deny_unknown_fields)]
-pub(super) struct SessionCreated {
-    #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[doc = "Discriminator: always `SESSION_CREATED` for this event type."]
-    pub event_type: SessionCreatedEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::CandidatesDiscovered", deny_unknown_fields)]
-pub(super) struct CandidatesDiscovered {
-    #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[doc = "Discriminator: always `CANDIDATES_DISCOVERED` for this event type."]
-    pub event_type: CandidatesDiscoveredEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::PathSelected", deny_unknown_fields)]
-pub(super) struct PathSelected {
-    pub details: PathSelectedDetails,
-    #[doc = "Discriminator: always `PATH_SELECTED` for this event type."]
-    pub event_type: PathSelectedEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::VolatilitySignal", deny_unknown_fields)]
-pub(super) struct VolatilitySignal {
-    #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[doc = "Discriminator: always `VOLATILITY_SIGNAL` for this event type."]
-    pub event_type: VolatilitySignalEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::MutationTick", deny_unknown_fields)]
-pub(super) struct MutationTick {
-    #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[doc = "Discriminator: always `MUTATION_TICK` for this event type."]
-    pub event_type: MutationTickEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::StateChange", deny_unknown_fields)]
-pub(super) struct StateChange {
-    pub details: StateChangeDetails,
-    #[doc = "Discriminator: always `STATE_CHANGE` for this event type."]
-    pub event_type: StateChangeEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[doc = "Deterministic cause of the transition (required: no transition without a reason)."]
-    pub reason_code: StateChangeReasonCode,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::RecoverySignal", deny_unknown_fields)]
-pub(super) struct RecoverySignal {
-    #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    #[doc = "Discriminator: always `RECOVERY_SIGNAL` for this event type."]
-    pub event_type: RecoverySignalEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}
-#[derive(::serde::Deserialize)]
-#[allow(dead_code)]
-#[serde(remote = "super::AuditEvent", deny_unknown_fields)]
-pub(super) struct AuditEvent {
-    pub details: AuditEventDetails,
-    #[doc = "Discriminator: always `AUDIT_EVENT` for this event type."]
-    pub event_type: AuditEventEventType,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<NodeId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason_code: ::std::option::Option<ReasonCode>,
-    pub session_id: SessionId,
-    pub ts_ms: Timestamp,
-}}
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::SessionCreated", deny_unknown_fields)]
+    pub(super) struct SessionCreated {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `SESSION_CREATED` for this event type."]
+        pub event_type: SessionCreatedEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::CandidatesDiscovered", deny_unknown_fields)]
+    pub(super) struct CandidatesDiscovered {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `CANDIDATES_DISCOVERED` for this event type."]
+        pub event_type: CandidatesDiscoveredEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::PathSelected", deny_unknown_fields)]
+    pub(super) struct PathSelected {
+        pub details: PathSelectedDetails,
+        #[doc = "Discriminator: always `PATH_SELECTED` for this event type."]
+        pub event_type: PathSelectedEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::VolatilitySignal", deny_unknown_fields)]
+    pub(super) struct VolatilitySignal {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `VOLATILITY_SIGNAL` for this event type."]
+        pub event_type: VolatilitySignalEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::MutationTick", deny_unknown_fields)]
+    pub(super) struct MutationTick {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `MUTATION_TICK` for this event type."]
+        pub event_type: MutationTickEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::StateChange", deny_unknown_fields)]
+    pub(super) struct StateChange {
+        pub details: StateChangeDetails,
+        #[doc = "Discriminator: always `STATE_CHANGE` for this event type."]
+        pub event_type: StateChangeEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[doc = "Deterministic cause of the transition (required: no transition without a reason)."]
+        pub reason_code: StateChangeReasonCode,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::RecoverySignal", deny_unknown_fields)]
+    pub(super) struct RecoverySignal {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `RECOVERY_SIGNAL` for this event type."]
+        pub event_type: RecoverySignalEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::AuditEvent", deny_unknown_fields)]
+    pub(super) struct AuditEvent {
+        pub details: AuditEventDetails,
+        #[doc = "Discriminator: always `AUDIT_EVENT` for this event type."]
+        pub event_type: AuditEventEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }}
 
 // The behavioural contract (scripts/codegen/behaviour/rust.py).
 pub mod behaviour;
