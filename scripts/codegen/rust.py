@@ -216,7 +216,10 @@ def generate(revision: Revision, out: Path) -> None:
         '"LICENSE", "Cargo.toml", "Cargo.lock"]\n\n'
         f'[package.metadata.vrp-contract]\nrevision = "{revision.name}"\n\n'
         f'[lib]\nname = "{lib}"\npath = "src/lib.rs"\n\n'
-        '[dependencies]\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"\n\n'
+        '[dependencies]\nserde = { version = "1", features = ["derive"] }\n'
+        # float_roundtrip: every decimal reads as its nearest f64, as in Python (serde_json's
+        # default fast path may be one unit off in the last place)
+        'serde_json = { version = "1", features = ["float_roundtrip"] }\n\n'
         "[features]\n"
         "# Numbers kept as written (serde_json's arbitrary_precision): integers past 64\n"
         "# bits, and 1e400 read as infinity (schema.type) as in the other languages. Off\n"
