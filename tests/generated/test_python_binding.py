@@ -151,3 +151,13 @@ def test_integer_valued_number_is_an_integer():
     assert typed.to_dict(event) == {"ts_ms": 1, "event_type": "SESSION_CREATED", "session_id": "s"}
     with pytest.raises(v0_1.DecodeError, match="expected an integer"):
         v0_1.from_dict({"ts_ms": 1.5, "event_type": "SESSION_CREATED", "session_id": "s"})
+
+
+def test_known_gap_integer_past_64_bits_reads_as_a_float():
+    # docs/languages/python.md, Known gaps: orjson (vrp_contract.stream.parse) reads an integer
+    # past the 64-bit range as a float. When the parser keeps it exact, this fails: update the page.
+    big = 123456789012345678901234567890
+    text = f'{{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{{"big":{big}}}}}'
+    assert json.loads(typed.encode(typed.decode(text)))["details"]["big"] == float(big)
+    with pytest.raises(typed.DecodeError, match=r"got a number 1\.8446744073709552e\+19\.$"):
+        typed.decode('{"ts_ms":18446744073709551616,"event_type":"MUTATION_TICK","session_id":"s"}')
