@@ -448,14 +448,45 @@ fn dump_str(s: &str) -> String {
     out
 }
 
+/// A float as Python's `repr` writes it: the shortest digits that read back, in exponent form
+/// below 1e-4 and from 1e16 up (`1.8446744073709552e+19`, `1e-05`), else with a point (`1.0`).
 fn dump_float(f: f64) -> String {
     if !f.is_finite() {
         return if f.is_nan() { "NaN" } else if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    if f.fract() == 0.0 && f.abs() < 1e16 {
+    let shortest = format!("{f:e}");
+    let (digits, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..16).contains(&exp) {
+        format!("{digits}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else if f.fract() == 0.0 {
         format!("{f:.1}")
     } else {
         format!("{f}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn floats_read_as_python_writes_them() {
+        let cases = [
+            (1.8446744073709552e19, "1.8446744073709552e+19"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (1e15, "1000000000000000.0"),
+            (1e-5, "1e-05"),
+            (1.25e-7, "1.25e-07"),
+            (0.0001, "0.0001"),
+            (18.25, "18.25"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (-2.5e300, "-2.5e+300"),
+            (f64::INFINITY, "Infinity"),
+        ];
+        for (f, python) in cases {
+            assert_eq!(super::dump_float(f), python, "{f:e}");
+        }
     }
 }
 

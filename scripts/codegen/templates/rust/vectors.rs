@@ -119,6 +119,10 @@ fn numbers_past_64_bits() {
         assert!(out.contains("\"big\":1.2345678901234567e+44,"), "{out}"); // the nearest f64, as in Python
         let err = decode(overflow.as_bytes()).expect_err("not JSON to serde_json");
         assert_eq!((err.rule(), err.pointer()), ("input.not-json", ""), "{err}");
+        // the message shows the float as Python's repr does (Python's parser reads it as one too)
+        let err = decode(with_details.replacen("\"ts_ms\":", "\"ts_ms\":18446744073709551616,\"was\":", 1).as_bytes()).expect_err("too big");
+        assert_eq!((err.rule(), err.pointer()), ("schema.maximum", "/ts_ms"), "{err}");
+        assert!(err.message().ends_with(", got a number 1.8446744073709552e+19."), "{err}");
     }
 }
 
