@@ -174,6 +174,10 @@ def test_checksums_cover_every_artifact():
     ):
         assert any(name.endswith(suffix) for name in listed), suffix
     assert any(name.endswith(f"@v/v{VERSION}.zip") for name in listed)
+    # the native engine the Python package depends on: a wheel and an sdist that builds anywhere
+    engine = [name for name in listed if name.startswith("vrp_contract_engine-")]
+    assert any(name.endswith(".whl") for name in engine), engine
+    assert any(name.endswith(".tar.gz") for name in engine), engine
 
 
 def test_python_wheel(tmp_path):
@@ -187,7 +191,7 @@ def test_python_wheel(tmp_path):
     run(
         [
             *(str(python), "-m", "pip", "install", "--quiet", "--no-index"),
-            *("--find-links", str(wheelhouse), str(wheel)),
+            *("--find-links", str(dist), "--find-links", str(wheelhouse), str(wheel)),
         ],
         cwd=tmp_path,
         timeout=900,

@@ -21,8 +21,6 @@ import jsonschema_rs
 from vrp_contract.stream.explain import Violation, explain
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.types import Problem
 
@@ -46,15 +44,19 @@ class _Checker:
         self.known = f"{revision.name} defines {', '.join(revision.event_types)}"
         self._memo: dict[Any, list[Problem]] = {}
 
-    def problems(self, event: JSON) -> list[Problem]:
-        """Every schema problem of the event, in canonical order (empty: the event is valid)."""
+    def problems(self, event: JSON, found: list[Violation] | None = None) -> list[Problem]:
+        """Every schema problem of the event, in canonical order (empty: the event is valid).
+
+        `found`: the event's violations when an engine found them already (the native engine
+        does, for the lines it parsed); else this checker's engine finds them.
+        """
         event_type = event.get("event_type")
         if event_type.__class__ is str and event_type in self.schemas:
             schema, subject = self.schemas[event_type], f"the {event_type} event"
-            violations = self.violations(event, event_type)
+            violations = self.violations(event, event_type) if found is None else found
         else:
             schema, subject = self.envelope, "the event"
-            violations = self.violations(event, None)
+            violations = self.violations(event, None) if found is None else found
         if not violations:
             return []
         return explain(
@@ -81,11 +83,6 @@ class FastChecker(_Checker):
 
         self._variants = {et: compile_(schema) for et, schema in self.schemas.items()}
         self._envelope = compile_(self.envelope)
-        self.verdicts: dict[str, Callable[[Any], bool]] = {
-            et: v.is_valid for et, v in self._variants.items()
-        }
-        """Event type -> the verdict of its variant on an event orjson parsed (the hot path; orjson
-        never makes an integer beyond 64 bits, which `problems` alone can judge)."""
 
     def violations(self, event: JSON, event_type: str | None) -> list[Violation]:
         """The violations jsonschema-rs finds."""
