@@ -24,4 +24,10 @@ class Engine:
         explain: Callable[[bytes, list[_Violation] | None], Any],
         threads: int = 1,
     ) -> list[Any]: ...
+    def decode_block(
+        self,
+        block: bytes,
+        explain: Callable[[bytes, list[_Violation] | None], Any],
+        threads: int = 1,
+    ) -> list[Any]: ...
     def violations(self, text: bytes) -> list[_Violation] | None: ...

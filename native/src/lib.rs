@@ -350,9 +350,73 @@ impl Engine {
                 self.judge_all(&slices, 1)
             }
         };
+        let slices: Vec<&[u8]> = raw.iter().map(|b| b.as_bytes()).collect();
+        self.items(py, outcomes, &slices, |i| Ok(raw[i].clone()), explain)
+    }
+
+    /// `decode` of a block of whole lines (a chunk of a file): the lines are cut at each newline
+    /// (a final newline ends the last line, it starts no new one), and a bytes object is made
+    /// only for a line that goes to `explain`.
+    #[pyo3(signature = (block, explain, threads = 1))]
+    fn decode_block<'py>(
+        &self,
+        py: Python<'py>,
+        block: &Bound<'py, PyBytes>,
+        explain: &Bound<'py, PyAny>,
+        threads: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let data = block.as_bytes();
+        let mut slices: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+        if slices.last().is_some_and(|l| l.is_empty()) {
+            slices.pop();
+        }
+        let outcomes = if threads > 1 {
+            // `block` is an immutable bytes object the caller holds for the whole call
+            let shared = SendSlices(&slices);
+            py.detach(move || self.judge_all(shared.get(), threads))
+        } else {
+            self.judge_all(&slices, 1)
+        };
+        self.items(py, outcomes, &slices, |i| Ok(PyBytes::new(py, slices[i])), explain)
+    }
+
+    /// The violations of one event given as JSON text, against the variant its `event_type`
+    /// names (the envelope for an unknown type); None when the text is not a JSON object.
+    fn violations<'py>(&self, py: Python<'py>, text: &[u8]) -> PyResult<Option<Bound<'py, PyList>>> {
+        let Ok(doc) = Doc::default().parse(text) else {
+            return Ok(None);
+        };
+        let event = doc.root();
+        if !event.is_object() {
+            return Ok(None);
+        }
+        let validator = match event
+            .member("event_type")
+            .and_then(|t| t.str())
+            .and_then(|t| find(&self.by_type, t))
+        {
+            Some(i) => &self.variants[i].validator,
+            None => &self.envelope,
+        };
+        Ok(Some(violation_list(py, &violations(validator, event))?))
+    }
+}
+
+
+impl Engine {
+    /// The Python items of a chunk's outcomes; `line(i)` makes the bytes object of line `i`
+    /// (for `explain`), `slices[i]` is its content.
+    fn items<'py>(
+        &self,
+        py: Python<'py>,
+        outcomes: Vec<Outcome>,
+        slices: &[&[u8]],
+        line: impl Fn(usize) -> PyResult<Bound<'py, PyBytes>>,
+        explain: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         let none = py.None();
-        for (outcome, line) in outcomes.into_iter().zip(raw.iter()) {
+        for (i, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
                 Outcome::Record {
                     sid,
@@ -376,7 +440,7 @@ impl Engine {
                         [
                             match &sid {
                                 Sid::Span(start, len) => {
-                                    let text = &line.as_bytes()[*start..*start + *len];
+                                    let text = &slices[i][*start..*start + *len];
                                     // SAFETY: serde_json read this range of the line as a `&str`
                                     let text = unsafe { std::str::from_utf8_unchecked(text) };
                                     PyString::new(py, text).into_any()
@@ -397,39 +461,18 @@ impl Engine {
                 }
                 Outcome::Unfolded => {
                     // rare (audit events): Python builds the same tuple as for any valid line
-                    out.append(explain.call1((line, PyList::empty(py)))?)?;
+                    out.append(explain.call1((line(i)?, PyList::empty(py)))?)?;
                 }
                 Outcome::Explain(found) => {
                     let found = match found {
                         Some(v) => violation_list(py, &v)?.into_any(),
                         None => none.bind(py).clone(),
                     };
-                    out.append(explain.call1((line, found))?)?;
+                    out.append(explain.call1((line(i)?, found))?)?;
                 }
             }
         }
         Ok(out)
-    }
-
-    /// The violations of one event given as JSON text, against the variant its `event_type`
-    /// names (the envelope for an unknown type); None when the text is not a JSON object.
-    fn violations<'py>(&self, py: Python<'py>, text: &[u8]) -> PyResult<Option<Bound<'py, PyList>>> {
-        let Ok(doc) = Doc::default().parse(text) else {
-            return Ok(None);
-        };
-        let event = doc.root();
-        if !event.is_object() {
-            return Ok(None);
-        }
-        let validator = match event
-            .member("event_type")
-            .and_then(|t| t.str())
-            .and_then(|t| find(&self.by_type, t))
-        {
-            Some(i) => &self.variants[i].validator,
-            None => &self.envelope,
-        };
-        Ok(Some(violation_list(py, &violations(validator, event))?))
     }
 }
 

@@ -97,3 +97,21 @@ def test_a_session_id_with_escapes_is_unescaped():
     ).encode()
     record: Any = FAST.decoder()(raw)
     assert record[0] == 'a"b\\c\u00e9'
+
+
+@pytest.mark.parametrize("ending", [b"", b"\n", b"\n\n", b"\r\n"])
+def test_a_block_is_cut_into_lines_as_split_lines_cuts_it(ending: bytes):
+    from vrp_contract.stream.reader import split_lines  # noqa: PLC0415
+
+    block = b"\n".join(line.encode("utf-8", "surrogatepass") for line in TRICKY) + ending
+    expected = FAST.chunk_decoder()(split_lines(block))
+    assert FAST.block_decoder()(block) == expected
+    many = (block if block.endswith(b"\n") else block + b"\n") * 200
+    assert FAST.block_decoder(2)(many) == FAST.chunk_decoder()(split_lines(many))
+    reference = REFERENCE.block_decoder()(block)
+    assert [_verdict(item) for item in reference] == [_verdict(item) for item in expected]
+
+
+def _verdict(item: Any) -> tuple[Any, Any]:
+    """(problems, fold record) of a decoded line, whichever form it took."""
+    return ([], item) if item[0].__class__ is str else (item[0], item[1])

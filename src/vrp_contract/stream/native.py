@@ -66,6 +66,18 @@ class LineEngine:
         """
         return self._engine.decode(lines, explain, threads)
 
+    def decode_block(
+        self,
+        block: bytes,
+        explain: Callable[[bytes, list[EngineViolation] | None], Any],
+        threads: int = 1,
+    ) -> list[Any]:
+        """`decode` of a block of whole lines, cut as `reader.split_lines` cuts them.
+
+        A line becomes a bytes object only where `explain` needs one.
+        """
+        return self._engine.decode_block(block, explain, threads)
+
 
 def _text(schema: object) -> str:
     return orjson.dumps(schema).decode("utf-8")

@@ -27,7 +27,6 @@ from vrp_contract.stream.reader import (
     chunk_count,
     open_sources,
     regular_files,
-    split_lines,
 )
 
 if TYPE_CHECKING:
@@ -112,14 +111,14 @@ def _serve(conn: Connection, config: WorkerConfig) -> None:
     from vrp_contract.stream.validator import StreamValidator  # noqa: PLC0415 - in the worker
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
-    decode = StreamValidator(config.revision, engine=config.engine).chunk_decoder()
+    decode = StreamValidator(config.revision, engine=config.engine).block_decoder()
     try:
         sources = open_sources(list(config.paths), stdin=None)  # type: ignore[arg-type]
         for source, size in zip(sources, config.sizes, strict=True):
             source.limit = size
             for number, chunk in enumerate(source.chunks()):
                 if number % config.jobs == config.index:
-                    conn.send_bytes(_encode(decode(split_lines(chunk))))
+                    conn.send_bytes(_encode(decode(chunk)))
             conn.send_bytes(_END)  # the end of this source
     except InputError as exc:
         conn.send_bytes(_ERROR + str(exc).encode("utf-8", "surrogateescape"))

@@ -15,6 +15,7 @@ from vrp_contract.stream.explain import Violation
 from vrp_contract.stream.native import LineEngine
 from vrp_contract.stream.parse import acyclic, duplicate_problems, json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
+from vrp_contract.stream.reader import split_lines
 from vrp_contract.stream.schema_check import FastChecker, ReferenceChecker, SchemaChecker
 from vrp_contract.stream.session import SessionTracker
 
@@ -137,7 +138,7 @@ class StreamValidator:
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
-        return self.check_blocks(source.line_blocks(), source.name)
+        return self.fold(map(self.block_decoder(), source.chunks()), source.name)
 
     def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of consecutive blocks of raw lines (the lines of one source).
@@ -181,6 +182,22 @@ class StreamValidator:
                 return decode(lines, from_engine, threads)
 
         return decode_chunk
+
+    def block_decoder(self, threads: int = 1) -> Callable[[bytes], list[Decoded]]:
+        """Return `chunk_decoder` for a block of whole lines (a chunk of a source).
+
+        The lines are cut as `reader.split_lines` cuts them; the native engine does it itself.
+        """
+        if self.native is None:
+            explain_all = self.chunk_decoder()
+            return lambda block: explain_all(split_lines(block))
+        decode, from_engine = self.native.decode_block, self._from_engine
+
+        def decode_block(block: bytes) -> list[Decoded]:
+            with acyclic():
+                return decode(block, from_engine, threads)
+
+        return decode_block
 
     def decoder(self) -> Callable[[bytes], Decoded]:
         """Return the stateless per-line function (`chunk_decoder` of one line)."""
