@@ -66,10 +66,12 @@ def _python(out: Path) -> None:
         )
         raise DistError(msg)
     _run([sys.executable, "-m", "build", "--outdir", str(out), str(REPO)], cwd=REPO)
-    # the engine's wheel from its source tree (cargo reuses native/target), then its sdist
+    # the engine's wheel from its source tree (cargo reuses native/target), tagged manylinux as
+    # PyPI requires (pip's build would tag it for this machine only), then its sdist
     engine = REPO / "native"
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), "."], engine)
-    _run([sys.executable, "-m", "build", "--sdist", "--outdir", str(out), "."], cwd=engine)
+    maturin = [sys.executable, "-m", "maturin"]
+    _run([*maturin, "build", "-r", "--compatibility", "pypi", "-o", str(out)], cwd=engine)
+    _run([*maturin, "sdist", "-o", str(out)], cwd=engine)
     wheel = next(out.glob(f"vrp_contract-{version}-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         if "vrp_contract/py.typed" not in zf.namelist():
