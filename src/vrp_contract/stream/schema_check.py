@@ -16,12 +16,13 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from vrp_contract.stream.explain import Violation, explain
 
 if TYPE_CHECKING:
+    import jsonschema
+
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.types import Problem
 
@@ -122,6 +123,8 @@ class ReferenceChecker(_Checker):
     def __init__(self, revision: Revision) -> None:
         """Compile one validator per variant and one for the envelope (unknown types)."""
         super().__init__(revision)
+        import jsonschema  # noqa: PLC0415 - the reference only (a slow import)
+
         cls = jsonschema.Draft202012Validator
         self._cls = cls
         self._variants = {
