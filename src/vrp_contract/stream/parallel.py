@@ -106,8 +106,16 @@ def _decode(message: bytes) -> list[Decoded]:
         return pickle.loads(memoryview(message)[1:])  # type: ignore[no-any-return]  # noqa: S301 - our own worker
 
 
-def _serve(conn: Connection, config: WorkerConfig) -> None:
-    """Worker: decode the chunks this worker owns, source by source; then say where it ended."""
+def _serve(conn: Connection, config: WorkerConfig, inherited: list[Connection]) -> None:
+    """Worker: decode the chunks this worker owns, source by source; then say where it ended.
+
+    `inherited`: the read ends of the pipes that existed when this worker was forked (its own
+    among them). Closed first, so that the parent is the only reader of this worker's pipe:
+    when it dies, however it dies (`kill`, a container stop), the next send fails and this
+    worker ends, instead of blocking forever on a pipe it holds open itself.
+    """
+    for reader in inherited:
+        reader.close()
     from vrp_contract.stream.validator import StreamValidator  # noqa: PLC0415 - in the worker
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
@@ -167,14 +175,17 @@ def parallel_findings(
     sizes = [source.size or 0 for source in open_sources(paths, stdin=None)]  # type: ignore[arg-type]
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    conns, procs = [], []
+    conns: list[Connection] = []
+    procs = []
     try:
         for index in range(jobs):
             config = WorkerConfig(
                 validator.revision.name, validator.engine, tuple(paths), tuple(sizes), index, jobs
             )
             parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_serve, args=(child, config), daemon=True)  # type: ignore[attr-defined]
+            proc = ctx.Process(  # type: ignore[attr-defined]
+                target=_serve, args=(child, config, [*conns, parent]), daemon=True
+            )
             proc.start()
             child.close()
             conns.append(parent)
