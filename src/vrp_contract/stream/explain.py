@@ -155,9 +155,9 @@ def explain(  # noqa: PLR0913 - the violations and what words them
     `subject` names the event in messages ("the STATE_CHANGE event"); `known` lists the
     revision's event types for an unknown one. A value of the wrong type breaks every other
     keyword at its place too: one mistake, one finding. `memo` (owned by the caller, for the
-    schemas `subject` names) keeps the wording of violations seen before, for a broken producer
-    repeats itself: each violation's `_Plan` (the sentence around the offending value, which
-    the schema alone decides), and the whole wording of one met with a scalar value before.
+    schemas `subject` names) keeps each violation's `_Plan`: the wording the schema alone
+    decides, all of it or the sentence around the offending value, which is filled in per line
+    (a broken producer repeats its mistakes, rarely its values).
     """
     if len(violations) > 1:
         violations = sorted(violations, key=lambda v: _order(v, schema, event))
@@ -166,29 +166,26 @@ def explain(  # noqa: PLR0913 - the violations and what words them
         mistyped = None
     out: list[Problem] = []
     for v in violations:
-        keyword = v[0]
-        if mistyped and keyword != "type" and v[1] in mistyped:
+        keyword, path = v[0], v[1]
+        if mistyped and keyword != "type" and path in mistyped:
             continue
         if keyword in _NAMED:
-            inst = None
             if len(v[3]) > 1 and keyword != "required":
                 v = _in_event_order(v, event)  # noqa: PLW2901
+            inst = None
         else:
-            inst = _at(event, v[1])
-        if memo is None:
-            out.extend(_fill(_plan(v, schema, subject, known), inst))
-            continue
-        key = (v, subject, inst.__class__, inst) if inst.__class__ in _SCALARS else None
-        words = None if key is None else memo.get(key)
-        if words is None:
-            plan = memo.get((v, subject))
-            if plan is None:
-                plan = _plan(v, schema, subject, known)
-                _remember(memo, (v, subject), plan)
-            words = _fill(plan, inst)
-            if key is not None:
-                _remember(memo, key, words)
-        out.extend(words)
+            inst = _at(event, path)
+        plan = None if memo is None else memo.get((v, subject))
+        if plan is None:
+            plan = _plan(v, schema, subject, known)
+            if memo is not None:
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                memo[v, subject] = plan
+        if isinstance(plan, list):
+            out.extend(plan)
+        else:
+            out.append(_filled(plan, inst))
     return out
 
 
@@ -203,15 +200,7 @@ def _in_event_order(v: Violation, event: dict[str, Any]) -> Violation:
 
 _NAMED = frozenset({"required", "additionalProperties", "unevaluatedProperties"})
 """Keywords worded from the property names alone, not from the value."""
-_SCALARS = frozenset({str, int, bool, type(None)})
-"""Values the wording is memoised for (not floats: -0.0 equals 0.0 but is shown differently)."""
 _MEMO = 4096
-
-
-def _remember(memo: dict[Any, Any], key: object, value: object) -> None:
-    if len(memo) >= _MEMO:
-        memo.clear()
-    memo[key] = value
 
 
 class _Sentence(NamedTuple):
@@ -230,17 +219,15 @@ _Plan = list["Problem"] | _Sentence
 sentence around the offending value."""
 
 
-def _fill(plan: _Plan, inst: Any) -> list[Problem]:  # noqa: ANN401
-    """The problems of a violation worded by `plan`, whose offending value is `inst`."""
-    if isinstance(plan, list):
-        return plan
+def _filled(plan: _Sentence, inst: Any) -> Problem:  # noqa: ANN401
+    """The problem worded by the sentence `plan` about the offending value `inst`."""
     rule, where, head, tail, got = plan
     if not got:
-        return [(rule, where, f"{head}{show(inst)}{tail}")]
+        return (rule, where, f"{head}{show(inst)}{tail}")
     if inst is None:
-        return [(rule, where, f"{head}got null{tail}")]
+        return (rule, where, f"{head}got null{tail}")
     kind = _JSON_TYPES.get(type(inst), type(inst).__name__)
-    return [(rule, where, f"{head}got {kind} {show(inst)}{tail}")]
+    return (rule, where, f"{head}got {kind} {show(inst)}{tail}")
 
 
 def _plan(v: Violation, schema: dict[str, Any], subject: str, known: str) -> _Plan:
