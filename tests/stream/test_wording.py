@@ -10,6 +10,7 @@ import dataclasses
 import gc
 import io
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -17,8 +18,8 @@ import pytest
 from vrp_contract.findings import Finding, Severity, line_finding
 from vrp_contract.reporters.sarif import SarifReporter
 from vrp_contract.stream import StreamValidator
-from vrp_contract.stream.explain import explain
-from vrp_contract.stream.parse import acyclic
+from vrp_contract.stream.explain import Violation, explain, show
+from vrp_contract.stream.parse import acyclic, big_int_digits
 from vrp_contract.stream.schema_check import FastChecker
 
 CREATED = {"ts_ms": 1700000000000, "event_type": "SESSION_CREATED", "session_id": "s1"}
@@ -164,3 +165,50 @@ def test_sarif_is_the_text_json_dumps_writes(source, line):
         "artifactLocation": {"uri": source},
         "region": {"startLine": line},
     }
+
+
+def _shown(value: Any) -> str:
+    """The value's JSON text cut to 60 characters, encoded with room to recurse."""
+    with big_int_digits():
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(20_000)
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        finally:
+            sys.setrecursionlimit(limit)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _nested(depth: int) -> list[Any]:
+    deep: Any = 0
+    for _ in range(depth):
+        deep = {"k\n": [deep, "tail"], "z": -0.0}
+    return [deep]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _nested(1),
+        _nested(3),
+        _nested(2000),
+        [10**5000, "x"],
+        10**5000,
+        {"a": {}, "b": []},
+        "é" * 80,
+    ],
+    ids=["shallow", "three", "too-deep-to-recurse", "big-int-in-list", "big-int", "empty", "long"],
+)
+def test_show_cuts_the_json_text_at_any_depth_and_size(value):
+    assert show(value) == _shown(value)
+
+
+def test_a_value_nested_too_deep_to_encode_is_worded():
+    value = _nested(600)
+    event = {**CREATED, "session_id": value}
+    checker = FastChecker(StreamValidator().revision)
+    violations = [Violation("type", ("session_id",), ("properties", "session_id", "type"))]
+    schema = checker.schemas["SESSION_CREATED"]
+    problems = explain(violations, schema, event, subject="s", known=checker.known)
+    message = f"The field /session_id must be a string, got an array {_shown(value)}."
+    assert problems == [("schema.type", "/session_id", message)]

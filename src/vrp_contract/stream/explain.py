@@ -73,10 +73,46 @@ def show(value: Any) -> str:  # noqa: ANN401
     """The value as JSON text (what the producer wrote), cut to 60 characters."""
     try:
         text = _ENCODE(value)
-    except ValueError:  # an integer of more than 4,300 digits
+    except (ValueError, RecursionError):  # an integer of more than 4,300 digits; deep nesting
         with big_int_digits():
-            text = _ENCODE(value)
+            text = _head(value, _SHOW)
     return text if len(text) <= _SHOW else text[: _SHOW - 3] + "..."
+
+
+class _Text(str):
+    """JSON punctuation on `_head`'s stack: written as it is."""
+
+    __slots__ = ()
+
+
+def _head(value: Any, size: int) -> str:  # noqa: ANN401
+    """The JSON text `_ENCODE` writes for `value`, up to at least `size + 1` characters.
+
+    Without recursion: parsers accept a nesting deeper than the encoder's recursion allows.
+    """
+    out: list[str] = []
+    written = 0
+    stack: list[Any] = [value]
+    while stack and written <= size:
+        node = stack.pop()
+        text: str
+        if node.__class__ is _Text:
+            text = node
+        elif node.__class__ is dict and node:
+            text, parts = "{", [_Text("}")]
+            for key, item in reversed(node.items()):
+                parts += (item, _Text(_ENCODE(key) + ": "), _Text(", "))
+            stack += parts[:-1]
+        elif node.__class__ is list and node:
+            text, parts = "[", [_Text("]")]
+            for item in reversed(node):
+                parts += (item, _Text(", "))
+            stack += parts[:-1]
+        else:
+            text = _ENCODE(node)
+        out.append(text)
+        written += len(text)
+    return "".join(out)
 
 
 def _field(where: str) -> str:
