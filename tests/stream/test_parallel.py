@@ -163,12 +163,9 @@ def test_chunk_messages_round_trip_whatever_the_values():
         ("s1", "STATE_CHANGE", 7, "BIRTH", "ATTACHED"),
         ([("schema.type", "/ts_ms", "The field ...")], None, "s1", "MUTATION_TICK", "x"),
     ]
-    back = [tuple(r) for r in json.loads(json.dumps(records))]  # inner arrays come back as lists
-    assert _decode(_encode(records)) == back  # type: ignore[arg-type]
+    assert _decode(_encode(records)) == records  # type: ignore[arg-type]
     beyond = [([("schema.maximum", "/ts_ms", "...")], None, "s", "MUTATION_TICK", 10**30)]
-    message = _encode(beyond)  # type: ignore[arg-type]
-    assert message[:1] == b"P"  # msgpack stops at 64 bits: pickle carries it
-    assert _decode(message) == beyond
+    assert _decode(_encode(beyond)) == beyond  # type: ignore[arg-type]
 
 
 def test_progress_is_drawn_with_jobs_too(tmp_path: Path):
