@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Union
 import orjson
 
 from vrp_contract import catalog
-from vrp_contract.findings import Finding, Severity
+from vrp_contract.findings import Finding, Severity, line_finding
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.explain import Violation
 from vrp_contract.stream.native import LineEngine
@@ -32,6 +32,7 @@ __all__ = ["StreamSummary", "StreamValidator"]
 Explained = tuple[list["Problem"], "Record | None", Any, Any, Any]
 Decoded = Union["Record", Explained]
 """One decoded line: fold arguments (accepted by the fast path) or an explanation."""
+_ERROR = Severity.ERROR
 
 
 @dataclass
@@ -301,31 +302,33 @@ class StreamValidator:
         source: str,
         number: int,
     ) -> Iterator[Finding]:
+        """The findings of one line's problems, counted in the summary.
+
+        A line has few: they are built at once, without a generator per line.
+        """
         summary = self.summary
+        by_rule = summary.by_rule
+        severities = self._severity
         context: dict[str, Any] = {}
         if event_type.__class__ is str:
             context["event_type"] = event_type
         if ts.__class__ is int:
             context["ts_ms"] = ts
+        session = sid if sid.__class__ is str else None
+        out: list[Finding] = []
         for rule, pointer, message in problems:
-            severity = self._severity.get(rule)
+            severity = severities.get(rule)
             if severity is None:
-                severity = self._severity[rule] = catalog.severity(rule, self.revision)
-            if severity is Severity.ERROR:
+                severity = severities[rule] = catalog.severity(rule, self.revision)
+            if severity is _ERROR:
                 summary.errors += 1
             else:
                 summary.warnings += 1
-            summary.by_rule[rule] += 1
-            yield Finding(
-                rule=rule,
-                severity=severity,
-                message=message,
-                pointer=pointer,
-                source=source,
-                line=number,
-                session_id=sid if sid.__class__ is str else None,
-                context=context,
+            by_rule[rule] += 1
+            out.append(
+                line_finding(rule, severity, message, pointer, source, number, session, context)
             )
+        return iter(out)
 
 
 def validate_event(event: Any, revision: Revision | str | None = None) -> list[Finding]:  # noqa: ANN401
