@@ -49,6 +49,8 @@ TRICKY = [
     "{" + _BASE + ',"details":{"tick":1,"x":"\\ud800"}}',  # a lone surrogate
     "\ufeff{" + _BASE + ',"details":{"tick":1}}',  # a byte order mark
     "{" + _BASE + ',"details":{"tick":1,"deep":' + "[" * 200 + "]" * 200 + "}}",
+    "{" + _BASE + ',"details":{"tick":1,"deep":' + "[" * 1000 + "]" * 1000 + "}}",
+    "{" + _BASE + ',"details":{"tick":1},"extra":' + "[" * 1000 + "]" * 1000 + "}",
     "{" + _MOVE + "}",
     "{" + _MOVE.replace("ATTACHED", "NOWHERE") + "}",
     "{" + _MOVE.replace('"s1"', '""') + "}",

@@ -36,6 +36,8 @@ _MAX_DEPTH = 1100
 """More than the deepest nesting orjson parses (1,024 levels)."""
 
 
+_LONG_DIGITS = re.compile(rb"\d{19}").search
+"""A run of 19 digits: an integer that may not fit 64 bits, which orjson would read as a float."""
 _JSON_WHITESPACE = b" \t\r\n"
 """The whitespace of RFC 8259 (not form feed or vertical tab, which `bytes.strip` also removes)."""
 
@@ -288,6 +290,8 @@ def parse_line(raw: bytes) -> tuple[Any, list[Problem]]:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError:
             obj = None  # (a line orjson parses and that ends with `}` is an object, never None)
+        if obj is not None and _LONG_DIGITS(raw):
+            obj = None  # orjson reads an integer past 64 bits as a float: the json module's exact
     else:  # no object, not even JSON most often (a cut line): no use asking orjson
         obj = None
     if obj is None:

@@ -79,6 +79,11 @@ class FastChecker(_Checker):
     """
 
     @functools.cached_property
+    def _reference(self) -> ReferenceChecker:
+        """python-jsonschema, for the events nested too deeply for jsonschema-rs to take."""
+        return ReferenceChecker(self.revision)
+
+    @functools.cached_property
     def _validators(self) -> tuple[dict[str, jsonschema_rs.Validator], jsonschema_rs.Validator]:
         """One validator per variant, and one for the envelope (unknown types)."""
         revision = self.revision
@@ -102,6 +107,8 @@ class FastChecker(_Checker):
         sys.set_int_max_str_digits(0)
         try:
             errors = list(validator.iter_errors(event))
+        except ValueError:  # nested deeper than jsonschema-rs reads a Python value: the reference
+            return self._reference.violations(event, event_type)
         finally:
             sys.set_int_max_str_digits(limit)
         out = []
