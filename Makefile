@@ -27,7 +27,8 @@ $(PY): | check-python
 	$(PY) -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 2; }
 
 # The native line engine (native/, Rust) is built from source first: the package depends on it.
-ENGINE_INSTALL := $(PY) -m pip install --quiet ./native
+ENGINE_INSTALL := @echo "setup: building the native line engine (native/, Rust) with cargo: a few minutes the first time" \
+	&& $(PY) -m pip install --quiet ./native
 
 setup-runtime: $(PY) | check-python ## create .venv and install the package with its runtime dependencies only
 	$(ENGINE_INSTALL)
