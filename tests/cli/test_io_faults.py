@@ -122,3 +122,19 @@ def test_head_before_any_error_is_exit_2(tmp_path: Path):
     result = _bash(f"set -o pipefail; {_cli()} -j 1 {events} | head -n 1")
     assert result.returncode == 2
     _one_error_line(result.stderr, "the output was closed before the check finished")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "schema",
+        "schema --list",
+        "compat schema/v0.1/event.schema.json schema/v0.1/event.schema.json",
+        "vendor --revision 0.1 {tmp}/vendored",
+    ],
+)
+def test_every_command_reports_a_full_disk_in_one_line(command: str, tmp_path: Path):
+    cli = f"{sys.executable} -m vrp_contract {command.format(tmp=tmp_path)}"
+    result = _bash(f"{cli} > /dev/full", cwd=ROOT)
+    assert result.returncode == 2, result.stderr
+    _one_error_line(result.stderr, "No space left on device")
