@@ -84,10 +84,10 @@ def test_edited_missing_and_unexpected_files_fail_the_check(vendored: Path):
     result = _check(vendored)
     assert result.code == 1
     lines = result.out.splitlines()
-    assert lines[0].startswith(f"{vendored / 'events' / 'path_selected.schema.json'}#: error ")
+    assert lines[0].startswith(f"{vendored / 'events' / 'path_selected.schema.json'}: error ")
     assert "vendor.missing" in lines[0]
     assert any("vendor.edited: The file was edited after it was vendored" in x for x in lines)
-    assert any(x.startswith(f"{vendored / 'notes.txt'}#: error vendor.unexpected: ") for x in lines)
+    assert any(x.startswith(f"{vendored / 'notes.txt'}: error vendor.unexpected: ") for x in lines)
     assert f"FAILED: {vendored} differs from its lock or this package: 3 findings" in result.out
     assert "  findings  rule" in lines
     assert f"vrp-contract vendor --revision 0.1 {vendored}" in lines[-2]
