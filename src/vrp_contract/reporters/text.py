@@ -50,7 +50,8 @@ class TextReporter(Reporter):
         """Print one finding on one line (with its pointer and session when known).
 
         It starts with `source:line` for a stream finding, `source#pointer` for a schema
-        finding, `source` for a finding on a whole file. Runs once per finding: `_printable`'s test is inline, the source's is kept.
+        finding, `source` for a finding on a whole file. Runs once per finding: `_printable`'s
+        test is inline, the source's is kept.
         """
         source = self._sources.get(finding.source)
         if source is None:

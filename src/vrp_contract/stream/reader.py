@@ -77,7 +77,8 @@ class Source:
             if tail:
                 yield b"".join(tail)
         except (OSError, EOFError, zlib.error) as exc:
-            msg = f"{self.name}: cannot read past line {done}: {exc}"
+            where = f"past line {done}" if done else "its first line"
+            msg = f"{self.name}: cannot read {where}: {exc}"
             raise InputError(msg) from None
 
     def _blocks(self) -> Iterator[bytes]:
