@@ -55,13 +55,15 @@ $(SETUP_STAMP): $(SETUP_INPUTS)
 demo: setup-runtime ## install the package only, then validate the bundled example stream (shows real findings)
 	$(BIN)/vrp-contract validate examples/demo.jsonl || [ $$? -eq 1 ]
 
-lint: ## ruff check and format check
+lint: ## ruff check and format check; rustfmt and clippy on the native engine
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd native && cargo fmt --check && cargo clippy --locked --quiet -- -D warnings
 
-fmt: ## apply ruff fixes and formatting
+fmt: ## apply ruff fixes and formatting, rustfmt
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	cd native && cargo fmt
 
 typecheck: ## mypy --strict
 	$(BIN)/mypy

@@ -15,8 +15,8 @@ mod tape;
 
 use std::collections::HashSet;
 
-use jsonschema::paths::LocationSegment;
 use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
 
 use tape::{Doc, TNode, Tape};
 
@@ -210,9 +210,7 @@ impl Engine {
         std::thread::scope(|scope| {
             let parts: Vec<_> = lines
                 .chunks(size)
-                .map(|part| {
-                    scope.spawn(move || self.judge_part(part))
-                })
+                .map(|part| scope.spawn(move || self.judge_part(part)))
                 .collect();
             parts
                 .into_iter()
@@ -313,8 +311,15 @@ impl Engine {
             variants: compiled,
             by_type,
             envelope: compile(&envelope, "envelope")?,
-            state_index: states.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect(),
-            states: states.iter().map(|s| PyString::intern(py, s).unbind()).collect(),
+            state_index: states
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.clone(), i))
+                .collect(),
+            states: states
+                .iter()
+                .map(|s| PyString::intern(py, s).unbind())
+                .collect(),
             session_key: tokens(session_key),
             clock: tokens(clock),
             from_field: tokens(from_field),
@@ -327,7 +332,8 @@ impl Engine {
     /// A valid folded event becomes its record `(session_id, event_type, ts_ms, from, to)`; a
     /// valid event the fold does not take becomes `explain(line, [])`; any other line becomes
     /// `explain(line, violations)`, `violations` a list of `(keyword, instance path, schema
-    /// path, names)` or None when the engine did not parse the line. `threads` > 1 judges parts of the chunk side by side, without the GIL.
+    /// path, names)` or None when the engine did not parse the line. `threads` > 1 judges
+    /// parts of the chunk side by side, without the GIL.
     #[pyo3(signature = (lines, explain, threads = 1))]
     fn decode<'py>(
         &self,
@@ -340,17 +346,9 @@ impl Engine {
             .iter()
             .map(|item| item.cast_into::<PyBytes>().map_err(PyErr::from))
             .collect::<PyResult<_>>()?;
-        let outcomes = {
-            let slices: Vec<&[u8]> = raw.iter().map(|b| b.as_bytes()).collect();
-            if threads > 1 {
-                // the bytes objects are immutable and `raw` holds them while the GIL is released
-                let shared = SendSlices(&slices);
-                py.detach(move || self.judge_all(shared.get(), threads))
-            } else {
-                self.judge_all(&slices, 1)
-            }
-        };
+        // the bytes objects are immutable and `raw` holds them for the whole call
         let slices: Vec<&[u8]> = raw.iter().map(|b| b.as_bytes()).collect();
+        let outcomes = self.judge_released(py, &slices, threads);
         self.items(py, outcomes, &slices, |i| Ok(raw[i].clone()), explain)
     }
 
@@ -370,19 +368,24 @@ impl Engine {
         if slices.last().is_some_and(|l| l.is_empty()) {
             slices.pop();
         }
-        let outcomes = if threads > 1 {
-            // `block` is an immutable bytes object the caller holds for the whole call
-            let shared = SendSlices(&slices);
-            py.detach(move || self.judge_all(shared.get(), threads))
-        } else {
-            self.judge_all(&slices, 1)
-        };
-        self.items(py, outcomes, &slices, |i| Ok(PyBytes::new(py, slices[i])), explain)
+        // `block` is an immutable bytes object the caller holds for the whole call
+        let outcomes = self.judge_released(py, &slices, threads);
+        self.items(
+            py,
+            outcomes,
+            &slices,
+            |i| Ok(PyBytes::new(py, slices[i])),
+            explain,
+        )
     }
 
     /// The violations of one event given as JSON text, against the variant its `event_type`
     /// names (the envelope for an unknown type); None when the text is not a JSON object.
-    fn violations<'py>(&self, py: Python<'py>, text: &[u8]) -> PyResult<Option<Bound<'py, PyList>>> {
+    fn violations<'py>(
+        &self,
+        py: Python<'py>,
+        text: &[u8],
+    ) -> PyResult<Option<Bound<'py, PyList>>> {
         let Ok(doc) = Doc::default().parse(text) else {
             return Ok(None);
         };
@@ -402,8 +405,18 @@ impl Engine {
     }
 }
 
-
 impl Engine {
+    /// `judge_all`, without the GIL when threads judge side by side. The slices must point into
+    /// immutable bytes objects that stay alive for the whole call.
+    fn judge_released(&self, py: Python<'_>, slices: &[&[u8]], threads: usize) -> Vec<Outcome> {
+        if threads > 1 {
+            let shared = SendSlices(slices);
+            py.detach(move || self.judge_all(shared.get(), threads))
+        } else {
+            self.judge_all(slices, 1)
+        }
+    }
+
     /// The Python items of a chunk's outcomes; `line(i)` makes the bytes object of line `i`
     /// (for `explain`), `slices[i]` is its content.
     fn items<'py>(

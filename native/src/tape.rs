@@ -23,9 +23,19 @@ pub enum Slot {
     UInt(u64),
     Float(f64),
     /// A string in the line (`aux` false) or in the document's unescaped text (`aux` true).
-    Str { aux: bool, start: u32, len: u32 },
-    Array { len: u32, end: u32 },
-    Object { len: u32, end: u32 },
+    Str {
+        aux: bool,
+        start: u32,
+        len: u32,
+    },
+    Array {
+        len: u32,
+        end: u32,
+    },
+    Object {
+        len: u32,
+        end: u32,
+    },
 }
 
 /// A parsed line: its slots, the line itself and the text of strings that held escapes.
@@ -167,7 +177,7 @@ where
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        if v.fract() == 0.0 && v.abs() >= 9.223_372_036_854_775_808e18 {
+        if v.fract() == 0.0 && v.abs() >= 9.223_372_036_854_776e18 {
             self.0.wide = true;
         }
         self.0.slots.push(Slot::Float(v));
@@ -248,7 +258,11 @@ impl<'a> TNode<'a> {
     /// into the document's own text).
     pub fn span(&self) -> Option<(usize, usize)> {
         match self.slot() {
-            Slot::Str { aux: false, start, len } => Some((start as usize, len as usize)),
+            Slot::Str {
+                aux: false,
+                start,
+                len,
+            } => Some((start as usize, len as usize)),
             _ => None,
         }
     }
@@ -263,7 +277,11 @@ impl<'a> TNode<'a> {
 
     /// The member `key` of this object node.
     pub fn member(&self, key: &str) -> Option<TNode<'a>> {
-        TObject { doc: self.doc, i: self.i }.find(key)
+        TObject {
+            doc: self.doc,
+            i: self.i,
+        }
+        .find(key)
     }
 
     /// The node at the end of `tokens` (object keys), if every step exists.
@@ -301,14 +319,22 @@ impl<'a> TNode<'a> {
             Slot::Float(v) => Number::from_f64(v).map_or(Value::Null, Value::Number),
             Slot::Str { aux, start, len } => Value::String(self.doc.text(aux, start, len).into()),
             Slot::Array { .. } => Value::Array(
-                TArray { doc: self.doc, i: self.i }
-                    .elements()
-                    .map(|n| n.value())
-                    .collect(),
+                TArray {
+                    doc: self.doc,
+                    i: self.i,
+                }
+                .elements()
+                .map(|n| n.value())
+                .collect(),
             ),
             Slot::Object { .. } => {
                 let mut map = Map::new();
-                for (k, v) in (TObject { doc: self.doc, i: self.i }).members() {
+                for (k, v) in (TObject {
+                    doc: self.doc,
+                    i: self.i,
+                })
+                .members()
+                {
                     map.insert(k.to_owned(), v.value());
                 }
                 Value::Object(map)
@@ -406,14 +432,20 @@ impl<'a> Node<'a, Tape> for TNode<'a> {
 
     fn as_object(&self) -> Option<TObject<'a>> {
         match self.slot() {
-            Slot::Object { .. } => Some(TObject { doc: self.doc, i: self.i }),
+            Slot::Object { .. } => Some(TObject {
+                doc: self.doc,
+                i: self.i,
+            }),
             _ => None,
         }
     }
 
     fn as_array(&self) -> Option<TArray<'a>> {
         match self.slot() {
-            Slot::Array { .. } => Some(TArray { doc: self.doc, i: self.i }),
+            Slot::Array { .. } => Some(TArray {
+                doc: self.doc,
+                i: self.i,
+            }),
             _ => None,
         }
     }
@@ -453,7 +485,9 @@ impl<'a> Node<'a, Tape> for TNode<'a> {
 
     fn equals_value(&self, expected: &Value) -> bool {
         match (self.slot(), expected) {
-            (Slot::Str { aux, start, len }, Value::String(s)) => self.doc.text(aux, start, len) == s,
+            (Slot::Str { aux, start, len }, Value::String(s)) => {
+                self.doc.text(aux, start, len) == s
+            }
             (Slot::Str { .. }, _) => false,
             (Slot::Null, e) => e.is_null(),
             (Slot::Bool(b), e) => e.as_bool() == Some(b),
@@ -466,7 +500,10 @@ impl<'a> Node<'a, Tape> for TNode<'a> {
     }
 
     fn identity(&self) -> Option<NodeIdentity> {
-        Some(NodeIdentity::tagged(std::ptr::from_ref(self.doc) as usize, self.i))
+        Some(NodeIdentity::tagged(
+            std::ptr::from_ref(self.doc) as usize,
+            self.i,
+        ))
     }
 }
 
@@ -497,10 +534,21 @@ impl<'a> Iterator for Members<'a> {
             return None;
         }
         self.left -= 1;
-        let key = TNode { doc: self.doc, i: self.at }.str().unwrap_or_default();
+        let key = TNode {
+            doc: self.doc,
+            i: self.at,
+        }
+        .str()
+        .unwrap_or_default();
         let value = self.at + 1;
         self.at = self.doc.end(value);
-        Some((key, TNode { doc: self.doc, i: value }))
+        Some((
+            key,
+            TNode {
+                doc: self.doc,
+                i: value,
+            },
+        ))
     }
 }
 
@@ -549,7 +597,10 @@ impl<'a> Iterator for Elements<'a> {
             return None;
         }
         self.left -= 1;
-        let node = TNode { doc: self.doc, i: self.at };
+        let node = TNode {
+            doc: self.doc,
+            i: self.at,
+        };
         self.at = self.doc.end(self.at);
         Some(node)
     }
