@@ -2,7 +2,7 @@
 
 Everything it knows of the contract comes from the revision's data (`Behaviour`): no state or
 event type is named here. The rules it runs are the functions registered in `stream.rules`; the
-state changes of a session happen in one place, the advance (`_ADVANCE`). The step is generated
+state changes of a session happen in one place, the advance (`_EVENT`). The step is generated
 source, compiled once per fold: the rules' guards, the opening of a session and the advance are
 inlined, so an event costs one Python call. The Flink job and the tests call `Fold.step`; the
 one-process validator (`SessionTracker`) calls `Fold.in_table`, the same source with its session
@@ -195,7 +195,7 @@ class Fold:
         """Fold one event into its session (None: never seen); return it and the problems.
 
         Rules see the session as it was before the event, in the order the specification gives
-        (open, clock, transition or bind); then the advance (`_ADVANCE`) applies the event. `step`
+        (open, clock, transition or bind); then the advance (`_EVENT`) applies the event. `step`
         reads and changes only the session it is given, so callers keep sessions anywhere (a
         dict, Flink keyed state, another process).
         """
@@ -285,13 +285,13 @@ sess.fresh = True
 """
 """A session's first event opens it: in the initial state when it is a create event."""
 
-_ADVANCE = """\
-sess.fresh = False
+_EVENT = """\
+{any}
 if ts is not None:
-    sess.last_ts = ts
-if out is not NONE and not episode.isdisjoint([p[0] for p in out]):
-    sess.recovery_reported = True
+    {clock}
 if dst is not None:
+    {transition}
+    {advance}
     if dst in recovery_states:
         if sess.state not in recovery_states:
             sess.recovery_since = ts
@@ -307,34 +307,38 @@ if dst is not None:
         sess.closed = True
         {close}
 elif et in binds:
+    {bind}
+    {advance}
     sess.bound = True
+else:
+    {advance}
 """
-"""The advance: the only place a session changes, after the rules saw it as it was before.
+"""One event of an open session: the rules, then the advance (the only place a session changes).
 
-A once-per-episode rule that fired marks the episode reported; `{close}` is what the caller does
-with a session that has just terminated (nothing for `Fold.step`; the table's bookkeeping for
-`Fold.in_table`).
+Rules see the session as it was before the event: `{any}`, `{clock}`, `{transition}` and
+`{bind}` are the rules' guarded calls; each branch then advances the session by the event, so
+an event tests its kind once. `{close}` is what the caller does with a session that has just
+terminated (nothing for `Fold.step`; the table's bookkeeping for `Fold.in_table`).
 """
+
+_ADVANCE = """\
+sess.fresh = False
+if ts is not None:
+    sess.last_ts = ts
+if out is not NONE and not episode.isdisjoint([p[0] for p in out]):
+    sess.recovery_reported = True
+"""
+"""The advance every event makes; a once-per-episode rule that fired marks the episode."""
 
 _CLOSE_IN_TABLE = """\
 del table[sid]
-memorize[dst](sid)
+{memorize}
 remember(sid)
 if len(ring) > bound:
     old = forget()
     {forget}
 """
 """A terminated session leaves the open sessions; its id joins the memory, the oldest id goes."""
-
-_RULES = """\
-{any}
-if ts is not None:
-    {clock}
-if dst is not None:
-    {transition}
-elif et in binds:
-    {bind}
-"""
 
 _STEP = """
 def step(sess, rec):
@@ -346,8 +350,7 @@ def step(sess, rec):
         {closed}
         return sess, out
     out = NONE
-    {rules}
-    {advance}
+    {event}
     return sess, out
 """
 
@@ -366,8 +369,7 @@ def step(rec):
         table[sid] = sess
         seen += 1
     out = NONE
-    {rules}
-    {advance}
+    {event}
     return out
 """
 
@@ -428,8 +430,7 @@ def _source(
         open=_OPEN,
         recall=recall,
         closed=text["closed"],
-        rules=_fill(_RULES, **text),
-        advance=_fill(_ADVANCE, close=close),
+        event=_fill(_EVENT, advance=_ADVANCE, close=close, **text),
     )
     return source, scope
 
@@ -461,9 +462,10 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         for n in range(len(terminal))
     )
     forget = "".join(f"forget_{n}(old)\n" for n in range(len(terminal)))
-    source, scope = _source(
-        fold, _TABLE_STEP, _fill(_CLOSE_IN_TABLE, forget=forget or "pass\n"), recall or "pass\n"
-    )
+    # one terminal state (the common case): no lookup of the set to add the id to
+    memorize = "memorize_0(sid)\n" if len(terminal) == 1 else "memorize[dst](sid)\n"
+    close = _fill(_CLOSE_IN_TABLE, memorize=memorize, forget=forget or "pass\n")
+    source, scope = _source(fold, _TABLE_STEP, close, recall or "pass\n")
     scope.update(
         table=table,
         get=table.get,
@@ -478,7 +480,7 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         ids = memory.setdefault(state, set())
         scope[f"remembered_{n}"], scope[f"ended_{n}"] = ids, Session.terminated(state)
         scope[f"forget_{n}"] = ids.discard
-        scope["memorize"][state] = ids.add
+        scope["memorize"][state] = scope[f"memorize_{n}"] = ids.add
     exec(compile(source, "<fold step in a table>", "exec"), scope)  # noqa: S102 - from data
     step: Callable[[Record], list[Problem]] = scope["step"]
     return step
