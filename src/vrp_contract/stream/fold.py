@@ -272,7 +272,6 @@ def _compile_record(b: Behaviour) -> Callable[..., Record | None]:
 
 
 _OPEN = """\
-sess = new(Session)
 if et in creates:
     sess.state = initial
     sess.bound = False
@@ -283,7 +282,8 @@ sess.recovery_reported = sess.closed = False
 sess.attempts = 0
 sess.fresh = True
 """
-"""A session's first event opens it: in the initial state when it is a create event."""
+"""A session's first event opens it (`sess`, a new or a spare `Session`, every field set here):
+in the initial state when it is a create event."""
 
 _EVENT = """\
 {any}
@@ -332,18 +332,26 @@ if out is not NONE and not episode.isdisjoint([p[0] for p in out]):
 
 _CLOSE_IN_TABLE = """\
 del table[sid]
+if len(spares) < SPARES:
+    keep(sess)
 {memorize}
 remember(sid)
 if len(ring) > bound:
     old = forget()
     {forget}
 """
-"""A terminated session leaves the open sessions; its id joins the memory, the oldest id goes."""
+"""A terminated session leaves the open sessions; its id joins the memory, the oldest id goes.
+
+Its `Session` object is kept as a spare for a session opened later (up to `SPARES` of them): a
+short session then costs no allocation, and the cycle collector sees no churn.
+"""
+SPARES = 1024
 
 _STEP = """
 def step(sess, rec):
     sid, et, ts, src, dst = rec
     if sess is None:
+        sess = new(Session)
         {open}
     elif sess.closed:
         out = NONE
@@ -365,6 +373,7 @@ def step(rec):
             out = NONE
             {closed}
             return out
+        sess = reuse() if spares else new(Session)
         {open}
         table[sid] = sess
         seen += 1
@@ -466,9 +475,14 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
     memorize = "memorize_0(sid)\n" if len(terminal) == 1 else "memorize[dst](sid)\n"
     close = _fill(_CLOSE_IN_TABLE, memorize=memorize, forget=forget or "pass\n")
     source, scope = _source(fold, _TABLE_STEP, close, recall or "pass\n")
+    spares: list[Session] = []
     scope.update(
         table=table,
         get=table.get,
+        spares=spares,
+        keep=spares.append,
+        reuse=spares.pop,
+        SPARES=SPARES,
         memorize={},
         ring=ring,
         remember=ring.append,
