@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,6 +123,51 @@ def test_terminated_memory_is_bounded_and_forgets_the_oldest_first():
     # "a" was forgotten: it is a new session now, created by this event
     assert tracker.step(("a", create, 3, None, None)) == []
     assert tracker.seen == 4
+
+
+def _path(transitions: frozenset[tuple[str, str]], src: str, dst: str) -> list[str]:
+    """A shortest walk of the transition table from `src` to `dst` (breadth first)."""
+    came: dict[str, str] = {src: src}
+    todo = [src]
+    while todo and dst not in came:
+        here = todo.pop(0)
+        for f, t in sorted(transitions):
+            if f == here and t not in came:
+                came[t] = here
+                todo.append(t)
+    walk = [dst]
+    while walk[-1] != src:
+        walk.append(came[walk[-1]])
+    return walk[::-1]
+
+
+def test_a_session_opened_on_a_spare_object_inherits_nothing():
+    """The table reuses a terminated session's object: every field is set anew when it opens."""
+    revision = load_revision()
+    tracker = SessionTracker(revision, load_policy(revision))
+    b = tracker.fold.behaviour
+    create, move, bind = min(b.creates), min(b.moves), min(b.binds)
+    counted, end = min(b.counted), min(b.terminal)
+    walk = _path(b.transitions, b.initial, counted)
+    walk += _path(b.transitions, counted, end)[1:]
+    events: list[Record] = [("a", create, 1, None, None), ("a", bind, 2, None, None)]
+    events += [("a", move, 3 + i, f, t) for i, (f, t) in enumerate(pairwise(walk))]
+    for event in events[:-1]:
+        assert tracker.step(event) == []
+    worn = tracker.sessions["a"]
+    assert (worn.attempts, worn.bound, worn.last_ts) == (1, True, events[-2][2])
+    assert tracker.step(events[-1]) == []
+    assert "a" not in tracker.sessions
+    assert tracker.step(("b", create, 100, None, None)) == []
+    fresh = tracker.sessions["b"]
+    assert fresh is worn  # the spare object was reused...
+    assert (
+        fresh.to_tuple() == Session(b.initial, bound=False, last_ts=100, fresh=False).to_tuple()
+    )  # ...anew
+    assert [p[0] for p in tracker.step(("c", move, 101, b.initial, end))] == [
+        "session.created-first"
+    ]
+    assert tracker.seen == 3
 
 
 def _copy_revision(tmp_path: Path) -> Path:
