@@ -22,6 +22,8 @@ from vrp_contract.stream.session import SessionTracker
 from vrp_contract.stream.validator import StreamValidator
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from vrp_contract.stream.types import Record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,3 +204,24 @@ def test_a_changed_transition_table_changes_the_behaviour_with_no_code_edit(tmp_
         if path and (b.initial, src) not in b.transitions:
             pytest.skip("the revision has no direct path to the edited transition")
         assert found == expect, revision.root
+
+
+def test_the_summary_counts_the_lines_folded_when_the_input_fails_or_the_reader_stops():
+    """A chunk is folded in one call: the count stays exact when it ends early either way."""
+    lines = [line.decode() for line in _stream(50, 5)][:40]
+    lines[20] = lines[20][: len(lines[20]) // 2]  # one broken line: a finding mid-chunk
+
+    def failing() -> Iterator[str]:
+        yield from lines
+        raise OSError("the disk went away")
+
+    v = StreamValidator()
+    with pytest.raises(OSError, match="disk"):
+        list(v.iter_findings(failing()))
+    assert (v.summary.lines, v.summary.valid + v.summary.invalid) == (40, 40)
+    v = StreamValidator()
+    findings = v.iter_findings(failing())
+    first = next(findings)
+    findings.close()  # the reader went away after the first finding
+    assert v.summary.lines == first.line
+    assert v.summary.invalid == 1

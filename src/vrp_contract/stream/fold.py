@@ -12,6 +12,7 @@ The specification is docs/guides/session-fold.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from textwrap import indent
 from typing import TYPE_CHECKING, Any
@@ -20,13 +21,16 @@ from vrp_contract.stream import rules as _rules
 
 if TYPE_CHECKING:
     from collections import deque
-    from collections.abc import Callable
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.policy import Policy
     from vrp_contract.stream.types import Problem, Record
 
 __all__ = ["Behaviour", "Fold", "Session"]
+
+Lines = Callable[[Iterable[Any], int], Generator[tuple[int, Any, Any], None, None]]
+"""`lines(items, count)` of `Fold.in_table`: (line number, problems, item) of the lines with
+problems, then (number of the last line, None, None)."""
 
 _NONE: list[Problem] = []  # shared empty result (callers never mutate what step returns)
 
@@ -207,8 +211,8 @@ class Fold:
         ring: deque[str],
         remember: int,
         seen: int = 0,
-    ) -> Callable[[Record], list[Problem]]:
-        """The step of a one-process session table: `step(record) -> problems`.
+    ) -> tuple[Callable[[Record], list[Problem]], Lines]:
+        """The steps of a one-process session table: `step(record) -> problems` and `lines`.
 
         The same generated source as `step`, with the table's bookkeeping inlined, so an event
         costs one Python call. `table` maps the id of every open session to its `Session`;
@@ -216,7 +220,8 @@ class Fold:
         (oldest first in `ring`) that ended in it; past `remember`, the oldest id is forgotten,
         in O(1). Open sessions stay in a table of their own, small and
         hot, so the memory costs one lookup per new session, not per event. The count of
-        sessions seen, starting at `seen`, is the step's global `seen`.
+        sessions seen, starting at `seen`, is the step's global `seen`. `lines(items, count)`
+        folds a chunk of a validator's decoded lines (see `_TABLE_STEP`).
         """
         return _compile_table(self, table, memory, ring, remember, seen)
 
@@ -380,7 +385,51 @@ def step(rec):
     out = NONE
     {event}
     return out
+
+
+def lines(items, count):
+    global seen, reached
+    try:
+        for item in items:
+            count += 1
+            if item[0].__class__ is str:
+                rec = item
+                first = NONE
+            else:
+                first = item[0]
+                rec = item[1]
+                if rec is None:
+                    if first:
+                        yield count, first, item
+                    continue
+            sid, et, ts, src, dst = rec
+            sess = get(sid)
+            if sess is None:
+                {recall}
+                if sess is not None:
+                    out = NONE
+                    {closed}
+                    if out is not NONE or first:
+                        yield count, first + out, item
+                    continue
+                sess = reuse() if spares else new(Session)
+                {open}
+                table[sid] = sess
+                seen += 1
+            out = NONE
+            {event}
+            if out is not NONE or first:
+                yield count, first + out, item
+    finally:
+        reached = count
+    yield count, None, None
 """
+"""`step(record) -> problems`, and `lines(items, count)`: the same fold over a validator's decoded
+lines (a record, or an explanation `(problems, record or None, ...)`), numbered from `count + 1`,
+yielding `(number, problems, item)` for each line with problems, in order, and finally
+`(number of the last line, None, None)`: one Python call per chunk rather than per event. The
+global `reached` is the number of the last line folded when `lines` ended (also by an error of
+`items`)."""
 
 _CALL = """\
 if {guard}:
@@ -459,8 +508,8 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
     ring: deque[str],
     remember: int,
     seen: int,
-) -> Callable[[Record], list[Problem]]:
-    """Build the step of `Fold.in_table`: the same source, the session table inlined.
+) -> tuple[Callable[[Record], list[Problem]], Lines]:
+    """Build `step` and `lines` of `Fold.in_table`: the same source, the session table inlined.
 
     The memory holds one set of ids per terminal state (a set costs less than a dict per id),
     so recalling an id is one set lookup per terminal state, unrolled in the source.
@@ -489,6 +538,7 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         forget=ring.popleft,
         bound=remember,
         seen=seen,
+        reached=0,
     )
     for n, state in enumerate(terminal):
         ids = memory.setdefault(state, set())
@@ -496,5 +546,4 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         scope[f"forget_{n}"] = ids.discard
         scope["memorize"][state] = scope[f"memorize_{n}"] = ids.add
     exec(compile(source, "<fold step in a table>", "exec"), scope)  # noqa: S102 - from data
-    step: Callable[[Record], list[Problem]] = scope["step"]
-    return step
+    return scope["step"], scope["lines"]

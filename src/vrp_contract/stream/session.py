@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.stream.fold import Fold, Session
+from vrp_contract.stream.fold import Fold, Lines, Session
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,6 +49,8 @@ class SessionTracker:
         self._remember = remember_terminated
         self.step: Callable[[Record], list[Problem]]
         """Fold one event record into its session; return the event's problems."""
+        self.lines: Lines
+        """Fold a chunk of decoded lines (see `Fold.in_table`)."""
         self.fold = Fold(revision, policy, assume_open_sessions=assume_open_sessions)
 
     @property
@@ -60,7 +62,9 @@ class SessionTracker:
     def fold(self, fold: Fold) -> None:
         seen = self.seen if hasattr(self, "step") else 0
         self._fold = fold
-        self.step = fold.in_table(self._table, self._memory, self._ring, self._remember, seen)
+        self.step, self.lines = fold.in_table(
+            self._table, self._memory, self._ring, self._remember, seen
+        )
 
     def record(self, event: dict[str, Any], *, ts_valid: bool = True) -> Record | None:
         """The fold record of a parsed event (see `Fold.record`)."""
@@ -76,6 +80,12 @@ class SessionTracker:
         """Sessions seen (opened) so far."""
         seen: int = self.step.__globals__["seen"]
         return seen
+
+    @property
+    def reached(self) -> int:
+        """The number of the last line folded by the last `lines` call that ended."""
+        reached: int = self.lines.__globals__["reached"]
+        return reached
 
     @property
     def open_sessions(self) -> int:
