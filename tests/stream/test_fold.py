@@ -9,6 +9,7 @@ import shutil
 import sys
 from itertools import pairwise
 from pathlib import Path
+from types import GeneratorType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -221,6 +222,7 @@ def test_the_summary_counts_the_lines_folded_when_the_input_fails_or_the_reader_
     assert (v.summary.lines, v.summary.valid + v.summary.invalid) == (40, 40)
     v = StreamValidator()
     findings = v.iter_findings(failing())
+    assert isinstance(findings, GeneratorType)
     first = next(findings)
     findings.close()  # the reader went away after the first finding
     assert v.summary.lines == first.line

@@ -545,5 +545,9 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         scope[f"remembered_{n}"], scope[f"ended_{n}"] = ids, Session.terminated(state)
         scope[f"forget_{n}"] = ids.discard
         scope["memorize"][state] = scope[f"memorize_{n}"] = ids.add
+    # the loop reads every name of its scope as a local (keyword-only defaults): cheaper than
+    # a global in the hot loop; `seen` and `reached` stay globals (the tracker reads them)
+    names = ", ".join(f"{k}={k}" for k in scope if k not in {"seen", "reached"})
+    source = source.replace("def lines(items, count):", f"def lines(items, count, *, {names}):")
     exec(compile(source, "<fold step in a table>", "exec"), scope)  # noqa: S102 - from data
     return scope["step"], scope["lines"]
