@@ -545,9 +545,13 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         scope[f"remembered_{n}"], scope[f"ended_{n}"] = ids, Session.terminated(state)
         scope[f"forget_{n}"] = ids.discard
         scope["memorize"][state] = scope[f"memorize_{n}"] = ids.add
-    # the loop reads every name of its scope as a local (keyword-only defaults): cheaper than
-    # a global in the hot loop; `seen` and `reached` stay globals (the tracker reads them)
-    names = ", ".join(f"{k}={k}" for k in scope if k not in {"seen", "reached"})
-    source = source.replace("def lines(items, count):", f"def lines(items, count, *, {names}):")
+    # the loop reads the names of its scope from a closure, cheaper than globals in the hot
+    # loop; `seen` and `reached` stay globals (the tracker reads them)
+    names = [k for k in scope if k not in {"seen", "reached"}]
+    cut = source.index("\ndef lines(")
+    source = (
+        f"{source[:cut]}\ndef make_lines({', '.join(names)}):\n"
+        f"{indent(source[cut:], '    ')}    return lines\n"
+    )
     exec(compile(source, "<fold step in a table>", "exec"), scope)  # noqa: S102 - from data
-    return scope["step"], scope["lines"]
+    return scope["step"], scope["make_lines"](**{k: scope[k] for k in names})

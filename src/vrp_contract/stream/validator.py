@@ -209,30 +209,37 @@ class StreamValidator:
         """Feed decoded lines, chunk by chunk in input order, through the session fold.
 
         This is the only stateful step; it yields the findings of each line as it goes. The
-        tracker's `lines` folds a whole chunk in one call and stops only at lines with problems
-        (a pipe's chunks are single lines, and a lazy chunk is read one line at a time).
+        tracker's `lines` folds a whole chunk in one call and stops only at lines with problems (a
+        lazy chunk is read one line at a time); a chunk of one line (a pipe's) takes one `step`.
         """
         summary = self.summary
         summary.sources.append(source)
         tracker = self.tracker
-        lines = tracker.lines
+        step, lines = tracker.step, tracker.lines
         count = invalid = 0
         folding = None
         try:
             item: Any  # the Decoded union, narrowed by its first element below
             for chunk in chunks:
+                if chunk.__class__ is list and len(chunk) == 1:
+                    folding = None
+                    count += 1
+                    item = chunk[0]
+                    if item[0].__class__ is str:  # accepted by the fast path
+                        problems = step(item)
+                    else:
+                        problems = item[0] if item[1] is None else item[0] + step(item[1])
+                    if problems:
+                        invalid += 1
+                        yield from self._findings(problems, *_identity(item), source, count)
+                    continue
                 # the last tuple of a chunk is (its last line number, None, None)
                 folding = lines(chunk, count)
                 for number, problems, item in folding:
                     count = number
-                    if problems is None:
-                        continue
-                    invalid += 1
-                    if item[0].__class__ is str:  # accepted by the fast path
-                        sid, event_type, ts = item[0], item[1], item[2]
-                    else:
-                        sid, event_type, ts = item[2], item[3], item[4]
-                    yield from self._findings(problems, sid, event_type, ts, source, number)
+                    if problems is not None:
+                        invalid += 1
+                        yield from self._findings(problems, *_identity(item), source, number)
         finally:
             if folding is not None and getgeneratorstate(folding) == GEN_CLOSED:  # ended (error?)
                 count = tracker.reached
@@ -308,6 +315,13 @@ class StreamValidator:
                 session_id=sid if sid.__class__ is str else None,
                 context=context,
             )
+
+
+def _identity(item: Any) -> tuple[object, object, object]:  # noqa: ANN401 - a Decoded
+    """The session id, event type and clock of a decoded line, as its findings name them."""
+    if item[0].__class__ is str:  # a fold record
+        return item[0], item[1], item[2]
+    return item[2], item[3], item[4]  # an explanation
 
 
 def validate_event(event: Any, revision: Revision | str | None = None) -> list[Finding]:  # noqa: ANN401
