@@ -214,14 +214,14 @@ class Fold:
     ) -> tuple[Callable[[Record], list[Problem]], Lines]:
         """The steps of a one-process session table: `step(record) -> problems` and `lines`.
 
-        The same generated source as `step`, with the table's bookkeeping inlined, so an event
-        costs one Python call. `table` maps the id of every open session to its `Session`;
-        `memory` maps each terminal state to the set of the last `remember` terminated ids
-        (oldest first in `ring`) that ended in it; past `remember`, the oldest id is forgotten,
-        in O(1). Open sessions stay in a table of their own, small and
-        hot, so the memory costs one lookup per new session, not per event. The count of
-        sessions seen, starting at `seen`, is the step's global `seen`. `lines(items, count)`
-        folds a chunk of a validator's decoded lines (see `_TABLE_STEP`).
+        The same generated source as `step`, with the table's bookkeeping inlined: `step` costs
+        one Python call per event, and `lines(items, count)` one per chunk of a validator's
+        decoded lines (see `_TABLE_STEP`). `table` maps the id of every open session to its
+        `Session`; `memory` maps each terminal state to the set of the last `remember`
+        terminated ids (oldest first in `ring`) that ended in it; past `remember`, the oldest id
+        is forgotten, in O(1). Open sessions keep a table of their own, small and hot, so the
+        memory costs one lookup per new session, not per event. The count of sessions seen,
+        starting at `seen`, is the generated code's global `seen`.
         """
         return _compile_table(self, table, memory, ring, remember, seen)
 

@@ -7,12 +7,13 @@ module only keeps the sessions between events.
 from __future__ import annotations
 
 from collections import deque
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.stream.fold import Fold, Lines, Session
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.policy import Policy
@@ -93,9 +94,9 @@ class SessionTracker:
         return len(self._table)
 
     @property
-    def sessions(self) -> dict[str, Session]:
-        """The open sessions by id."""
-        return self._table
+    def sessions(self) -> Mapping[str, Session]:
+        """The open sessions by id, read only (a terminated session's object is reused later)."""
+        return MappingProxyType(self._table)
 
     @property
     def terminated(self) -> dict[str, str]:
