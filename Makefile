@@ -26,15 +26,22 @@ $(PY): | check-python
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 2; }
 	$(PY) -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 2; }
 
+# The native line engine (native/, Rust) is built from source first: the package depends on it.
+ENGINE_INSTALL := @echo "setup: building the native line engine (native/, Rust) with cargo: a few minutes the first time" \
+	&& $(PY) -m pip install --quiet ./native
+
 setup-runtime: $(PY) | check-python ## create .venv and install the package with its runtime dependencies only
+	$(ENGINE_INSTALL)
 	$(PY) -m pip install --quiet -e .
 
 setup-python: $(PY) | check-python ## create .venv and install the package with its dev tools
+	$(ENGINE_INSTALL)
 	$(PY) -m pip install --quiet -e '.[dev]'
 
 # `make setup` always installs; `make test` runs it only when the setup stamp is older than the
 # files that decide what gets installed, so `.ci/run` (make setup, then make test) installs once.
 SETUP_INPUTS += Makefile $(wildcard mk/*.mk) pyproject.toml scripts/prereqs.py \
+	native/Cargo.toml native/Cargo.lock native/pyproject.toml $(wildcard native/src/*.rs) \
 	$(wildcard scripts/codegen/pins.py scripts/codegen/node/package-lock.json \
 	scripts/codegen/java/pom.xml generated/*/*/go.mod generated/*/*/Cargo.lock \
 	generated/*/*/pom.xml docs/hooks/vrp_site/mermaid.py)

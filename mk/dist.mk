@@ -22,6 +22,7 @@ CONSUMER_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vrp-contract-consumers
 setup-dist: setup-python setup-codegen ## fetch what make dist and the consumer tests need (they then run offline)
 	$(PY) scripts/dist.py --out build/dist-setup
 	@# a wheel of ours left from an earlier version would be taken as is, with its old dependencies
-	rm -f $(CONSUMER_CACHE)/wheelhouse/vrp_contract-*
-	$(PY) -m pip download --quiet --dest $(CONSUMER_CACHE)/wheelhouse build/dist-setup/vrp_contract-*.whl
+	rm -f $(CONSUMER_CACHE)/wheelhouse/vrp_contract-* $(CONSUMER_CACHE)/wheelhouse/vrp_contract_engine-*
+	$(PY) -m pip download --quiet --dest $(CONSUMER_CACHE)/wheelhouse --find-links build/dist-setup \
+		build/dist-setup/vrp_contract-0*.whl
 	cd generated/java/v0_1 && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath -Dmdep.outputFile=/dev/null

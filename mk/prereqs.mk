@@ -11,7 +11,7 @@ check-python: ## check that PYTHON (python3) is 3.11+ with venv, and that .venv 
 	@if ! $(PYTHON) -c '$(_PY_OK)' 2>/dev/null; then \
 		echo "setup: '$(PYTHON)' is not Python $(PYTHON_MIN) or newer ($$(command -v '$(PYTHON)' >/dev/null && '$(PYTHON)' -V 2>&1 | head -n 1 || echo not found)): install it (python.org, pyenv, apt-get install python3) or pass PYTHON=python$(PYTHON_MIN)" >&2; \
 		exit 2; fi
-	@$(PYTHON) scripts/prereqs.py --python-only --quiet --python '$(PYTHON)'
+	@$(PYTHON) scripts/prereqs.py --runtime --quiet --python '$(PYTHON)'
 	@if [ -e $(PY) ] && ! $(PY) -c '$(_PY_OK)' 2>/dev/null; then \
 		echo "setup: $(VENV) was made with $$($(PY) -V 2>&1 | head -n 1), not Python $(PYTHON_MIN)+ (or is broken): run 'make clean', then this command again" >&2; \
 		exit 2; fi

@@ -2,7 +2,9 @@
 
     python scripts/dist.py [--out dist] [--only python|typescript|go|rust|java ...]
 
-- Python: wheel and sdist of `vrp-contract` (`python -m build`), with `py.typed`;
+- Python: wheel and sdist of `vrp-contract` (`python -m build`), with `py.typed`, and of the
+  native line engine it depends on, `vrp-contract-engine` (native/, built by maturin: a wheel
+  for this platform, and an sdist that builds anywhere cargo runs);
 - TypeScript: the `npm pack` tarball of each revision's package;
 - Go: each revision's module as a Go module proxy tree (`goproxy/<module>/@v/<version>.zip`,
   `.mod`, `.info`, `list`), what `GOPROXY=file://.../goproxy` serves and a tag
@@ -64,6 +66,12 @@ def _python(out: Path) -> None:
         )
         raise DistError(msg)
     _run([sys.executable, "-m", "build", "--outdir", str(out), str(REPO)], cwd=REPO)
+    # the engine's wheel from its source tree (cargo reuses native/target), tagged manylinux as
+    # PyPI requires (pip's build would tag it for this machine only), then its sdist
+    engine = REPO / "native"
+    maturin = [sys.executable, "-m", "maturin"]
+    _run([*maturin, "build", "-r", "--compatibility", "pypi", "-o", str(out)], cwd=engine)
+    _run([*maturin, "sdist", "-o", str(out)], cwd=engine)
     wheel = next(out.glob(f"vrp_contract-{version}-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         if "vrp_contract/py.typed" not in zf.namelist():

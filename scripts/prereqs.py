@@ -1,8 +1,9 @@
 """Check the tools `make setup` needs before it installs anything; one line per missing tool.
 
 `python scripts/prereqs.py` checks everything the full test suite needs (what `make setup` runs
-first); `--python-only` checks only the interpreter that creates `.venv` (what `make demo` runs
-first). Exit 0 when everything is there, 2 when something is missing or too old.
+first); `--runtime` checks only what installing the package needs: the interpreter that creates
+`.venv`, and Rust's cargo, which builds the native line engine (what `make demo` runs first).
+Exit 0 when everything is there, 2 when something is missing or too old.
 
 This file runs under whatever `python3` the user has, so it keeps to syntax that old interpreters
 still parse, and reports a too-old Python instead of failing on it.
@@ -66,7 +67,8 @@ TOOLS = (
         ("cargo", "--version"),
         r"cargo (\d+(?:\.\d+)*)",
         (1, 85),
-        "https://rustup.rs/ then `rustup default stable` (Rust binding; cargo-typify needs 1.85)",
+        "https://rustup.rs/ then `rustup default stable` (the native engine, the Rust binding; "
+        "cargo-typify needs 1.85)",
     ),
     Tool(
         "Java (JDK)",
@@ -167,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--python", default="python3", help="the interpreter for .venv")
     parser.add_argument(
-        "--python-only", action="store_true", help="check only the interpreter (make demo)"
+        "--runtime",
+        action="store_true",
+        help="check only the interpreter and cargo, what installing the package needs (make demo)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the problems")
     args = parser.parse_args(argv)
@@ -177,18 +181,21 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(python)
     elif not args.quiet:
         print(f"ok: Python ({args.python})")
-    if not args.python_only:
-        for ok, line in [*(_tool_line(tool) for tool in TOOLS), _browser_line()]:
-            if not ok:
-                problems.append(line)
-            elif not args.quiet:
-                print(line)
+    if args.runtime:
+        checks = [_tool_line(tool) for tool in TOOLS if tool.command[0] == "cargo"]
+    else:
+        checks = [*(_tool_line(tool) for tool in TOOLS), _browser_line()]
+    for ok, line in checks:
+        if not ok:
+            problems.append(line)
+        elif not args.quiet:
+            print(line)
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
         hint = (
             ""
-            if args.python_only
+            if args.runtime
             else (
                 "; `make setup-python` sets up Python alone (the tests of a missing toolchain skip)"
             )

@@ -75,13 +75,42 @@ def test_the_public_api_works_from_an_installed_wheel(tmp_path: Path):
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(ROOT)],
         check=True,
     )
+    # the native engine it depends on, from its source tree (cargo reuses native/target)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), "."],
+        cwd=ROOT / "native",
+        check=True,
+    )
     (wheel,) = dist.glob("vrp_contract-*.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "--quiet", str(wheel)], check=True)
+    install = [str(python), "-m", "pip", "install", "-q", "--find-links", str(dist), str(wheel)]
+    subprocess.run(install, check=True)
     run = subprocess.run(
         [python, "-c", _PROGRAM], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert run.returncode == 0, run.stderr
     assert "public API ok" in run.stdout
+
+
+def test_the_catalog_knows_every_family_and_validation_imports_none_of_them():
+    """`catalog.rules()` lists the compat, vendor and Flink rule ids without the caller importing
+    their modules; `vrp-contract validate` never imports the compatibility checker."""
+    program = textwrap.dedent(
+        """
+        import sys
+        from vrp_contract.cli import main
+        main(["validate", "--quiet", "examples/demo.jsonl"])
+        assert "vrp_contract.compat" not in sys.modules, "validate imported compat"
+        from vrp_contract import catalog
+        ids = {r.id for r in catalog.rules()}
+        assert {"stream.late-event", "session.idle-timeout"} <= ids, "no Flink rules"
+        assert "type.changed" in ids and catalog.get("type.changed").category
+        print("catalog ok")
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert "catalog ok" in run.stdout, run.stderr

@@ -241,9 +241,10 @@ One VRP behavioral event (contract revision 0.1): a discriminated union of the e
 # --- typed loader (from scripts/codegen/templates/python/loader.py.txt) ---------------------------
 # JSON object <-> the dataclasses above, with the standard library only. It enforces what the types
 # say: required keys, the closed envelope, JSON types, Literal tags, enums and nested objects, and
-# keeps the keys of open objects (`details`, and `extra` on details with named keys). Constraints
-# the types cannot carry (minLength, minimum, maximum) are left to a JSON Schema validator:
-# `vrp_contract.typed.from_dict` runs one first.
+# keeps the keys of open objects (`details`, and `extra` on details with named keys). The lengths
+# and ranges the types cannot carry (minLength, minimum, maximum...) are checked from `_LIMITS`,
+# which the generator took from the schema. Rule ids and the reference messages come from a JSON
+# Schema validator: `vrp_contract.typed.from_dict` runs one first.
 
 import dataclasses as _dc  # noqa: E402
 import enum as _enum  # noqa: E402
@@ -274,8 +275,79 @@ def _event_classes() -> dict[str, type[VrpEvent]]:
 
 _EVENT_CLASSES = _event_classes()
 
+_Limits: _t.TypeAlias = _Mapping[str, _Mapping[str, int | float]]
 
-def _decode(tp: _t.Any, value: _t.Any, ptr: str) -> _t.Any:  # noqa: C901, PLR0911, PLR0912
+_LIMITS: dict[str, dict[str, dict[str, int | float]]] = {
+    "SESSION_CREATED": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+    },
+    "CANDIDATES_DISCOVERED": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+    },
+    "PATH_SELECTED": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+        "/details/path_id": {"minLength": 1},
+    },
+    "VOLATILITY_SIGNAL": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+    },
+    "MUTATION_TICK": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+    },
+    "STATE_CHANGE": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+        "/reason_code": {"minLength": 1},
+    },
+    "RECOVERY_SIGNAL": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+    },
+    "AUDIT_EVENT": {
+        "/ts_ms": {"minimum": 0, "maximum": 9223372036854775807},
+        "/session_id": {"minLength": 1},
+    },
+}
+"""Per event type, the lengths and ranges of its typed fields, by JSON Pointer (from the schema)."""
+
+_WORDS = {
+    "minLength": "at least {} characters long",
+    "maxLength": "at most {} characters long",
+    "minimum": "at least {}",
+    "maximum": "at most {}",
+    "exclusiveMinimum": "greater than {}",
+    "exclusiveMaximum": "less than {}",
+}
+
+
+def _within(keyword: str, value: _t.Any, bound: int | float) -> bool:
+    if keyword in ("minLength", "maxLength"):
+        size = len(value)
+        return size >= bound if keyword == "minLength" else size <= bound
+    if keyword == "minimum":
+        return bool(value >= bound)
+    if keyword == "maximum":
+        return bool(value <= bound)
+    if keyword == "exclusiveMinimum":
+        return bool(value > bound)
+    return bool(value < bound)
+
+
+def _limit(value: _t.Any, ptr: str, limits: _Limits) -> _t.Any:
+    for keyword, bound in limits.get(ptr, {}).items():
+        if isinstance(value, str) != keyword.endswith("Length"):
+            continue  # a length bounds strings, a range numbers
+        if not _within(keyword, value, bound):
+            raise DecodeError(ptr, f"expected {_WORDS[keyword].format(bound)} ({keyword}), got {value!r}")
+    return value
+
+
+def _decode(tp: _t.Any, value: _t.Any, ptr: str, limits: _Limits) -> _t.Any:  # noqa: C901, PLR0911, PLR0912
     origin = _t.get_origin(tp)
     if tp is _t.Any:
         return value
@@ -284,7 +356,7 @@ def _decode(tp: _t.Any, value: _t.Any, ptr: str) -> _t.Any:  # noqa: C901, PLR09
         if value is None:
             raise DecodeError(ptr, "null is not allowed: omit an optional key instead")
         if len(members) == 1:
-            return _decode(members[0], value, ptr)
+            return _decode(members[0], value, ptr, limits)
         raise DecodeError(ptr, "unsupported union type")  # pragma: no cover
     if origin is _t.Literal:
         if value not in _t.get_args(tp) or not isinstance(value, str):
@@ -301,29 +373,29 @@ def _decode(tp: _t.Any, value: _t.Any, ptr: str) -> _t.Any:  # noqa: C901, PLR09
             allowed = [m.value for m in tp]
             raise DecodeError(ptr, f"expected one of {allowed}, got {value!r}") from None
     if isinstance(tp, type) and _dc.is_dataclass(tp):
-        return _decode_object(tp, value, ptr)
+        return _decode_object(tp, value, ptr, limits)
     if tp is bool:
         if not isinstance(value, bool):
             raise DecodeError(ptr, f"expected a boolean, got {value!r}")
         return value
     if tp is int:
         if isinstance(value, float) and value.is_integer():
-            return int(value)  # JSON Schema: an integer is any number without a fraction (1.0)
+            return _limit(int(value), ptr, limits)  # JSON Schema: an integer may read 1.0
         if not isinstance(value, int) or isinstance(value, bool):
             raise DecodeError(ptr, f"expected an integer, got {value!r}")
-        return value
+        return _limit(value, ptr, limits)
     if tp is float:
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise DecodeError(ptr, f"expected a number, got {value!r}")
-        return value
+        return _limit(value, ptr, limits)
     if tp is str:
         if not isinstance(value, str):
             raise DecodeError(ptr, f"expected a string, got {value!r}")
-        return value
+        return _limit(value, ptr, limits)
     raise DecodeError(ptr, f"unsupported type {tp!r}")  # pragma: no cover
 
 
-def _decode_object(cls: type[_t.Any], value: _t.Any, ptr: str) -> _t.Any:
+def _decode_object(cls: type[_t.Any], value: _t.Any, ptr: str, limits: _Limits) -> _t.Any:
     if not isinstance(value, _Mapping):
         raise DecodeError(ptr, f"expected an object, got {type(value).__name__}")
     hints = _hints(cls)
@@ -333,7 +405,7 @@ def _decode_object(cls: type[_t.Any], value: _t.Any, ptr: str) -> _t.Any:
     extra: dict[str, _t.Any] = {}
     for key, item in value.items():
         if key in fields and key != "extra":
-            kwargs[key] = _decode(hints[key], item, f"{ptr}/{key}")
+            kwargs[key] = _decode(hints[key], item, f"{ptr}/{key}", limits)
         elif open_object:
             extra[key] = item
         else:
@@ -357,7 +429,7 @@ def from_dict(data: _Mapping[str, _t.Any]) -> VrpEvent:
     cls = _EVENT_CLASSES.get(tag) if isinstance(tag, str) else None
     if cls is None:
         raise DecodeError("/event_type", f"unknown event type {tag!r}")
-    event: VrpEvent = _decode_object(cls, data, "")
+    event: VrpEvent = _decode_object(cls, data, "", _LIMITS[tag])
     return event
 
 

@@ -123,7 +123,7 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         lines += [
             f'\tcase "{tag}":',
             f"\t\tvar event {title}",
-            "\t\terr := unmarshalExact(data, &event)",
+            "\t\terr := event.unmarshalUnchecked(data)",
             "\t\treturn event, err",
         ]
     lines += [
@@ -131,6 +131,19 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
         '\treturn nil, fmt.Errorf("vrpevent: %q has no struct", head.EventType)',
         "}",
     ]
+    for title, tag in variants:
+        lines += [
+            "",
+            f"// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a {title}",
+            "// gives the verdict of Decode (a *DecodeError), and refuses an event of another type",
+            "// (schema.const at /event_type).",
+            f"func (j *{title}) UnmarshalJSON(value []byte) error {{",
+            f'\tif problem := firstProblemAs(value, "{tag}"); problem != nil {{',
+            "\t\treturn problem",
+            "\t}",
+            "\treturn j.unmarshalUnchecked(value)",
+            "}",
+        ]
     for name in open_structs:
         lines += [
             "",
@@ -160,6 +173,28 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
             "}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _unchecked_readers(types_go: str, titles: list[str]) -> str:
+    """Rename go-jsonschema's `UnmarshalJSON` of each event struct to `unmarshalUnchecked`.
+
+    union.go gives each event struct a strict `UnmarshalJSON` that runs the check plan first and
+    then this reader (which checks required keys and the tag, and keeps numbers exact).
+    """
+    for title in titles:
+        head = (
+            "// UnmarshalJSON implements json.Unmarshaler.\n"
+            f"func (j *{title}) UnmarshalJSON(value []byte) error {{"
+        )
+        if types_go.count(head) != 1:
+            msg = f"go: go-jsonschema output changed, the UnmarshalJSON of {title} was not found"
+            raise GeneratorError(msg)
+        types_go = types_go.replace(
+            head,
+            "// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.\n"
+            f"func (j *{title}) unmarshalUnchecked(value []byte) error {{",
+        )
+    return types_go
 
 
 def _keep_empty_maps(types_go: str) -> str:
@@ -194,7 +229,9 @@ def generate(revision: Revision, out: Path) -> None:
             ],
             cwd=work,
         )
+        titles = [schema["title"] for schema in revision.variants.values()]
         types_go = _keep_empty_maps((work / "types.go").read_text("utf-8"))
+        types_go = _unchecked_readers(types_go, titles)
         # numbers inside open objects stay exact (json.Number), not float64
         types_go = types_go.replace("json.Unmarshal(", "unmarshalExact(")
         code = [ln for ln in types_go.splitlines() if not ln.lstrip().startswith(("//", "import"))]
@@ -203,8 +240,13 @@ def generate(revision: Revision, out: Path) -> None:
         types_go = f"{slash}\n\n" + types_go  # keeps go-jsonschema's own "Code generated" line
         (work / "types.go").write_text(types_go, "utf-8")
         (work / "union.go").write_text(_union(revision, types_go, slash), "utf-8")
+        structs = "\n".join(
+            f'\t"{tag}": func() any {{ return new({schema["title"]}) }},'
+            for tag, schema in revision.variants.items()
+        )
         for name in ("vectors_test.go", "strict.go"):
             text = (TEMPLATES / name).read_text("utf-8").replace("// @@HEADER@@", slash)
+            text = text.replace("// @@STRUCTS@@", structs)
             (work / name).write_text(text, "utf-8")
         (work / "plan.json").write_text(plan_json(revision), "utf-8")
         (work / "go.mod").write_text(

@@ -98,9 +98,10 @@ def _interface(revision: Revision, package: str, slash: str) -> str:
 
 
 def _seal(text: str, title: str, tag: str) -> str:
-    """Seal one event class: final, with `event_type` preset from its type.
+    """Seal one event class: final, with `event_type` preset from its type, read strictly.
 
-    It is bound by Jackson's bean deserializer (the interface's strict one checked it first).
+    Its `@JsonDeserialize` names its strict reader in `VrpEvents` (the check plan, then Jackson's
+    bean deserializer, which `VrpEvents`' own mapper restores with a mix-in).
     """
     head = f"public class {title} implements VrpEvent"
     field = "    private String eventType;"
@@ -110,7 +111,7 @@ def _seal(text: str, title: str, tag: str) -> str:
     return text.replace(
         head,
         "@com.fasterxml.jackson.databind.annotation.JsonDeserialize(\n"
-        "    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)\n"
+        f"    using = VrpEvents.{title}Reader.class)\n"
         f"public final class {title} implements VrpEvent",
     ).replace(field, f'    private String eventType = "{tag}";')
 
@@ -159,6 +160,19 @@ def generate(revision: Revision, out: Path) -> None:
         for tag, schema in revision.variants.items()
     )
 
+    mixins = "\n".join(
+        f"            .addMixIn({schema['title']}.class, Unchecked.class)"
+        for schema in revision.variants.values()
+    )
+    readers = "\n".join(
+        f"\n    /** The strict reader of {{@link {t}}}. */\n"
+        f"    public static final class {t}Reader extends Typed<{t}> {{\n"
+        "        private static final long serialVersionUID = 1L;\n\n"
+        "        /** Jackson instantiates it through {@code @JsonDeserialize}. */\n"
+        f"        public {t}Reader() {{\n            super({t}.class);\n        }}\n    }}"
+        for t in (schema["title"] for schema in revision.variants.values())
+    )
+
     def fill(text: str) -> str:
         return (
             text.replace("// @@HEADER@@", slash)
@@ -171,6 +185,8 @@ def generate(revision: Revision, out: Path) -> None:
             .replace("@@REPOSITORY@@", REPOSITORY)
             .replace("@@CLASSES@@", classes)
             .replace("@@TAGS@@", tags)
+            .replace("@@MIXINS@@", mixins)
+            .replace("@@DESERIALIZERS@@", readers)
         )
 
     for name in RUNTIME:

@@ -7,15 +7,18 @@ Each revision becomes one self-contained module, written twice with the same byt
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scripts.codegen import pins
 from scripts.codegen.common import (
+    GeneratorError,
     codegen_view,
     dump_json,
     header_lines,
@@ -24,6 +27,7 @@ from scripts.codegen.common import (
     write,
 )
 from scripts.codegen.gaps import copy_gaps
+from scripts.codegen.plan import check_plan
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -51,6 +55,43 @@ def tool_status() -> str | None:
             f"{sys.executable} (found {found}); run `make setup-python`"
         )
     return None
+
+
+LIMITS = ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+"""The plan keywords the typed loader checks from `_LIMITS` (the types carry no length or range)."""
+
+
+def _bound(value: Any) -> Any:  # noqa: ANN401 - an int, or a decimal text from the plan
+    if isinstance(value, str):
+        return int(value) if re.fullmatch(r"-?[0-9]+", value) else float(value)
+    return value
+
+
+def _collect(node: Any, ptr: str, out: dict[str, dict[str, Any]], where: str) -> None:  # noqa: ANN401
+    for keyword, arg in node:
+        if keyword in LIMITS:
+            out.setdefault(ptr, {})[keyword] = _bound(arg)
+        elif keyword == "properties":
+            for name, sub in arg:
+                _collect(sub, f"{ptr}/{name}", out, where)
+        elif keyword in ("items", "additionalProperties") and arg is not False:
+            inner: dict[str, dict[str, Any]] = {}
+            _collect(arg, ptr, inner, where)
+            if inner:
+                msg = (
+                    f"python: {where}{ptr} bounds the {keyword} of an object or array, which the "
+                    "typed loader reads as Any and cannot check (scripts/codegen/python.py)"
+                )
+                raise GeneratorError(msg)
+
+
+def limits(revision: Revision) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per event type, the lengths and ranges of its typed fields by JSON Pointer (the plan)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for tag, node in check_plan(revision)["variants"].items():
+        out[tag] = {}
+        _collect(node, "", out[tag], tag)
+    return out
 
 
 def _module_text(revision: Revision) -> str:
@@ -85,7 +126,14 @@ def _module_text(revision: Revision) -> str:
             env={"PATH": str(_codegen_exe().parent) + os.pathsep + os.environ.get("PATH", "")},
         )
         models = dst.read_text("utf-8")
-    loader = (TEMPLATES / "loader.py.txt").read_text("utf-8")
+    table = "{\n"
+    for tag, fields in limits(revision).items():
+        table += f"    {json.dumps(tag)}: {{\n"
+        for ptr, bounds in fields.items():
+            table += f"        {json.dumps(ptr)}: {json.dumps(bounds, separators=(', ', ': '))},\n"
+        table += "    },\n"
+    table += "}"
+    loader = (TEMPLATES / "loader.py.txt").read_text("utf-8").replace("@@LIMITS@@", table)
     return models.rstrip("\n") + "\n" + loader
 
 

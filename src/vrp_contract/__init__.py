@@ -8,7 +8,9 @@ checker), `vrp_contract.catalog` (every rule id, its purpose and severity), `vrp
 
 from __future__ import annotations
 
-from vrp_contract import catalog, compat
+from typing import TYPE_CHECKING, Any
+
+from vrp_contract import catalog
 from vrp_contract._version import __version__
 from vrp_contract.findings import ExitCode, Finding, Severity, finding_schema
 from vrp_contract.revisions import (
@@ -18,6 +20,19 @@ from vrp_contract.revisions import (
     list_revisions,
     load_revision,
 )
+
+if TYPE_CHECKING:
+    from vrp_contract import compat
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - a module
+    """`vrp_contract.compat` on first use: a validation run does not pay for its import."""
+    if name == "compat":
+        import vrp_contract.compat  # noqa: PLC0415
+
+        return vrp_contract.compat
+    raise AttributeError(f"module 'vrp_contract' has no attribute {name!r}")
+
 
 __all__ = [
     "ExitCode",

@@ -16,6 +16,7 @@ descriptions, GitHub annotations), docs and tests read this module.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -121,6 +122,17 @@ _STATIC: dict[str, RuleInfo] = {
     )
 }
 _REGISTERED: dict[str, RuleInfo] = {}
+_FAMILIES = ("vrp_contract.compat", "vrp_contract.vendor", "vrp_contract.flink.logic")
+"""The modules that register the other rule families when imported (PyFlink not among them)."""
+
+
+def _load_families() -> None:
+    """Import every module that registers rules (only when asked: a validation run needs none).
+
+    This also makes the Flink engine's rule ids known without importing the Flink job.
+    """
+    for module in _FAMILIES:
+        importlib.import_module(module)
 
 
 def register(info: RuleInfo) -> RuleInfo:
@@ -142,6 +154,7 @@ def _stream(revision: Revision) -> dict[str, RuleInfo]:
 def rules(revision: Revision | None = None) -> list[RuleInfo]:
     """Every rule id known: input, schema, the revision's stream rules, compatibility rules."""
     stream = _stream(revision or load_revision())
+    _load_families()
     return [*_STATIC.values(), *stream.values(), *_REGISTERED.values()]
 
 
@@ -150,7 +163,11 @@ def get(rule_id: str, revision: Revision | None = None) -> RuleInfo:
     found = _STATIC.get(rule_id) or _REGISTERED.get(rule_id)
     if found is not None:
         return found
-    return _stream(revision or load_revision())[rule_id]
+    stream = _stream(revision or load_revision())
+    if rule_id in stream:
+        return stream[rule_id]
+    _load_families()
+    return _REGISTERED[rule_id]
 
 
 def severity(rule_id: str, revision: Revision) -> Severity:

@@ -197,8 +197,8 @@ def _check(
     source = source_name(topic, partition)
     sources = validator.summary.sources
     known = source in sources
-    decode = validator.decoder()
-    for finding in validator.fold([[decode(raw) for _, raw in batch]], source):
+    decoded = validator.chunk_decoder()([raw for _, raw in batch])  # one native call per batch
+    for finding in validator.fold([decoded], source):
         assert finding.line is not None  # noqa: S101 - the fold numbers every finding
         yield replace(finding, line=batch[finding.line - 1][0] + 1)
     if known:

@@ -90,7 +90,8 @@ def decode(data: bytes | str) -> VrpEvent:
 def from_dict(data: Mapping[str, Any], *, validate: bool = True) -> VrpEvent:
     """Decode one parsed JSON event into its dataclass; raise DecodeError like `decode`.
 
-    With `validate=False` only what the types enforce is checked (no minLength, minimum, maximum).
+    With `validate=False` only the generated loader checks it (the types, and the lengths and
+    ranges of the schema); its `v0_1.DecodeError` names the pointer, not the rule id.
     """
     if validate:
         _check(data, DecodeError)

@@ -74,7 +74,7 @@ def test_an_old_python_is_refused_before_anything_else(tmp_path: Path):
     bindir = tmp_path / "bin"
     bindir.mkdir()
     _fake(bindir, "python3.10", "3.10.13")
-    proc = _run("--python-only", "--python", "python3.10", path=str(bindir))
+    proc = _run("--runtime", "--python", "python3.10", path=str(bindir))
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[0] == (
         "too old: python3.10 is Python 3.10.13; vrp-contract needs 3.11 or newer: pass "
@@ -196,3 +196,15 @@ def test_make_demo_installs_the_package_without_dev_extras(tmp_path: Path):
     assert any(line.endswith("pip install --quiet -e .") for line in installs), installs
     assert not any("[dev]" in line for line in installs)
     assert "vrp-contract validate examples/demo.jsonl" in planned
+
+
+def test_the_runtime_check_names_a_missing_cargo(tmp_path: Path):
+    """`make demo` builds the native engine: without cargo it stops with one line saying so."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3").symlink_to(sys.executable)
+    proc = _run("--runtime", "--python", str(bindir / "python3"), "--quiet", path=str(bindir))
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0].startswith(
+        "missing: Rust (cargo) 1.85 or newer (cargo not on PATH): https://rustup.rs/"
+    )

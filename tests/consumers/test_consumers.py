@@ -42,8 +42,9 @@ CONSUMERS = Path(__file__).parent / "programs"
 TOOLS = REPO / "scripts" / "codegen" / "node" / "node_modules"
 OVERFLOW = '{"ts_ms":1e400,"event_type":"MUTATION_TICK","session_id":"s"}'
 DIVERGENCES = {("rust", OVERFLOW): ("input.not-json", "")}
-"""Documented in docs/languages/rust.md: serde_json refuses a number past the range of an f64
-while parsing, before any check sees it (the verdict is the same: refused)."""
+"""Documented in docs/languages/rust.md: without the crate's `exact-numbers` feature serde_json
+refuses a number past the range of an f64 while parsing, before any check sees it (the verdict is
+the same: refused). With the feature (language `rust/exact-numbers`) there is no divergence."""
 EDGE_CASES = [
     OVERFLOW,
     '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\ud800"}',
@@ -173,6 +174,10 @@ def test_checksums_cover_every_artifact():
     ):
         assert any(name.endswith(suffix) for name in listed), suffix
     assert any(name.endswith(f"@v/v{VERSION}.zip") for name in listed)
+    # the native engine the Python package depends on: a wheel and an sdist that builds anywhere
+    engine = [name for name in listed if name.startswith("vrp_contract_engine-")]
+    assert any(name.endswith(".whl") and "manylinux" in name for name in engine), engine
+    assert any(name.endswith(".tar.gz") for name in engine), engine
 
 
 def test_python_wheel(tmp_path):
@@ -186,7 +191,7 @@ def test_python_wheel(tmp_path):
     run(
         [
             *(str(python), "-m", "pip", "install", "--quiet", "--no-index"),
-            *("--find-links", str(wheelhouse), str(wheel)),
+            *("--find-links", str(dist), "--find-links", str(wheelhouse), str(wheel)),
         ],
         cwd=tmp_path,
         timeout=900,
@@ -268,22 +273,27 @@ def test_cargo_crate(tmp_path):
     lib = NAME.replace("-", "_")
     project = tmp_path / "consumer"
     (project / "src").mkdir(parents=True)
-    (project / "Cargo.toml").write_text(
-        '[package]\nname = "consumer"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
-        f'[dependencies]\n{NAME} = {{ path = "../vendor/{NAME}-{VERSION}" }}\n'
-        'serde_json = "1"\n'
-    )
     source = (CONSUMERS / "rust" / "main.rs").read_text("utf-8").replace("@@LIB@@", lib)
     (project / "src" / "main.rs").write_text(source)
     # a build cache outside the checkout, shared between runs (compiling serde takes a while)
     env = {"CARGO_TARGET_DIR": str(_cache() / "rust-target")}
-    out = run(
-        [cargo, "run", "--quiet", "--offline", "--", str(cases_file)],
-        cwd=project,
-        env=env,
-        timeout=3600,
-    )
-    _check(out, cases, "rust")
+    # as a user depends on it, then with the feature that keeps numbers exactly
+    for features, language in (
+        ("", "rust"),
+        (', features = ["exact-numbers"]', "rust/exact-numbers"),
+    ):
+        (project / "Cargo.toml").write_text(
+            '[package]\nname = "consumer"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+            f'[dependencies]\n{NAME} = {{ path = "../vendor/{NAME}-{VERSION}"{features} }}\n'
+            'serde_json = "1"\n'
+        )
+        out = run(
+            [cargo, "run", "--quiet", "--offline", "--", str(cases_file)],
+            cwd=project,
+            env=env,
+            timeout=3600,
+        )
+        _check(out, cases, language)
     own = tmp_path / "vendor" / f"{NAME}-{VERSION}"
     run([cargo, "test", "--quiet", "--offline"], cwd=own, env=env, timeout=3600)
 

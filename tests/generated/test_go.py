@@ -21,6 +21,7 @@ def test_vet_and_vectors(module):
     assert "--- PASS: TestValidVectorsRoundTrip" in out
     assert "--- PASS: TestInvalidVectorsRefused" in out
     assert "--- PASS: TestEncodeRefusesWhatDecodeRefuses" in out
+    assert "--- PASS: TestEventStructsReadAloneAreStrict" in out
 
 
 def test_docs_example_runs(tmp_path):

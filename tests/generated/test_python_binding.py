@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from scripts.codegen.python import LIMITS, limits
 from tests.generated._toolchain import GENERATED, docs_example, gaps
 from vrp_contract import typed
 from vrp_contract.generated import v0_1
@@ -73,6 +74,28 @@ def test_invalid_with_loader_only(name, vector):
         v0_1.from_dict(vector["event"])
 
 
+BOUNDED = [(n, v) for n, v in INVALID if v["error"]["rule"].removeprefix("schema.") in LIMITS]
+
+
+@pytest.mark.parametrize(("name", "vector"), BOUNDED, ids=[n for n, _ in BOUNDED])
+def test_loader_checks_lengths_and_ranges_from_the_schema(name, vector):
+    # the vendored loader's own limits: same pointer as the reference, the keyword named
+    with pytest.raises(v0_1.DecodeError) as info:
+        v0_1.from_dict(vector["event"])
+    assert info.value.pointer == vector["error"]["pointer"], name
+    assert f"({vector['error']['rule'].removeprefix('schema.')})" in str(info.value)
+
+
+def test_loader_limits_are_the_schemas():
+    table = limits(REVISION)
+    assert table["PATH_SELECTED"]["/details/path_id"] == {"minLength": 1}
+    assert table["MUTATION_TICK"]["/ts_ms"] == {"minimum": 0, "maximum": 2**63 - 1}
+    event = {"ts_ms": 2**63 - 1, "event_type": "MUTATION_TICK", "session_id": "s"}
+    assert v0_1.to_dict(v0_1.from_dict(event)) == event  # the bounds themselves are in range
+    with pytest.raises(v0_1.DecodeError, match=r"^/ts_ms: expected at least 0 \(minimum\)"):
+        v0_1.from_dict({**event, "ts_ms": -1.0})  # an integer-valued float is bounded too
+
+
 def test_gap_list_names_real_vectors():
     assert set(GAPS["invalid_accepted"]) <= {n for n, _ in INVALID}
 
@@ -128,3 +151,13 @@ def test_integer_valued_number_is_an_integer():
     assert typed.to_dict(event) == {"ts_ms": 1, "event_type": "SESSION_CREATED", "session_id": "s"}
     with pytest.raises(v0_1.DecodeError, match="expected an integer"):
         v0_1.from_dict({"ts_ms": 1.5, "event_type": "SESSION_CREATED", "session_id": "s"})
+
+
+def test_an_integer_past_64_bits_stays_exact():
+    # orjson reads an integer past the 64-bit range as a float: vrp_contract.stream.parse parses
+    # such a line with the json module instead (docs/languages/python.md, Known gaps)
+    big = 123456789012345678901234567890
+    text = f'{{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{{"big":{big}}}}}'
+    assert json.loads(typed.encode(typed.decode(text)))["details"]["big"] == big
+    with pytest.raises(typed.DecodeError, match=r"got an integer 18446744073709551616\.$"):
+        typed.decode('{"ts_ms":18446744073709551616,"event_type":"MUTATION_TICK","session_id":"s"}')

@@ -200,7 +200,10 @@ def test_generated_valid_events_get_the_same_verdict(event, style):
     record: Any = _DECODE(raw)
     if event["event_type"] in REVISION.behaviour["event_roles"]["audit"]:
         assert record == ([], None, event["session_id"], event["event_type"], event["ts_ms"])
-    else:  # folded: the fold's record
+    else:  # folded: the fold's record (explained with no problems when the engine defers)
+        if record[0].__class__ is not str:
+            assert record[0] == []
+            record = record[1]
         assert record[0].__class__ is str
         assert record[:3] == (event["session_id"], event["event_type"], event["ts_ms"])
     _same(raw)

@@ -69,8 +69,8 @@ func (j *AuditEventDetails) UnmarshalJSON(value []byte) error {
 	return nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *AuditEvent) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *AuditEvent) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -126,8 +126,8 @@ type CandidatesDiscovered struct {
 // in revision 0.1.
 type CandidatesDiscoveredDetails map[string]interface{}
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *CandidatesDiscovered) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *CandidatesDiscovered) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -267,8 +267,8 @@ type MutationTick struct {
 // in revision 0.1.
 type MutationTickDetails map[string]interface{}
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *MutationTick) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *MutationTick) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -357,8 +357,8 @@ func (j *PathSelectedDetails) UnmarshalJSON(value []byte) error {
 	return nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *PathSelected) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *PathSelected) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -416,8 +416,8 @@ type RecoverySignal struct {
 // in revision 0.1.
 type RecoverySignalDetails map[string]interface{}
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *RecoverySignal) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *RecoverySignal) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -470,8 +470,8 @@ type SessionCreated struct {
 // in revision 0.1.
 type SessionCreatedDetails map[string]interface{}
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *SessionCreated) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *SessionCreated) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -617,8 +617,8 @@ func (j *StateChangeDetails) UnmarshalJSON(value []byte) error {
 	return nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *StateChange) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *StateChange) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err
@@ -696,8 +696,8 @@ type VolatilitySignal struct {
 // in revision 0.1.
 type VolatilitySignalDetails map[string]interface{}
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (j *VolatilitySignal) UnmarshalJSON(value []byte) error {
+// unmarshalUnchecked is go-jsonschema's reader, run on input the plan accepted.
+func (j *VolatilitySignal) unmarshalUnchecked(value []byte) error {
 	var raw map[string]interface{}
 	if err := unmarshalExact(value, &raw); err != nil {
 		return err

@@ -96,38 +96,118 @@ func decodeChecked(data []byte) (Event, error) {
 	switch head.EventType {
 	case "SESSION_CREATED":
 		var event SessionCreated
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "CANDIDATES_DISCOVERED":
 		var event CandidatesDiscovered
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "PATH_SELECTED":
 		var event PathSelected
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "VOLATILITY_SIGNAL":
 		var event VolatilitySignal
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "MUTATION_TICK":
 		var event MutationTick
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "STATE_CHANGE":
 		var event StateChange
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "RECOVERY_SIGNAL":
 		var event RecoverySignal
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	case "AUDIT_EVENT":
 		var event AuditEvent
-		err := unmarshalExact(data, &event)
+		err := event.unmarshalUnchecked(data)
 		return event, err
 	}
 	return nil, fmt.Errorf("vrpevent: %q has no struct", head.EventType)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a SessionCreated
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *SessionCreated) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "SESSION_CREATED"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a CandidatesDiscovered
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *CandidatesDiscovered) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "CANDIDATES_DISCOVERED"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a PathSelected
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *PathSelected) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "PATH_SELECTED"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a VolatilitySignal
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *VolatilitySignal) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "VOLATILITY_SIGNAL"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a MutationTick
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *MutationTick) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "MUTATION_TICK"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a StateChange
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *StateChange) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "STATE_CHANGE"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a RecoverySignal
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *RecoverySignal) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "RECOVERY_SIGNAL"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
+}
+
+// UnmarshalJSON implements json.Unmarshaler strictly: json.Unmarshal into a AuditEvent
+// gives the verdict of Decode (a *DecodeError), and refuses an event of another type
+// (schema.const at /event_type).
+func (j *AuditEvent) UnmarshalJSON(value []byte) error {
+	if problem := firstProblemAs(value, "AUDIT_EVENT"); problem != nil {
+		return problem
+	}
+	return j.unmarshalUnchecked(value)
 }
 
 // MarshalJSON writes the named keys of AuditEventDetails and its open keys

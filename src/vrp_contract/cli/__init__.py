@@ -51,8 +51,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{command}: {message}" if command else message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every available sub-command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser with every available sub-command.
+
+    `only`: the command about to run; the other commands' modules (and what they import) are
+    then not loaded, and their sub-parsers stay bare.
+    """
     parser = _Parser(
         prog="vrp-contract",
         description="The VRP event contract: validate event streams, print schemas, "
@@ -61,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:
+        if only is not None and name != only:
+            sub.add_parser(name)
+            continue
         module = _load(name)
         cmd = sub.add_parser(
             module.NAME,
@@ -82,7 +89,9 @@ def main(
     io = io or IO.from_sys()
     try:
         with contextlib.redirect_stdout(io.stdout):  # --help and --version write to `io`
-            args = build_parser().parse_args(argv)
+            argv = list(sys.argv[1:] if argv is None else argv)
+            command = argv[0] if argv and argv[0] in _COMMANDS else None
+            args = build_parser(command).parse_args(argv)
         return int(args._run(args, io))  # noqa: SLF001 - set by build_parser
     except UsageError as exc:
         io.stderr.write(f"vrp-contract: error: {exc}\n")

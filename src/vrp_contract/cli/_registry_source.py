@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import UsageError
-from vrp_contract.registry import RegistryError, registered_revision
 
 if TYPE_CHECKING:
     import argparse
@@ -31,6 +30,8 @@ def revision_name(args: argparse.Namespace) -> str | None:
         raise UsageError("--registry-url and --registry-subject go together")
     if args.revision:
         raise UsageError("give --revision or --registry-url, not both")
+    from vrp_contract.registry import RegistryError, registered_revision  # noqa: PLC0415 - on use
+
     try:
         return registered_revision(
             args.registry_url, args.registry_subject, args.registry_version

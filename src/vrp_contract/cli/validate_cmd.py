@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io as _io
+import os
+import stat
 from typing import TYPE_CHECKING
 
-from vrp_contract.cli._io import OutputError, UsageError
+from vrp_contract.cli._io import IO, OutputError, UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
 from vrp_contract.findings import ExitCode
@@ -18,7 +21,6 @@ from vrp_contract.stream.parallel import choose_jobs, parallel_findings
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-    from vrp_contract.cli._io import IO
     from vrp_contract.findings import Finding
 
 NAME = "validate"
@@ -178,8 +180,38 @@ def _validator(args: argparse.Namespace) -> StreamValidator:
     )
 
 
+FILE_BUFFER = 1 << 20
+"""Bytes of findings written to a regular file at once (the default 8 KiB costs a system call
+per 8 KiB: a tenth of a run whose every line is broken)."""
+
+
+def _to_file(io: IO) -> IO:
+    """`io`, writing stdout through a 1 MiB buffer when it is a regular file, else unchanged.
+
+    Nobody reads a regular file while it grows line by line (a pipe or a terminal keeps its own
+    buffering); the same encoding, the same bytes. Everything is flushed at the end of the run,
+    and before each note on stderr, as before.
+    """
+    out = io.stdout
+    if not isinstance(out, _io.TextIOWrapper):
+        return io
+    try:
+        fd = out.fileno()
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        out.flush()
+    except (OSError, ValueError):
+        return io
+    if not regular:
+        return io
+    buffered = open(  # noqa: SIM115 - lives as long as the run's IO; the descriptor stays open
+        fd, "w", FILE_BUFFER, out.encoding, out.errors, closefd=False
+    )
+    return IO(io.stdin, buffered, io.stderr)
+
+
 def run(args: argparse.Namespace, io: IO) -> ExitCode:
     """Validate every input in order and report findings as they are found."""
+    io = _to_file(io)
     validator = _validator(args)
     revision = validator.revision
     reporter = get_reporter(args.format)(io.stdout, verbose=args.verbose, quiet=args.quiet)

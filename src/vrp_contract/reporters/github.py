@@ -9,6 +9,8 @@ from vrp_contract.findings import Severity
 from vrp_contract.reporters.base import Reporter
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from vrp_contract.findings import Finding
     from vrp_contract.reporters.base import Summary
 
@@ -41,16 +43,29 @@ class GithubReporter(Reporter):
     name: ClassVar[str] = "github"
     commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
+    def __init__(self, out: TextIO, *, verbose: bool = False, quiet: bool = False) -> None:
+        """Write to `out`; the escaped title of each rule and source is kept once worked out."""
+        super().__init__(out, verbose=verbose, quiet=quiet)
+        self._titles: dict[str, str] = {}
+        self._files: dict[str, str] = {}
+
     def write(self, finding: Finding) -> None:
         """Print one workflow command (info findings only with --verbose)."""
         if finding.severity is Severity.INFO and not self.verbose:
             return
         props = []
-        if finding.source and not finding.source.startswith("git:") and finding.source != "-":
-            props.append(f"file={escape_property(finding.source)}")
+        source = finding.source
+        if source and not source.startswith("git:") and source != "-":
+            file = self._files.get(source)
+            if file is None:
+                file = self._files[source] = f"file={escape_property(source)}"
+            props.append(file)
         if finding.line is not None:
             props.append(f"line={finding.line}")
-        props.append(f"title={escape_property(_title(finding.rule))}")
+        title = self._titles.get(finding.rule)
+        if title is None:
+            title = self._titles[finding.rule] = f"title={escape_property(_title(finding.rule))}"
+        props.append(title)
         where = f" at {finding.pointer}" if finding.pointer else ""
         breaks = f" (breaks {'+'.join(finding.directions)})" if finding.directions else ""
         message = f"{finding.message}{breaks}{where}"

@@ -9,18 +9,12 @@ from vrp_contract.reporters.base import Reporter
 from vrp_contract.stream.parse import big_int_digits
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from vrp_contract.findings import Finding
     from vrp_contract.reporters.base import Summary
 
-__all__ = ["TextReporter", "location"]
-
-
-def location(finding: Finding) -> str:
-    """Return `source:line` for stream findings, `source#pointer` for schema findings."""
-    source = _printable(finding.source or "-")
-    if finding.line is not None:
-        return f"{source}:{finding.line}"
-    return f"{source}#{_printable(finding.pointer)}"
+__all__ = ["TextReporter"]
 
 
 def _printable(text: str) -> str:
@@ -47,22 +41,36 @@ class TextReporter(Reporter):
     name: ClassVar[str] = "text"
     commands: ClassVar[frozenset[str]] = frozenset({"validate", "compat", "vendor"})
 
+    def __init__(self, out: TextIO, *, verbose: bool = False, quiet: bool = False) -> None:
+        """Write to `out`; each source's printable name is kept once worked out."""
+        super().__init__(out, verbose=verbose, quiet=quiet)
+        self._sources: dict[str | None, str] = {}
+
     def write(self, finding: Finding) -> None:
-        """Print one finding on one line (with its pointer and session when known)."""
+        """Print one finding on one line (with its pointer and session when known).
+
+        It starts with `source:line` for a stream finding, `source#pointer` for a schema
+        finding. Runs once per finding: `_printable`'s test is inline, the source's is kept.
+        """
+        source = self._sources.get(finding.source)
+        if source is None:
+            source = self._sources[finding.source] = _printable(finding.source or "-")
+        line, pointer, session = finding.line, finding.pointer, finding.session_id
         where: list[str] = []
-        if finding.session_id is not None:
-            where.append(f"session {_printable(finding.session_id)}")
-        if finding.line is not None and finding.pointer:
-            where.append(f"at {_printable(finding.pointer)}")
+        if session is not None:
+            where.append(f"session {session if session.isprintable() else _printable(session)}")
+        if line is not None and pointer:
+            where.append(f"at {pointer if pointer.isprintable() else _printable(pointer)}")
         if finding.old_pointer is not None:
             where.append(f"old {_printable(finding.old_pointer) or '(root)'}")
         if finding.directions:
             where.append("breaks " + "+".join(finding.directions))
         suffix = f" [{', '.join(where)}]" if where else ""
-        message = _printable(finding.message)
-        self.out.write(
-            f"{location(finding)}: {finding.severity} {finding.rule}: {message}{suffix}\n"
-        )
+        message = finding.message
+        if not message.isprintable():
+            message = _printable(message)
+        place = f"{source}:{line}" if line is not None else f"{source}#{_printable(pointer)}"
+        self.out.write(f"{place}: {finding.severity} {finding.rule}: {message}{suffix}\n")
         if self.verbose and finding.context:
             for key, value in finding.context.items():
                 self.out.write(f"    {_printable(key)}: {_repr(value)}\n")

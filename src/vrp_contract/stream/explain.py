@@ -73,10 +73,46 @@ def show(value: Any) -> str:  # noqa: ANN401
     """The value as JSON text (what the producer wrote), cut to 60 characters."""
     try:
         text = _ENCODE(value)
-    except ValueError:  # an integer of more than 4,300 digits
+    except (ValueError, RecursionError):  # an integer of more than 4,300 digits; deep nesting
         with big_int_digits():
-            text = _ENCODE(value)
+            text = _head(value, _SHOW)
     return text if len(text) <= _SHOW else text[: _SHOW - 3] + "..."
+
+
+class _Text(str):
+    """JSON punctuation on `_head`'s stack: written as it is."""
+
+    __slots__ = ()
+
+
+def _head(value: Any, size: int) -> str:  # noqa: ANN401
+    """The JSON text `_ENCODE` writes for `value`, up to at least `size + 1` characters.
+
+    Without recursion: parsers accept a nesting deeper than the encoder's recursion allows.
+    """
+    out: list[str] = []
+    written = 0
+    stack: list[Any] = [value]
+    while stack and written <= size:
+        node = stack.pop()
+        text: str
+        if node.__class__ is _Text:
+            text = node
+        elif node.__class__ is dict and node:
+            text, parts = "{", [_Text("}")]
+            for key, item in reversed(node.items()):
+                parts += (item, _Text(_ENCODE(key) + ": "), _Text(", "))
+            stack += parts[:-1]
+        elif node.__class__ is list and node:
+            text, parts = "[", [_Text("]")]
+            for item in reversed(node):
+                parts += (item, _Text(", "))
+            stack += parts[:-1]
+        else:
+            text = _ENCODE(node)
+        out.append(text)
+        written += len(text)
+    return "".join(out)
 
 
 def _field(where: str) -> str:
@@ -148,59 +184,90 @@ def explain(  # noqa: PLR0913 - the violations and what words them
     *,
     subject: str,
     known: str,
-    memo: dict[Any, list[Problem]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> list[Problem]:
     """Word the violations of `event` against the variant `schema`, in canonical order.
 
     `subject` names the event in messages ("the STATE_CHANGE event"); `known` lists the
     revision's event types for an unknown one. A value of the wrong type breaks every other
-    keyword at its place too: one mistake, one finding. `memo` (owned by the caller, one per
-    schema) keeps the wording of violations seen before: a broken producer repeats itself.
+    keyword at its place too: one mistake, one finding. `memo` (owned by the caller, for the
+    schemas `subject` names) keeps each violation's `_Plan`: the wording the schema alone
+    decides, all of it or the sentence around the offending value, which is filled in per line
+    (a broken producer repeats its mistakes, rarely its values).
     """
-    mistyped: set[tuple[str | int, ...]] = set()
     if len(violations) > 1:
         violations = sorted(violations, key=lambda v: _order(v, schema, event))
-        mistyped.update(v[1] for v in violations if v[0] == "type")
+        mistyped = {v[1] for v in violations if v[0] == "type"}
+    else:
+        mistyped = None
     out: list[Problem] = []
-    for found in violations:
-        if mistyped and found.keyword != "type" and found.path in mistyped:
+    for v in violations:
+        keyword, path = v[0], v[1]
+        if mistyped and keyword != "type" and path in mistyped:
             continue
-        v = found
-        if v.keyword in _NAMED:
+        if keyword in _NAMED:
+            if len(v[3]) > 1 and keyword != "required":
+                v = _in_event_order(v, event)  # noqa: PLW2901
             inst = None
-            if len(v.names) > 1 and v.keyword != "required":  # in the event's order, whatever
-                named = set(v.names)  # order the engine reports them in
-                obj = _at(event, v.path)
-                if obj.__class__ is dict:
-                    v = v._replace(names=tuple(k for k in obj if k in named))
         else:
-            inst = _at(event, v.path)
-        key = (v, subject, inst.__class__, inst) if inst.__class__ in _SCALARS else None
-        words = None if key is None or memo is None else memo.get(key)
-        if words is None:
-            words = _words(v, schema, inst, subject, known)
-            if key is not None and memo is not None:
+            inst = _at(event, path)
+        plan = None if memo is None else memo.get((v, subject))
+        if plan is None:
+            plan = _plan(v, schema, subject, known)
+            if memo is not None:
                 if len(memo) >= _MEMO:
                     memo.clear()
-                memo[key] = words
-        out.extend(words)
+                memo[v, subject] = plan
+        if isinstance(plan, list):
+            out.extend(plan)
+        else:
+            out.append(_filled(plan, inst))
     return out
+
+
+def _in_event_order(v: Violation, event: dict[str, Any]) -> Violation:
+    """`v` naming its properties in the event's order, whatever order the engine reports."""
+    named = set(v.names)
+    obj = _at(event, v.path)
+    if obj.__class__ is not dict:
+        return v
+    return v._replace(names=tuple(k for k in obj if k in named))
 
 
 _NAMED = frozenset({"required", "additionalProperties", "unevaluatedProperties"})
 """Keywords worded from the property names alone, not from the value."""
-_SCALARS = frozenset({str, int, bool, type(None)})
-"""Values the wording is memoised for (not floats: -0.0 equals 0.0 but is shown differently)."""
 _MEMO = 4096
 
 
-def _words(
-    v: Violation,
-    schema: dict[str, Any],
-    inst: Any,  # noqa: ANN401
-    subject: str,
-    known: str,
-) -> list[Problem]:
+class _Sentence(NamedTuple):
+    """A violation's wording around the offending value: `head`, the value, `tail`."""
+
+    rule: str
+    where: str
+    head: str
+    tail: str
+    got: bool
+    """True: the value as `got <its JSON type> <its JSON text>`; False: its JSON text alone."""
+
+
+_Plan = list["Problem"] | _Sentence
+"""What the schema alone decides of a violation's wording: all of it (the problems), or the
+sentence around the offending value."""
+
+
+def _filled(plan: _Sentence, inst: Any) -> Problem:  # noqa: ANN401
+    """The problem worded by the sentence `plan` about the offending value `inst`."""
+    rule, where, head, tail, got = plan
+    if not got:
+        return (rule, where, f"{head}{show(inst)}{tail}")
+    if inst is None:
+        return (rule, where, f"{head}got null{tail}")
+    kind = _JSON_TYPES.get(type(inst), type(inst).__name__)
+    return (rule, where, f"{head}got {kind} {show(inst)}{tail}")
+
+
+def _plan(v: Violation, schema: dict[str, Any], subject: str, known: str) -> _Plan:
+    """Word the violation `v` of the variant `schema` as far as the schema decides it."""
     where = pointer(v.path)
     parent: Any = _at(schema, v.schema_path[:-1])
     if parent.__class__ is not dict:
@@ -234,24 +301,31 @@ def _words(
             for name in v.names
         ]
     if v.keyword == "enum" and where == "/event_type":
-        message = f"Unknown event_type {show(inst)}: revision {known}."
-        return [("schema.unknown-event-type", where, message)]
-    return [("schema." + v.keyword, where, _sentence(v.keyword, where, value, inst))]
+        return _Sentence(
+            "schema.unknown-event-type",
+            where,
+            "Unknown event_type ",
+            f": revision {known}.",
+            got=False,
+        )
+    sentence = _sentence(v.keyword, where, value)
+    if isinstance(sentence, str):
+        return [("schema." + v.keyword, where, sentence)]
+    return _Sentence("schema." + v.keyword, where, sentence[0], sentence[1], got=True)
 
 
-def _sentence(keyword: str, where: str, value: Any, inst: Any) -> str:  # noqa: ANN401, PLR0911
+def _sentence(keyword: str, where: str, value: Any) -> str | tuple[str, str]:  # noqa: ANN401, PLR0911
+    """The message of a `keyword` violation: whole, or the parts before and after `got ...`."""
     field = _field(where)
-    kind = _JSON_TYPES.get(type(inst), type(inst).__name__)
-    got = "got null" if inst is None else f"got {kind} {show(inst)}"
     if keyword == "type":
         expected = " or ".join(value) if isinstance(value, list) else value
         article = "an" if str(expected)[0] in "aeiou" else "a"
-        return f"The {field} must be {article} {expected}, {got}."
+        return f"The {field} must be {article} {expected}, ", "."
     if keyword == "minLength" and value == 1:
         return f"The {field} must be a non-empty string."
     if keyword in {"minLength", "maxLength"}:
         bound = "at least" if keyword == "minLength" else "at most"
-        return f"The {field} must be {bound} {value} characters long, {got}."
+        return f"The {field} must be {bound} {value} characters long, ", "."
     if keyword in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         bound = {
             "minimum": "at least",
@@ -259,11 +333,11 @@ def _sentence(keyword: str, where: str, value: Any, inst: Any) -> str:  # noqa: 
             "exclusiveMinimum": "greater than",
             "exclusiveMaximum": "less than",
         }[keyword]
-        return f"The {field} must be {bound} {value}, {got}."
+        return f"The {field} must be {bound} {value}, ", "."
     if keyword == "enum":
-        return f"The {field} must be one of {', '.join(map(str, value))}; {got}."
+        return f"The {field} must be one of {', '.join(map(str, value))}; ", "."
     if keyword == "const":
-        return f"The {field} must be {value!r}; {got}."
+        return f"The {field} must be {value!r}; ", "."
     if keyword == "pattern":
-        return f"The {field} must match the regular expression {show(value)}; {got}."
-    return f"The {field} is invalid ({keyword}): {keyword} {show(value)}; {got}."
+        return f"The {field} must match the regular expression {show(value)}; ", "."
+    return f"The {field} is invalid ({keyword}): {keyword} {show(value)}; ", "."

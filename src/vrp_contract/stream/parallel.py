@@ -3,8 +3,8 @@
 Everything expensive about a line is stateless: parsing it, checking it against the schema and,
 for a rejected line, explaining it (`StreamValidator.decoder`). Every worker reads every input
 itself and cuts it into the same chunks (`Source.chunks` depends on the content only); worker
-`w` of `N` decodes chunks `w, w+N, w+2N...` and sends them back as msgpack, far cheaper than
-pickle both ways. This process receives chunk `k` from worker `k mod N`, so chunks arrive in input
+`w` of `N` decodes chunks `w, w+N, w+2N...` and sends them back pickled (what costs this
+process least). This process receives chunk `k` from worker `k mod N`, so chunks arrive in input
 order, and runs the session fold (a dictionary lookup and a few comparisons a line). Findings,
 their order and the summary are therefore those of one process, by construction.
 
@@ -19,9 +19,7 @@ import os
 import pickle
 import signal
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
-
-import msgspec
+from typing import TYPE_CHECKING, Protocol
 
 from vrp_contract.stream.parse import acyclic
 from vrp_contract.stream.reader import (
@@ -29,7 +27,6 @@ from vrp_contract.stream.reader import (
     chunk_count,
     open_sources,
     regular_files,
-    split_lines,
 )
 
 if TYPE_CHECKING:
@@ -91,44 +88,45 @@ def choose_jobs(requested: int, paths: list[str]) -> int:
 
 
 # One message per chunk from a worker to the parent: a kind byte, then its body.
-_MSGPACK, _PICKLE, _END, _ERROR = b"M", b"P", b"E", b"X"
+_CHUNK, _END, _ERROR = b"P", b"E", b"X"
 
 
 def _encode(decoded: list[Decoded]) -> bytes:
-    """Encode a chunk's decoded lines; msgpack is several times cheaper than pickle both ways."""
-    try:
-        return _MSGPACK + _ENCODER.encode(decoded)
-    except (OverflowError, TypeError):  # an integer beyond 64 bits in an explained line
-        return _PICKLE + pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
+    """Encode a chunk's decoded lines for the parent.
+
+    Pickle: the parent, which folds every line, is the bottleneck, and unpickling a chunk of
+    records costs it half what msgpack does (pickle writes each event type and state name once
+    per chunk and refers to it after), for more work in the workers, which have it to spare.
+    """
+    return _CHUNK + pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(message: bytes) -> list[Decoded]:
     with acyclic():
-        if message[:1] == _MSGPACK:
-            # records come back as tuples, arrays inside them as lists: the fold reads by position
-            return _DECODER.decode(memoryview(message)[1:])
         return pickle.loads(memoryview(message)[1:])  # type: ignore[no-any-return]  # noqa: S301 - our own worker
 
 
-_ENCODER = msgspec.msgpack.Encoder()
-_DECODER = msgspec.msgpack.Decoder(list[tuple[Any, ...]])
+def _serve(conn: Connection, config: WorkerConfig, inherited: list[Connection]) -> None:
+    """Worker: decode the chunks this worker owns, source by source; then say where it ended.
 
-
-def _serve(conn: Connection, config: WorkerConfig) -> None:
-    """Worker: decode the chunks this worker owns, source by source; then say where it ended."""
+    `inherited`: the read ends of the pipes that existed when this worker was forked (its own
+    among them). Closed first, so that the parent is the only reader of this worker's pipe:
+    when it dies, however it dies (`kill`, a container stop), the next send fails and this
+    worker ends, instead of blocking forever on a pipe it holds open itself.
+    """
+    for reader in inherited:
+        reader.close()
     from vrp_contract.stream.validator import StreamValidator  # noqa: PLC0415 - in the worker
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
-    decode = StreamValidator(config.revision, engine=config.engine).decoder()
+    decode = StreamValidator(config.revision, engine=config.engine).block_decoder()
     try:
         sources = open_sources(list(config.paths), stdin=None)  # type: ignore[arg-type]
         for source, size in zip(sources, config.sizes, strict=True):
             source.limit = size
             for number, chunk in enumerate(source.chunks()):
                 if number % config.jobs == config.index:
-                    with acyclic():
-                        decoded = list(map(decode, split_lines(chunk)))
-                    conn.send_bytes(_encode(decoded))
+                    conn.send_bytes(_encode(decode(chunk)))
             conn.send_bytes(_END)  # the end of this source
     except InputError as exc:
         conn.send_bytes(_ERROR + str(exc).encode("utf-8", "surrogateescape"))
@@ -177,14 +175,17 @@ def parallel_findings(
     sizes = [source.size or 0 for source in open_sources(paths, stdin=None)]  # type: ignore[arg-type]
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    conns, procs = [], []
+    conns: list[Connection] = []
+    procs = []
     try:
         for index in range(jobs):
             config = WorkerConfig(
                 validator.revision.name, validator.engine, tuple(paths), tuple(sizes), index, jobs
             )
             parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_serve, args=(child, config), daemon=True)  # type: ignore[attr-defined]
+            proc = ctx.Process(  # type: ignore[attr-defined]
+                target=_serve, args=(child, config, [*conns, parent]), daemon=True
+            )
             proc.start()
             child.close()
             conns.append(parent)

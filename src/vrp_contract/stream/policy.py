@@ -6,8 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import jsonschema
-
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
 
@@ -37,6 +35,8 @@ def load_policy(revision: Revision, path: str | None = None) -> Policy:
             raise PolicyError(f"{path}: cannot read the policy file: {exc.strerror}") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{path}: the policy file is not valid JSON: {exc}") from None
+        import jsonschema  # noqa: PLC0415 - only a policy file needs it (a slow import)
+
         schema = revision.schema_file("policy.schema.json")
         if isinstance(override, dict):
             override = {k: v for k, v in override.items() if k != "$schema"}

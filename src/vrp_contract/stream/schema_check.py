@@ -11,17 +11,17 @@ compare it with). Both report `Violation`s, which `explain` orders and words.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from vrp_contract.stream.explain import Violation, explain
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    import jsonschema
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.types import Problem
@@ -46,15 +46,19 @@ class _Checker:
         self.known = f"{revision.name} defines {', '.join(revision.event_types)}"
         self._memo: dict[Any, list[Problem]] = {}
 
-    def problems(self, event: JSON) -> list[Problem]:
-        """Every schema problem of the event, in canonical order (empty: the event is valid)."""
+    def problems(self, event: JSON, found: list[Violation] | None = None) -> list[Problem]:
+        """Every schema problem of the event, in canonical order (empty: the event is valid).
+
+        `found`: the event's violations when an engine found them already (the native engine
+        does, for the lines it parsed); else this checker's engine finds them.
+        """
         event_type = event.get("event_type")
         if event_type.__class__ is str and event_type in self.schemas:
             schema, subject = self.schemas[event_type], f"the {event_type} event"
-            violations = self.violations(event, event_type)
+            violations = self.violations(event, event_type) if found is None else found
         else:
             schema, subject = self.envelope, "the event"
-            violations = self.violations(event, None)
+            violations = self.violations(event, None) if found is None else found
         if not violations:
             return []
         return explain(
@@ -67,11 +71,22 @@ class _Checker:
 
 
 class FastChecker(_Checker):
-    """jsonschema-rs: the complete 2020-12 vocabulary compiled to native code."""
+    """jsonschema-rs: the complete 2020-12 vocabulary compiled to native code.
 
-    def __init__(self, revision: Revision) -> None:
-        """Compile one validator per variant and one for the envelope (unknown types)."""
-        super().__init__(revision)
+    It checks parsed events (`problems`): `validate_event`, and the few lines the native line
+    engine hands back unparsed (duplicate keys, integers past 64 bits); its validators are
+    compiled on first use.
+    """
+
+    @functools.cached_property
+    def _reference(self) -> ReferenceChecker:
+        """python-jsonschema, for the events nested too deeply for jsonschema-rs to take."""
+        return ReferenceChecker(self.revision)
+
+    @functools.cached_property
+    def _validators(self) -> tuple[dict[str, jsonschema_rs.Validator], jsonschema_rs.Validator]:
+        """One validator per variant, and one for the envelope (unknown types)."""
+        revision = self.revision
         registry = jsonschema_rs.Registry(
             [(s["$id"], s) for s in map(revision.schema_file, revision.files()) if "$id" in s]
         )
@@ -79,23 +94,21 @@ class FastChecker(_Checker):
         def compile_(schema: JSON) -> jsonschema_rs.Validator:
             return jsonschema_rs.Draft202012Validator(schema, registry=registry, offline=True)
 
-        self._variants = {et: compile_(schema) for et, schema in self.schemas.items()}
-        self._envelope = compile_(self.envelope)
-        self.verdicts: dict[str, Callable[[Any], bool]] = {
-            et: v.is_valid for et, v in self._variants.items()
-        }
-        """Event type -> the verdict of its variant on an event orjson parsed (the hot path; orjson
-        never makes an integer beyond 64 bits, which `problems` alone can judge)."""
+        variants = {et: compile_(schema) for et, schema in self.schemas.items()}
+        return variants, compile_(self.envelope)
 
     def violations(self, event: JSON, event_type: str | None) -> list[Violation]:
         """The violations jsonschema-rs finds."""
-        validator = self._envelope if event_type is None else self._variants[event_type]
+        variants, envelope = self._validators
+        validator = envelope if event_type is None else variants[event_type]
         # jsonschema-rs reads an integer through its decimal text: one of more than 4,300 digits
         # would silently count as valid under Python's default limit
         limit = sys.get_int_max_str_digits()
         sys.set_int_max_str_digits(0)
         try:
             errors = list(validator.iter_errors(event))
+        except ValueError:  # nested deeper than jsonschema-rs reads a Python value: the reference
+            return self._reference.violations(event, event_type)
         finally:
             sys.set_int_max_str_digits(limit)
         out = []
@@ -117,6 +130,8 @@ class ReferenceChecker(_Checker):
     def __init__(self, revision: Revision) -> None:
         """Compile one validator per variant and one for the envelope (unknown types)."""
         super().__init__(revision)
+        import jsonschema  # noqa: PLC0415 - the reference only (a slow import)
+
         cls = jsonschema.Draft202012Validator
         self._cls = cls
         self._variants = {

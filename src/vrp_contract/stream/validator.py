@@ -10,17 +10,13 @@ from typing import TYPE_CHECKING, Any, Union
 import orjson
 
 from vrp_contract import catalog
-from vrp_contract.findings import Finding, Severity
+from vrp_contract.findings import Finding, Severity, line_finding
 from vrp_contract.revisions import load_revision
-from vrp_contract.stream.parse import (
-    acyclic,
-    duplicate_problems,
-    find_duplicates,
-    json_kind,
-    may_repeat_keys,
-    parse_line,
-)
+from vrp_contract.stream.explain import Violation
+from vrp_contract.stream.native import LineEngine
+from vrp_contract.stream.parse import acyclic, duplicate_problems, json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
+from vrp_contract.stream.reader import split_lines
 from vrp_contract.stream.schema_check import FastChecker, ReferenceChecker, SchemaChecker
 from vrp_contract.stream.session import SessionTracker
 
@@ -28,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from vrp_contract.revisions import Revision
+    from vrp_contract.stream.native import EngineViolation
     from vrp_contract.stream.reader import Source
     from vrp_contract.stream.types import Problem, Record
 
@@ -36,6 +33,7 @@ __all__ = ["StreamSummary", "StreamValidator"]
 Explained = tuple[list["Problem"], "Record | None", Any, Any, Any]
 Decoded = Union["Record", Explained]
 """One decoded line: fold arguments (accepted by the fast path) or an explanation."""
+_ERROR = Severity.ERROR
 
 
 @dataclass
@@ -130,80 +128,100 @@ class StreamValidator:
             assume_open_sessions=assume_open_sessions,
             remember_terminated=remember_terminated,
         )
+        self.native = (
+            LineEngine(self.revision, self.schema, self.tracker.fold.behaviour)
+            if isinstance(self.schema, FastChecker)
+            else None
+        )
+        """The native line engine (None with the reference engine)."""
         self.summary = StreamSummary(self.revision.name)
         self._severity: dict[str, Severity] = {}
         """Severity by rule id, from the catalog (cached: findings can be millions)."""
 
     def check_source(self, source: Source) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order."""
-        return self.check_blocks(source.line_blocks(), source.name)
+        return self.fold(map(self.block_decoder(), source.chunks()), source.name)
 
     def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of consecutive blocks of raw lines (the lines of one source).
 
-        Each block is decoded whole, with the cycle collector paused (see `acyclic`); a pipe's
-        blocks are single lines, so a live stream still gets its findings as it goes.
+        Each block is decoded whole (see `chunk_decoder`); a pipe's blocks are single lines, so
+        a live stream still gets its findings as it goes.
         """
-        decode = self.decoder()
-
-        def decoded(lines: list[bytes]) -> list[Decoded]:
-            with acyclic():
-                return list(map(decode, lines))
-
-        return self.fold(map(decoded, blocks), source)
+        return self.fold(map(self.chunk_decoder(), blocks), source)
 
     def iter_findings(self, lines: Iterable[bytes | str], source: str = "-") -> Iterator[Finding]:
         """Yield the findings of every line (bytes or str, with or without line terminators).
 
-        Lines the fast decoder accepts go straight to the session fold; every other line takes
-        the reference path, which parses it, checks it with jsonschema and explains. Lines are
-        consumed one at a time, so a live iterable gets its findings as it goes.
+        Lines are consumed one at a time, so a live iterable gets its findings as it goes.
         """
         raw = (x.encode("utf-8", "surrogateescape") if x.__class__ is str else x for x in lines)
         return self.fold([map(self.decoder(), raw)], source)  # type: ignore[arg-type]
 
-    def decoder(self) -> Callable[[bytes], Decoded]:
-        """Return the stateless per-line function: a fold record, or `explain`'s explanation.
+    def chunk_decoder(self, threads: int = 1) -> Callable[[list[bytes]], list[Decoded]]:
+        """Return the stateless per-chunk function: one fold record or explanation per line.
 
         A fold record is a `Record` (its first item a str); an explanation is `explain`'s tuple
         (its first item the list of problems). `--jobs` runs this in worker processes.
 
-        The common case costs one orjson parse, one dictionary lookup (the variant of the
-        event's type: the union is discriminated) and one jsonschema-rs verdict. Duplicate
-        keys, which a parser resolves silently, are ruled out by counting: each key has one
-        `:` outside strings, so a line with as many `:` bytes as its parsed value has keys
-        holds no duplicate; only other lines are parsed again pair by pair.
+        With the fast engine, the native engine (`stream.native`) parses, dispatches on the
+        event type (the union is discriminated), checks and cuts the record of every line in
+        one call per chunk, with `threads` threads; the lines it does not accept come back to
+        `explain`. The cycle collector is paused meanwhile (see `acyclic`).
         """
-        explain, explained = self.explain, self._explained
-        if not isinstance(self.schema, FastChecker):
-            return explain
-        loads, error = orjson.loads, orjson.JSONDecodeError
-        verdicts = self.schema.verdicts
-        record = self.tracker.fold.record
+        if self.native is None:
+            explain = self.explain
 
-        def decode(raw: bytes) -> Decoded:
-            try:
-                obj = loads(raw)
-            except error:
-                return explain(raw)
-            if obj.__class__ is not dict:
-                return explain(raw)
-            event_type = obj.get("event_type")
-            verdict = verdicts.get(event_type) if event_type.__class__ is str else None
-            if verdict is None or not verdict(obj):
-                return explained(raw, obj)
-            colons = raw.count(b":")
-            if colons != len(obj):  # nested keys, or a colon in a string: count exactly
-                keys = len(obj)
-                for value in obj.values():
-                    if value.__class__ is dict:
-                        keys += len(value)
-                if colons != keys and may_repeat_keys(raw, obj) and find_duplicates(raw):
-                    return explained(raw, obj)
-            # a valid event is folded, or is valid and not folded (an audit event)
-            return record(obj) or ([], None, obj.get("session_id"), event_type, obj.get("ts_ms"))
+            def explain_all(lines: list[bytes]) -> list[Decoded]:
+                with acyclic():
+                    return list(map(explain, lines))
 
-        return decode
+            return explain_all
+        decode, from_engine = self.native.decode, self._from_engine
+
+        def decode_chunk(lines: list[bytes]) -> list[Decoded]:
+            with acyclic():
+                return decode(lines, from_engine, threads)
+
+        return decode_chunk
+
+    def block_decoder(self, threads: int = 1) -> Callable[[bytes], list[Decoded]]:
+        """Return `chunk_decoder` for a block of whole lines (a chunk of a source).
+
+        The lines are cut as `reader.split_lines` cuts them; the native engine does it itself.
+        """
+        if self.native is None:
+            explain_all = self.chunk_decoder()
+            return lambda block: explain_all(split_lines(block))
+        decode, from_engine = self.native.decode_block, self._from_engine
+
+        def decode_block(block: bytes) -> list[Decoded]:
+            with acyclic():
+                return decode(block, from_engine, threads)
+
+        return decode_block
+
+    def decoder(self) -> Callable[[bytes], Decoded]:
+        """Return the stateless per-line function (`chunk_decoder` of one line)."""
+        if self.native is None:
+            return self.explain
+        decode, from_engine = self.native.decode, self._from_engine
+
+        def decode_line(raw: bytes) -> Decoded:
+            item: Decoded = decode([raw], from_engine)[0]
+            return item
+
+        return decode_line
+
+    def _from_engine(self, raw: bytes, found: list[EngineViolation] | None) -> Explained:
+        """Explain a line the native engine did not accept, with the violations it found."""
+        if found is None:
+            return self.explain(raw)
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:  # the engine parsed it: only Python's limits differ
+            return self.explain(raw)
+        return self._explained(raw, obj, found=list(map(Violation._make, found)))
 
     def fold(self, chunks: Iterable[Iterable[Decoded]], source: str = "-") -> Iterator[Finding]:
         """Feed decoded lines, chunk by chunk in input order, through the session fold.
@@ -263,12 +281,16 @@ class StreamValidator:
         return self._explained(raw, obj, problems)
 
     def _explained(
-        self, raw: bytes, obj: dict[str, Any], problems: list[Problem] | None = None
+        self,
+        raw: bytes,
+        obj: dict[str, Any],
+        problems: list[Problem] | None = None,
+        found: list[Violation] | None = None,
     ) -> Explained:
-        """`explain` of a line already parsed into the object `obj`."""
+        """`explain` of a line already parsed into the object `obj` (`found`: its violations)."""
         if problems is None:
             problems = duplicate_problems(raw, obj)
-        problems.extend(self.schema.problems(obj))
+        problems.extend(self.schema.problems(obj, found))
         clock = self._clock
         ts_valid = True
         for problem in problems:
@@ -290,31 +312,33 @@ class StreamValidator:
         source: str,
         number: int,
     ) -> Iterator[Finding]:
+        """The findings of one line's problems, counted in the summary.
+
+        A line has few: they are built at once, without a generator per line.
+        """
         summary = self.summary
+        by_rule = summary.by_rule
+        severities = self._severity
         context: dict[str, Any] = {}
         if event_type.__class__ is str:
             context["event_type"] = event_type
         if ts.__class__ is int:
             context["ts_ms"] = ts
+        session = sid if sid.__class__ is str else None
+        out: list[Finding] = []
         for rule, pointer, message in problems:
-            severity = self._severity.get(rule)
+            severity = severities.get(rule)
             if severity is None:
-                severity = self._severity[rule] = catalog.severity(rule, self.revision)
-            if severity is Severity.ERROR:
+                severity = severities[rule] = catalog.severity(rule, self.revision)
+            if severity is _ERROR:
                 summary.errors += 1
             else:
                 summary.warnings += 1
-            summary.by_rule[rule] += 1
-            yield Finding(
-                rule=rule,
-                severity=severity,
-                message=message,
-                pointer=pointer,
-                source=source,
-                line=number,
-                session_id=sid if sid.__class__ is str else None,
-                context=context,
+            by_rule[rule] += 1
+            out.append(
+                line_finding(rule, severity, message, pointer, source, number, session, context)
             )
+        return iter(out)
 
 
 def _identity(item: Any) -> tuple[object, object, object]:  # noqa: ANN401 - a Decoded

@@ -9,7 +9,7 @@
 #![allow(clippy::clone_on_copy)]
 
 #[doc = "An explicit invariant confirmation or policy event; invariant violations are reported as AUDIT_EVENTs naming the invariant in `details.invariant`."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AuditEvent {
     pub details: AuditEventDetails,
@@ -78,7 +78,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AuditEventEventType {
     }
 }
 #[doc = "Candidate transport paths were discovered and evaluated; `details` carries the producer's evaluation (for example the candidate list)."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CandidatesDiscovered {
     #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
@@ -301,7 +301,7 @@ impl ::std::convert::TryFrom<::std::string::String> for InvariantId {
     }
 }
 #[doc = "One iteration of the producer's internal decision cycle."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MutationTick {
     #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
@@ -407,7 +407,7 @@ impl ::std::str::FromStr for NodeId {
     }
 }
 #[doc = "An active transport binding was selected: the session is now bound to the transport path named by `details.path_id`."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PathSelected {
     pub details: PathSelectedDetails,
@@ -567,7 +567,7 @@ impl ::std::str::FromStr for ReasonCode {
     }
 }
 #[doc = "A stability window was detected: the transport looks stable again."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RecoverySignal {
     #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
@@ -632,7 +632,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RecoverySignalEventType 
     }
 }
 #[doc = "Session birth event: the first event of every session, emitted once when the session identity is minted."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SessionCreated {
     #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
@@ -814,7 +814,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SessionState {
     }
 }
 #[doc = "An explicit, reason-coded session state transition from `details.from_state` to `details.to_state`."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct StateChange {
     pub details: StateChangeDetails,
@@ -978,7 +978,7 @@ impl ::std::convert::TryFrom<String> for Timestamp {
     }
 }
 #[doc = "Transport instability was detected on the active binding."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VolatilitySignal {
     #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
@@ -1124,7 +1124,7 @@ pub mod error {
 // ---- from scripts/codegen/templates/rust/union.rs: the closed event enum, strict serde ----------
 
 mod strict;
-pub use strict::{check, DecodeError, EncodeError, Problem};
+pub use strict::{check, exact_numbers, DecodeError, EncodeError, Problem};
 
 impl VrpEvent {
     /// The `event_type` of the event (fixed by its variant).
@@ -1147,25 +1147,21 @@ fn typed(json: &strict::Json) -> Result<VrpEvent, DecodeError> {
     let value = strict::to_value(json);
     let tag = value.get("event_type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
     let result = match tag.as_str() {
-        "SESSION_CREATED" => serde_json::from_value::<SessionCreated>(value).map(VrpEvent::SessionCreated),
-        "CANDIDATES_DISCOVERED" => serde_json::from_value::<CandidatesDiscovered>(value).map(VrpEvent::CandidatesDiscovered),
-        "PATH_SELECTED" => serde_json::from_value::<PathSelected>(value).map(VrpEvent::PathSelected),
-        "VOLATILITY_SIGNAL" => serde_json::from_value::<VolatilitySignal>(value).map(VrpEvent::VolatilitySignal),
-        "MUTATION_TICK" => serde_json::from_value::<MutationTick>(value).map(VrpEvent::MutationTick),
-        "STATE_CHANGE" => serde_json::from_value::<StateChange>(value).map(VrpEvent::StateChange),
-        "RECOVERY_SIGNAL" => serde_json::from_value::<RecoverySignal>(value).map(VrpEvent::RecoverySignal),
-        "AUDIT_EVENT" => serde_json::from_value::<AuditEvent>(value).map(VrpEvent::AuditEvent),
+        "SESSION_CREATED" => unchecked::SessionCreated::deserialize(value).map(VrpEvent::SessionCreated),
+        "CANDIDATES_DISCOVERED" => unchecked::CandidatesDiscovered::deserialize(value).map(VrpEvent::CandidatesDiscovered),
+        "PATH_SELECTED" => unchecked::PathSelected::deserialize(value).map(VrpEvent::PathSelected),
+        "VOLATILITY_SIGNAL" => unchecked::VolatilitySignal::deserialize(value).map(VrpEvent::VolatilitySignal),
+        "MUTATION_TICK" => unchecked::MutationTick::deserialize(value).map(VrpEvent::MutationTick),
+        "STATE_CHANGE" => unchecked::StateChange::deserialize(value).map(VrpEvent::StateChange),
+        "RECOVERY_SIGNAL" => unchecked::RecoverySignal::deserialize(value).map(VrpEvent::RecoverySignal),
+        "AUDIT_EVENT" => unchecked::AuditEvent::deserialize(value).map(VrpEvent::AuditEvent),
         _ => return Err(DecodeError::Invalid(Problem {
             rule: "schema.unknown-event-type".into(),
             pointer: "/event_type".into(),
             message: format!("Event type {tag:?} passed the plan but has no struct."),
         })),
     };
-    result.map_err(|e| DecodeError::Invalid(Problem {
-        rule: "input.not-json".into(),
-        pointer: String::new(),
-        message: format!("The event passed the plan but its struct refused it: {e}."),
-    }))
+    result.map_err(strict::struct_refused)
 }
 
 /// Decode one event from JSON text (UTF-8 bytes): the strict entry point. Returns the event, or
@@ -1227,6 +1223,346 @@ impl ::serde::Serialize for VrpEvent {
         }
     }
 }
+
+// Each event struct read alone is as strict as the enum.
+
+impl SessionCreated {
+    /// Decode one `SESSION_CREATED` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "SESSION_CREATED") {
+            return Err(problem);
+        }
+        unchecked::SessionCreated::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<SessionCreated>` gives the verdicts of `SessionCreated::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for SessionCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "SESSION_CREATED") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::SessionCreated::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl CandidatesDiscovered {
+    /// Decode one `CANDIDATES_DISCOVERED` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "CANDIDATES_DISCOVERED") {
+            return Err(problem);
+        }
+        unchecked::CandidatesDiscovered::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<CandidatesDiscovered>` gives the verdicts of `CandidatesDiscovered::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for CandidatesDiscovered {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "CANDIDATES_DISCOVERED") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::CandidatesDiscovered::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl PathSelected {
+    /// Decode one `PATH_SELECTED` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "PATH_SELECTED") {
+            return Err(problem);
+        }
+        unchecked::PathSelected::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<PathSelected>` gives the verdicts of `PathSelected::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for PathSelected {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "PATH_SELECTED") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::PathSelected::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl VolatilitySignal {
+    /// Decode one `VOLATILITY_SIGNAL` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "VOLATILITY_SIGNAL") {
+            return Err(problem);
+        }
+        unchecked::VolatilitySignal::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<VolatilitySignal>` gives the verdicts of `VolatilitySignal::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for VolatilitySignal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "VOLATILITY_SIGNAL") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::VolatilitySignal::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl MutationTick {
+    /// Decode one `MUTATION_TICK` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "MUTATION_TICK") {
+            return Err(problem);
+        }
+        unchecked::MutationTick::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<MutationTick>` gives the verdicts of `MutationTick::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for MutationTick {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "MUTATION_TICK") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::MutationTick::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl StateChange {
+    /// Decode one `STATE_CHANGE` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "STATE_CHANGE") {
+            return Err(problem);
+        }
+        unchecked::StateChange::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<StateChange>` gives the verdicts of `StateChange::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for StateChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "STATE_CHANGE") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::StateChange::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl RecoverySignal {
+    /// Decode one `RECOVERY_SIGNAL` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "RECOVERY_SIGNAL") {
+            return Err(problem);
+        }
+        unchecked::RecoverySignal::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<RecoverySignal>` gives the verdicts of `RecoverySignal::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for RecoverySignal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "RECOVERY_SIGNAL") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::RecoverySignal::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+impl AuditEvent {
+    /// Decode one `AUDIT_EVENT` event from JSON text: `decode`'s verdict, and an event of another
+    /// type is refused as `schema.const` at `/event_type`.
+    pub fn decode(input: &[u8]) -> Result<Self, DecodeError> {
+        let value = strict::parse(input)?;
+        if let Some(problem) = strict::first_problem_as(&value, "AUDIT_EVENT") {
+            return Err(problem);
+        }
+        unchecked::AuditEvent::deserialize(strict::to_value(&value)).map_err(strict::struct_refused)
+    }
+}
+
+/// Strict: `serde_json::from_str::<AuditEvent>` gives the verdicts of `AuditEvent::decode` (the
+/// error text is `"<rule> at <pointer>: <message>"`, followed by serde_json's position).
+impl<'de> ::serde::Deserialize<'de> for AuditEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = strict::parse_from(d)?;
+        if let Some(problem) = strict::first_problem_as(&value, "AUDIT_EVENT") {
+            return Err(strict::serde_error(problem));
+        }
+        unchecked::AuditEvent::deserialize(strict::to_value(&value))
+            .map_err(|e| strict::serde_error(strict::struct_refused(e)))
+    }
+}
+
+/// The field-by-field serde readers of the event structs, run only on values the check
+/// plan accepted (each struct's own `Deserialize` checks first).
+mod unchecked {
+    use super::*;
+
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::SessionCreated", deny_unknown_fields)]
+    pub(super) struct SessionCreated {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `SESSION_CREATED` for this event type."]
+        pub event_type: SessionCreatedEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::CandidatesDiscovered", deny_unknown_fields)]
+    pub(super) struct CandidatesDiscovered {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `CANDIDATES_DISCOVERED` for this event type."]
+        pub event_type: CandidatesDiscoveredEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::PathSelected", deny_unknown_fields)]
+    pub(super) struct PathSelected {
+        pub details: PathSelectedDetails,
+        #[doc = "Discriminator: always `PATH_SELECTED` for this event type."]
+        pub event_type: PathSelectedEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::VolatilitySignal", deny_unknown_fields)]
+    pub(super) struct VolatilitySignal {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `VOLATILITY_SIGNAL` for this event type."]
+        pub event_type: VolatilitySignalEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::MutationTick", deny_unknown_fields)]
+    pub(super) struct MutationTick {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `MUTATION_TICK` for this event type."]
+        pub event_type: MutationTickEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::StateChange", deny_unknown_fields)]
+    pub(super) struct StateChange {
+        pub details: StateChangeDetails,
+        #[doc = "Discriminator: always `STATE_CHANGE` for this event type."]
+        pub event_type: StateChangeEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[doc = "Deterministic cause of the transition (required: no transition without a reason)."]
+        pub reason_code: StateChangeReasonCode,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::RecoverySignal", deny_unknown_fields)]
+    pub(super) struct RecoverySignal {
+        #[doc = "Open, producer-defined metadata for this event type; any JSON object is accepted in revision 0.1."]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[doc = "Discriminator: always `RECOVERY_SIGNAL` for this event type."]
+        pub event_type: RecoverySignalEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }
+    #[derive(::serde::Deserialize)]
+    #[allow(dead_code)]
+    #[serde(remote = "super::AuditEvent", deny_unknown_fields)]
+    pub(super) struct AuditEvent {
+        pub details: AuditEventDetails,
+        #[doc = "Discriminator: always `AUDIT_EVENT` for this event type."]
+        pub event_type: AuditEventEventType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub node_id: ::std::option::Option<NodeId>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason_code: ::std::option::Option<ReasonCode>,
+        pub session_id: SessionId,
+        pub ts_ms: Timestamp,
+    }}
 
 // The behavioural contract (scripts/codegen/behaviour/rust.py).
 pub mod behaviour;

@@ -3,7 +3,7 @@
 //! This crate's own test, runnable wherever it is vendored (`cargo test`): every vector in
 //! vectors.json (the revision's examples) through the strict decoder and encoder.
 
-use vrp_contract_event_v0_1::{decode, encode, DecodeError, VrpEvent};
+use vrp_contract_event_v0_1::{decode, encode, exact_numbers, DecodeError, VrpEvent};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -45,6 +45,116 @@ fn invalid_vectors_refused_with_rule_and_pointer() {
         assert_eq!(unknown, v["rule"] == "schema.unknown-event-type", "{}", v["name"]);
         let plain = serde_json::from_str::<VrpEvent>(v["text"].as_str().unwrap()).expect_err("plain serde refuses too");
         assert!(plain.to_string().starts_with(&err.to_string()), "{}: {plain}", v["name"]);
+    }
+}
+
+/// Read `text` into the struct of event type `tag`, with plain serde_json and with `<Struct>::decode`.
+fn concrete(tag: &str, text: &str) -> (Result<VrpEvent, String>, Result<VrpEvent, DecodeError>) {
+    match tag {
+        "SESSION_CREATED" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::SessionCreated>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::SessionCreated::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "CANDIDATES_DISCOVERED" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::CandidatesDiscovered>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::CandidatesDiscovered::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "PATH_SELECTED" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::PathSelected>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::PathSelected::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "VOLATILITY_SIGNAL" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::VolatilitySignal>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::VolatilitySignal::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "MUTATION_TICK" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::MutationTick>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::MutationTick::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "STATE_CHANGE" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::StateChange>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::StateChange::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "RECOVERY_SIGNAL" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::RecoverySignal>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::RecoverySignal::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        "AUDIT_EVENT" => (
+            serde_json::from_str::<vrp_contract_event_v0_1::AuditEvent>(text).map(VrpEvent::from).map_err(|e| e.to_string()),
+            vrp_contract_event_v0_1::AuditEvent::decode(text.as_bytes()).map(VrpEvent::from),
+        ),
+        _ => panic!("no struct for {tag}"),
+    }
+}
+
+#[test]
+fn event_structs_read_alone_are_strict() {
+    let all = vectors();
+    let tags = ["SESSION_CREATED", "CANDIDATES_DISCOVERED", "PATH_SELECTED", "VOLATILITY_SIGNAL", "MUTATION_TICK", "STATE_CHANGE", "RECOVERY_SIGNAL", "AUDIT_EVENT"];
+    for v in list(&all, "valid") {
+        let text = v["text"].as_str().unwrap();
+        let event = decode(text.as_bytes()).unwrap();
+        for tag in tags {
+            let (plain, own) = concrete(tag, text);
+            if tag == event.event_type() {
+                assert_eq!(plain.as_ref(), Ok(&event), "{}", v["name"]);
+                assert_eq!(own.as_ref(), Ok(&event), "{}", v["name"]);
+            } else {
+                let err = own.expect_err(v["name"].as_str().unwrap());
+                assert_eq!((err.rule(), err.pointer()), ("schema.const", "/event_type"), "{}", v["name"]);
+                let want = format!("The field /event_type must be '{tag}'; got a string \"{}\".", event.event_type());
+                assert_eq!(err.message(), want);
+                assert!(plain.expect_err("plain serde refuses too").starts_with(&err.to_string()));
+            }
+        }
+    }
+    for v in list(&all, "invalid") {
+        let text = v["text"].as_str().unwrap();
+        let err = decode(text.as_bytes()).unwrap_err();
+        for tag in tags {
+            let (plain, own) = concrete(tag, text);
+            assert_eq!(own.as_ref().expect_err(v["name"].as_str().unwrap()), &err, "{}", v["name"]);
+            assert!(plain.expect_err("plain serde refuses too").starts_with(&err.to_string()), "{}", v["name"]);
+        }
+    }
+}
+
+/// Numbers past 64 bits, with the `exact-numbers` feature (as the other languages) and without it.
+#[test]
+fn numbers_past_64_bits() {
+    assert_eq!(exact_numbers(), cfg!(feature = "exact-numbers"), "another crate turned arbitrary_precision on");
+    let all = vectors();
+    let with_details = list(&all, "valid")
+        .iter()
+        .map(|v| v["text"].as_str().unwrap())
+        .find(|t| serde_json::from_str::<Value>(t).unwrap()["details"].is_object())
+        .expect("a valid vector with details");
+    let big = "123456789012345678901234567890123456789012345";
+    let text = with_details.replacen("\"details\":{", &format!("\"details\":{{\"big\":{big},\"huge\":1e400,"), 1);
+    let overflow = with_details.replacen("\"ts_ms\":", "\"ts_ms\":1e400,\"was\":", 1);
+    if exact_numbers() {
+        // open details keep any number digit for digit; 1e400 is a number (infinity), not an integer
+        let out = encode(&decode(text.as_bytes()).expect("valid")).expect("encodes");
+        assert!(out.contains(&format!("\"big\":{big},")) && out.contains("\"huge\":1e+400"), "{out}");
+        let err = decode(overflow.as_bytes()).expect_err("1e400 is no integer");
+        assert_eq!((err.rule(), err.pointer()), ("schema.type", "/ts_ms"), "{err}");
+        assert!(err.message().ends_with(", got a number Infinity."), "{err}");
+        let err = decode(with_details.replacen("\"ts_ms\":", &format!("\"ts_ms\":{big},\"was\":"), 1).as_bytes()).expect_err("too big");
+        assert_eq!((err.rule(), err.pointer()), ("schema.maximum", "/ts_ms"), "{err}");
+        assert!(err.message().ends_with(&format!(", got an integer {big}.")), "{err}");
+        let plain: VrpEvent = serde_json::from_str(&text).expect("plain serde agrees");
+        assert_eq!(encode(&plain).unwrap(), out);
+    } else {
+        // serde_json reads an integer past 64 bits as an f64, and refuses 1e400 while parsing
+        let short = text.replace(",\"huge\":1e400", "");
+        let out = encode(&decode(short.as_bytes()).expect("valid")).expect("encodes");
+        assert!(out.contains("\"big\":1.2345678901234567e+44,"), "{out}"); // the nearest f64, as in Python
+        let err = decode(overflow.as_bytes()).expect_err("not JSON to serde_json");
+        assert_eq!((err.rule(), err.pointer()), ("input.not-json", ""), "{err}");
+        // the message shows the float as Python's repr does (Python's parser reads it as one too)
+        let err = decode(with_details.replacen("\"ts_ms\":", "\"ts_ms\":18446744073709551616,\"was\":", 1).as_bytes()).expect_err("too big");
+        assert_eq!((err.rule(), err.pointer()), ("schema.maximum", "/ts_ms"), "{err}");
+        assert!(err.message().ends_with(", got a number 1.8446744073709552e+19."), "{err}");
     }
 }
 

@@ -660,6 +660,22 @@ func firstProblem(data []byte) *DecodeError {
 	return (&checker{plan: &thePlan}).check(value)
 }
 
+// firstProblemAs is firstProblem for one event type struct (its UnmarshalJSON): an event of
+// another type is schema.const at /event_type.
+func firstProblemAs(data []byte, tag string) *DecodeError {
+	value, derr := parseJSON(data)
+	if derr != nil {
+		return derr
+	}
+	if problem := (&checker{plan: &thePlan}).check(value); problem != nil {
+		return problem
+	}
+	if et, ok := value.(*object).vals["event_type"]; ok && et != tag {
+		return &DecodeError{"schema.const", "/event_type", fmt.Sprintf("The %s must be '%s'; %s.", field("/event_type"), tag, got(et))}
+	}
+	return nil
+}
+
 // Check returns the first problem of one JSON input as a *DecodeError, or nil when it is a valid
 // event of this revision.
 func Check(data []byte) error {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"testing"
@@ -92,6 +93,46 @@ func TestInvalidVectorsRefused(t *testing.T) {
 				t.Fatalf("errors.Is(err, ErrUnknownEventType) is wrong for %s", v.Rule)
 			}
 		})
+	}
+}
+
+// eventStructs makes a zero event struct per event type.
+var eventStructs = map[string]func() any{
+// @@STRUCTS@@
+}
+
+func TestEventStructsReadAloneAreStrict(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.Valid {
+		event, err := Decode([]byte(c.Text))
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		for tag, fresh := range eventStructs {
+			target := fresh()
+			err := json.Unmarshal([]byte(c.Text), target)
+			if tag == event.EventTypeName() {
+				if err != nil || !reflect.DeepEqual(reflect.ValueOf(target).Elem().Interface(), event) {
+					t.Errorf("%s: json.Unmarshal into its own struct: %v", c.Name, err)
+				}
+				continue
+			}
+			var de *DecodeError
+			want := fmt.Sprintf("The field /event_type must be '%s'; got a string \"%s\".", tag, event.EventTypeName())
+			if !errors.As(err, &de) || de.Rule != "schema.const" || de.Pointer != "/event_type" || de.Message != want {
+				t.Errorf("%s read as %s: got %v", c.Name, tag, err)
+			}
+		}
+	}
+	for _, c := range v.Invalid {
+		want := Check([]byte(c.Text))
+		for tag, fresh := range eventStructs {
+			err := json.Unmarshal([]byte(c.Text), fresh())
+			var de *DecodeError
+			if !errors.As(err, &de) || de.Error() != want.Error() {
+				t.Errorf("%s read as %s: got %v, want %v", c.Name, tag, err, want)
+			}
+		}
 	}
 }
 

@@ -279,6 +279,19 @@ final class Strict {
         return walk(node, value, "", subject);
     }
 
+    /**
+     * {@link #check(JsonNode)}, then, for a read into one event class: an event of another type is
+     * {@code schema.const} at {@code /event_type}.
+     */
+    static DecodeException checkAs(JsonNode value, String tag) {
+        DecodeException problem = check(value);
+        if (problem != null) return problem;
+        JsonNode et = value.get("event_type");
+        if (et == null || (et.isTextual() && et.textValue().equals(tag))) return null;
+        return problem("schema.const", "/event_type",
+                "The " + field("/event_type") + " must be '" + tag + "'; " + got(et) + ".");
+    }
+
     private static DecodeException walk(JsonNode node, JsonNode inst, String ptr, String subject) {
         for (JsonNode pair : node) {
             if (!pair.get(0).textValue().equals("type")) continue;

@@ -4,8 +4,10 @@ package @@PACKAGE@@;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +23,11 @@ import java.util.Map;
  * ({@link UnknownEventTypeException} for an event type this revision does not define). A plain
  * {@code new ObjectMapper().readValue(text, VrpEvent.class)} gives the same verdicts (the
  * {@link VrpEvent} interface names the strict deserializer; only text that is not JSON at all
- * fails earlier, in Jackson's parser, with its own {@code JsonParseException}).
- * {@link #encode(VrpEvent)} refuses what decode refuses.
+ * fails earlier, in Jackson's parser, with its own {@code JsonParseException}). Each event class
+ * is as strict read alone: {@code readValue(text, PathSelected.class)} and
+ * {@link #decode(String, Class)} give decode's verdict, and refuse an event of another type as
+ * {@code schema.const} at {@code /event_type}. {@link #encode(VrpEvent)} refuses what decode
+ * refuses.
  */
 public final class VrpEvents {
     /** The contract revision of these classes (the artifact version is revision.release). */
@@ -34,9 +39,15 @@ public final class VrpEvents {
     private static final Map<Class<? extends VrpEvent>, String> TAGS = Map.ofEntries(
 @@TAGS@@
     );
+    /** Binds checked trees: each event class's strict deserializer is mixed out (bean binding). */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+@@MIXINS@@
             .build();
+
+    /** The mix-in that gives an event class back Jackson's own bean deserializer. */
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    private abstract static class Unchecked {}
 
     private VrpEvents() {}
 
@@ -48,6 +59,14 @@ public final class VrpEvents {
     /** Decode one event from UTF-8 bytes. */
     public static VrpEvent decode(byte[] json) throws DecodeException {
         return bind(Strict.parse(json));
+    }
+
+    /**
+     * Decode one event of one type from JSON text: decode's verdict, and an event of another type
+     * is refused as {@code schema.const} at {@code /event_type}.
+     */
+    public static <T extends VrpEvent> T decode(String json, Class<T> type) throws DecodeException {
+        return bindAs(Strict.parse(json.getBytes(StandardCharsets.UTF_8)), type);
     }
 
     /** The first problem of one JSON input, or null when it is a valid event of this revision. */
@@ -64,9 +83,20 @@ public final class VrpEvents {
         if (problem != null) {
             throw problem;
         }
-        Class<? extends VrpEvent> cls = CLASSES.get(tree.get("event_type").textValue());
+        return unchecked(tree, CLASSES.get(tree.get("event_type").textValue()));
+    }
+
+    static <T extends VrpEvent> T bindAs(JsonNode tree, Class<T> type) throws DecodeException {
+        DecodeException problem = Strict.checkAs(tree, TAGS.get(type));
+        if (problem != null) {
+            throw problem;
+        }
+        return unchecked(tree, type);
+    }
+
+    private static <T extends VrpEvent> T unchecked(JsonNode tree, Class<T> type) throws DecodeException {
         try {
-            return MAPPER.treeToValue(tree, cls);
+            return MAPPER.treeToValue(tree, type);
         } catch (IOException e) {
             throw new DecodeException("input.not-json", "", "The event passed the plan but its class refused it: " + e.getMessage());
         }
@@ -117,4 +147,27 @@ public final class VrpEvents {
             throw new DecodeException("input.not-object", "", "The value is a JSON null, not an event object.");
         }
     }
+
+    /** The strict deserializer of one event class (its {@code @JsonDeserialize} names it). */
+    abstract static class Typed<T extends VrpEvent> extends StdDeserializer<T> {
+        private static final long serialVersionUID = 1L;
+        private final Class<T> type;
+
+        Typed(Class<T> type) {
+            super(type);
+            this.type = type;
+        }
+
+        @Override
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return bindAs(Strict.read(p, ""), type);
+        }
+
+        /** A JSON {@code null} is no event either (Jackson would otherwise return null). */
+        @Override
+        public T getNullValue(DeserializationContext ctxt) throws DecodeException {
+            throw new DecodeException("input.not-object", "", "The value is a JSON null, not an event object.");
+        }
+    }
+@@DESERIALIZERS@@
 }

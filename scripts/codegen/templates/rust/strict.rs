@@ -10,6 +10,18 @@ use std::sync::OnceLock;
 
 const UNKNOWN_EVENT_TYPE: &str = "schema.unknown-event-type";
 const DUPLICATE: &str = "input.duplicate-key";
+/// The one key of the map by which serde_json hands over a number as text (arbitrary_precision).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Whether serde_json keeps numbers exactly (its `arbitrary_precision` feature, which this crate's
+/// `exact-numbers` feature turns on, as may any other crate of the build): then an integer of any
+/// size is exact and a number past the range of an `f64` (`1e400`) reads as infinity, as in the
+/// Python reference; without it serde_json reads an integer past 64 bits as an `f64` and refuses
+/// `1e400` while parsing (`input.not-json`).
+pub fn exact_numbers() -> bool {
+    static EXACT: OnceLock<bool> = OnceLock::new();
+    *EXACT.get_or_init(|| serde_json::from_str::<serde_json::Value>("1e400").is_ok())
+}
 
 /// One problem: the rule id, the JSON Pointer of the offending value (`""` for the whole input)
 /// and a sentence in JSON terms.
@@ -96,6 +108,9 @@ pub(crate) enum Json {
     Bool(bool),
     Int(i128),
     Float(f64),
+    /// A number serde_json handed over as text (exact numbers): an integer past `i128` or a
+    /// number with a fraction or exponent; the text is kept, the `f64` is its value.
+    Text(String, f64),
     Str(String),
     Arr(Vec<Json>),
     Obj(Vec<(String, Json)>),
@@ -155,7 +170,11 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut out: Vec<(String, Json)> = Vec::new();
         let mut counts: Vec<usize> = Vec::new();
+        let mut first = true;
         while let Some(key) = map.next_key::<String>()? {
+            if std::mem::take(&mut first) && key == NUMBER_TOKEN && exact_numbers() {
+                return Ok(number(map.next_value::<String>()?));
+            }
             let value = map.next_value_seed(Seed(format!("{}/{}", self.0, escape_token(&key))))?;
             match out.iter().position(|(k, _)| *k == key) {
                 Some(i) => {
@@ -180,6 +199,21 @@ impl<'de> Visitor<'de> for JsonVisitor {
         }
         Ok(Json::Obj(out))
     }
+}
+
+/// A number serde_json kept as text: an exact `Int` when it is an integer that fits `i128`.
+fn number(text: String) -> Json {
+    if integer_text(&text) {
+        if let Ok(i) = text.parse::<i128>() {
+            return Json::Int(i);
+        }
+    }
+    let value = text.parse::<f64>().unwrap_or(f64::NAN);
+    Json::Text(text, value)
+}
+
+fn integer_text(text: &str) -> bool {
+    !text.contains(['.', 'e', 'E'])
 }
 
 fn problem_from_serde(err: serde_json::Error) -> DecodeError {
@@ -279,13 +313,23 @@ pub(crate) fn to_value(json: &Json) -> serde_json::Value {
             } else if let Ok(v) = u64::try_from(*i) {
                 serde_json::Value::from(v)
             } else {
-                serde_json::Value::from(*i as f64)
+                exact(&i.to_string(), *i as f64)
             }
         }
         Json::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Json::Text(text, f) => exact(text, *f),
         Json::Str(s) => serde_json::Value::String(s.clone()),
         Json::Arr(items) => serde_json::Value::Array(items.iter().map(to_value).collect()),
         Json::Obj(pairs) => serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), to_value(v))).collect()),
+    }
+}
+
+/// A number from its text: digit for digit with exact numbers (only then does it arise past 64
+/// bits), else the nearest `f64`.
+fn exact(text: &str, value: f64) -> serde_json::Value {
+    match text.parse::<serde_json::Number>() {
+        Ok(n) => serde_json::Value::Number(n),
+        Err(_) => serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, serde_json::Value::Number),
     }
 }
 
@@ -368,7 +412,8 @@ fn kind(v: &Json) -> &'static str {
         Json::Null => "null",
         Json::Bool(_) => "boolean",
         Json::Int(_) => "integer",
-        Json::Float(_) => "number",
+        Json::Text(text, _) if integer_text(text) => "integer",
+        Json::Float(_) | Json::Text(..) => "number",
         Json::Str(_) => "string",
         Json::Arr(_) => "array",
         Json::Obj(_) => "object",
@@ -377,8 +422,8 @@ fn kind(v: &Json) -> &'static str {
 
 fn is_type(v: &Json, name: &str) -> bool {
     match (name, v) {
-        ("number", Json::Int(_) | Json::Float(_)) => true,
-        ("integer", Json::Float(f)) => f.is_finite() && f.fract() == 0.0,
+        ("number", Json::Int(_) | Json::Float(_) | Json::Text(..)) => true,
+        ("integer", Json::Float(f) | Json::Text(_, f)) if kind(v) == "number" => f.is_finite() && f.fract() == 0.0,
         _ => kind(v) == name,
     }
 }
@@ -402,11 +447,45 @@ fn dump_str(s: &str) -> String {
     out
 }
 
+/// A float as Python's `repr` writes it: the shortest digits that read back, in exponent form
+/// below 1e-4 and from 1e16 up (`1.8446744073709552e+19`, `1e-05`), else with a point (`1.0`).
 fn dump_float(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e16 {
+    if !f.is_finite() {
+        return if f.is_nan() { "NaN" } else if f > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let shortest = format!("{f:e}");
+    let (digits, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if f != 0.0 && !(-4..16).contains(&exp) {
+        format!("{digits}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else if f.fract() == 0.0 {
         format!("{f:.1}")
     } else {
         format!("{f}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn floats_read_as_python_writes_them() {
+        let cases = [
+            (1.8446744073709552e19, "1.8446744073709552e+19"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (1e15, "1000000000000000.0"),
+            (1e-5, "1e-05"),
+            (1.25e-7, "1.25e-07"),
+            (0.0001, "0.0001"),
+            (18.25, "18.25"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (-2.5e300, "-2.5e+300"),
+            (f64::INFINITY, "Infinity"),
+        ];
+        for (f, python) in cases {
+            assert_eq!(super::dump_float(f), python, "{f:e}");
+        }
     }
 }
 
@@ -417,6 +496,8 @@ fn dumps(v: &Json) -> String {
         Json::Bool(b) => b.to_string(),
         Json::Int(i) => i.to_string(),
         Json::Float(f) => dump_float(*f),
+        Json::Text(text, _) if integer_text(text) => text.clone(),
+        Json::Text(_, f) => dump_float(*f),
         Json::Str(s) => dump_str(s),
         Json::Arr(items) => format!("[{}]", items.iter().map(dumps).collect::<Vec<_>>().join(", ")),
         Json::Obj(pairs) => format!(
@@ -459,7 +540,7 @@ fn field(ptr: &str) -> String {
 fn as_f64(v: &Json) -> Option<f64> {
     match v {
         Json::Int(i) => Some(*i as f64),
-        Json::Float(f) => Some(*f),
+        Json::Float(f) | Json::Text(_, f) => Some(*f),
         _ => None,
     }
 }
@@ -469,6 +550,12 @@ fn compare(v: &Json, bound: &str) -> std::cmp::Ordering {
     if let (Json::Int(i), Ok(b)) = (v, bound.parse::<i128>()) {
         return i.cmp(&b);
     }
+    if let (Json::Text(text, _), Ok(_)) = (v, bound.parse::<i128>()) {
+        if integer_text(text) {
+            // an integer past i128: beyond every integer bound, on the side of its sign
+            return if text.starts_with('-') { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater };
+        }
+    }
     let a = as_f64(v).unwrap_or(f64::NAN);
     let b = bound.parse::<f64>().unwrap_or(f64::NAN);
     a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal)
@@ -477,7 +564,11 @@ fn compare(v: &Json, bound: &str) -> std::cmp::Ordering {
 fn json_equal(a: &Json, b: &Json) -> bool {
     match (a, b) {
         (Json::Int(x), Json::Int(y)) => x == y,
-        (Json::Int(_) | Json::Float(_), Json::Int(_) | Json::Float(_)) => as_f64(a) == as_f64(b),
+        (Json::Text(x, _), Json::Text(y, _)) if integer_text(x) && integer_text(y) => x == y,
+        (Json::Int(_), Json::Text(t, _)) | (Json::Text(t, _), Json::Int(_)) if integer_text(t) => false,
+        (Json::Int(_) | Json::Float(_) | Json::Text(..), Json::Int(_) | Json::Float(_) | Json::Text(..)) => {
+            as_f64(a) == as_f64(b)
+        }
         (Json::Null, Json::Null) => true,
         (Json::Bool(x), Json::Bool(y)) => x == y,
         (Json::Str(x), Json::Str(y)) => x == y,
@@ -633,7 +724,7 @@ impl Checker<'_> {
                         None
                     }
                 }
-                ("minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum", Arg::Raw(Json::Str(bound)), Json::Int(_) | Json::Float(_)) => {
+                ("minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum", Arg::Raw(Json::Str(bound)), Json::Int(_) | Json::Float(_) | Json::Text(..)) => {
                     use std::cmp::Ordering::{Greater, Less};
                     let c = compare(inst, bound);
                     let (words, ok) = match pair.kw.as_str() {
@@ -676,6 +767,26 @@ impl Checker<'_> {
 
 pub(crate) fn first_problem(value: &Json) -> Option<DecodeError> {
     Checker { plan: plan(), subject: String::new() }.check(value)
+}
+
+/// `first_problem`, then, for a read into one event struct: an event of another type is
+/// `schema.const` at `/event_type`.
+pub(crate) fn first_problem_as(value: &Json, tag: &str) -> Option<DecodeError> {
+    first_problem(value).or_else(|| {
+        let Json::Obj(pairs) = value else { return None };
+        match pairs.iter().find(|(k, _)| k == "event_type") {
+            Some((_, Json::Str(name))) if name == tag => None,
+            Some((_, other)) => {
+                err("schema.const", "/event_type", format!("The {} must be '{tag}'; {}.", field("/event_type"), got(other)))
+            }
+            None => None,
+        }
+    })
+}
+
+/// The struct refused a value the plan accepted (a plan/struct mismatch: never for a valid event).
+pub(crate) fn struct_refused(e: serde_json::Error) -> DecodeError {
+    DecodeError::new("input.not-json", String::new(), format!("The event passed the plan but its struct refused it: {e}."))
 }
 
 /// Check one JSON input: `None` when it is a valid event of this revision, else its first problem.

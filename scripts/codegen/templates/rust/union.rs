@@ -1,7 +1,7 @@
 // ---- from scripts/codegen/templates/rust/union.rs: the closed event enum, strict serde ----------
 
 mod strict;
-pub use strict::{check, DecodeError, EncodeError, Problem};
+pub use strict::{check, exact_numbers, DecodeError, EncodeError, Problem};
 
 impl VrpEvent {
     /// The `event_type` of the event (fixed by its variant).
@@ -24,11 +24,7 @@ fn typed(json: &strict::Json) -> Result<VrpEvent, DecodeError> {
             message: format!("Event type {tag:?} passed the plan but has no struct."),
         })),
     };
-    result.map_err(|e| DecodeError::Invalid(Problem {
-        rule: "input.not-json".into(),
-        pointer: String::new(),
-        message: format!("The event passed the plan but its struct refused it: {e}."),
-    }))
+    result.map_err(strict::struct_refused)
 }
 
 /// Decode one event from JSON text (UTF-8 bytes): the strict entry point. Returns the event, or
@@ -83,3 +79,6 @@ impl ::serde::Serialize for VrpEvent {
         }
     }
 }
+
+// Each event struct read alone is as strict as the enum.
+@@VARIANTS@@

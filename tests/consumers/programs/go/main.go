@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 
 	vrpevent "vrp.dev/contract/generated/go/v0_1"
 )
@@ -26,6 +27,27 @@ func main() {
 			continue
 		}
 		event, err := vrpevent.Decode(line)
+		// one event struct read alone with plain json.Unmarshal: the same verdict, and an event
+		// of another type is refused (schema.const at /event_type)
+		var alone vrpevent.PathSelected
+		aloneErr := json.Unmarshal(line, &alone)
+		var ade *vrpevent.DecodeError
+		if p, isPath := event.(vrpevent.PathSelected); err == nil && isPath {
+			if aloneErr != nil || !reflect.DeepEqual(p, alone) {
+				panic(fmt.Sprintf("PathSelected alone: %v", aloneErr))
+			}
+		} else if err == nil {
+			if !errors.As(aloneErr, &ade) || ade.Rule != "schema.const" || ade.Pointer != "/event_type" {
+				panic(fmt.Sprintf("PathSelected read another event type: %v", aloneErr))
+			}
+		} else if errors.As(aloneErr, &ade) {
+			if ade.Error() != err.Error() {
+				panic(fmt.Sprintf("PathSelected alone: %v, Decode: %v", aloneErr, err))
+			}
+		} else if _, isSyntax := aloneErr.(*json.SyntaxError); !isSyntax {
+			// text that is not JSON fails in encoding/json's own scan first: same verdict
+			panic(fmt.Sprintf("PathSelected alone accepted or failed oddly: %v (Decode: %v)", aloneErr, err))
+		}
 		var de *vrpevent.DecodeError
 		if errors.As(err, &de) {
 			emit(map[string]any{"ok": false, "rule": de.Rule, "pointer": de.Pointer, "message": de.Message,

@@ -29,6 +29,17 @@ public class Consumer {
                 VrpEvent event = VrpEvents.decode(line);
                 VrpEvent plain = new ObjectMapper().readValue(line, VrpEvent.class);
                 if (!plain.equals(event)) throw new AssertionError("a plain ObjectMapper disagrees: " + line);
+                // one event class read alone: the same event, or refused when of another type
+                if (event instanceof PathSelected p) {
+                    if (!p.equals(new ObjectMapper().readValue(line, PathSelected.class))) throw new AssertionError(line);
+                } else {
+                    try {
+                        new ObjectMapper().readValue(line, PathSelected.class);
+                        throw new AssertionError("PathSelected accepted another event type: " + line);
+                    } catch (DecodeException other) {
+                        if (!other.rule().equals("schema.const") || !other.pointer().equals("/event_type")) throw other;
+                    }
+                }
                 String kind = event instanceof PathSelected p ? p.getDetails().getPathId() : event.getEventType();
                 if (kind.isEmpty()) throw new AssertionError("empty");
                 out.put("ok", true).put("encoded", VrpEvents.encode(event));
@@ -38,6 +49,13 @@ public class Consumer {
                     throw new AssertionError("a plain ObjectMapper accepted " + line);
                 } catch (DecodeException plain) {
                     if (!plain.getMessage().equals(e.getMessage())) throw new AssertionError(plain.getMessage());
+                    DecodeException alone = null;
+                    try {
+                        VrpEvents.decode(line, PathSelected.class);
+                    } catch (DecodeException x) {
+                        alone = x;
+                    }
+                    if (alone == null || !alone.getMessage().equals(e.getMessage())) throw new AssertionError("PathSelected alone: " + line);
                 } catch (JsonProcessingException plain) {
                     // text that is not JSON fails in Jackson's own parser first: same verdict
                     if (!e.rule().equals("input.not-json")) throw new AssertionError(line + ": " + plain);

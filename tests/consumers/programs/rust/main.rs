@@ -1,6 +1,6 @@
 // A consumer of the packaged crate: strict decode of every case, then encode.
 use serde_json::json;
-use @@LIB@@::{decode, encode, DecodeError, VrpEvent};
+use @@LIB@@::{decode, encode, DecodeError, PathSelected, VrpEvent};
 
 fn main() {
     let path = std::env::args().nth(1).expect("a cases file");
@@ -17,10 +17,18 @@ fn main() {
                 // plain serde_json gives the same event
                 let plain: VrpEvent = serde_json::from_slice(line).expect("plain serde_json agrees");
                 assert_eq!(plain, event);
+                // one event struct read alone: the same event, or refused when of another type
+                match (serde_json::from_slice::<PathSelected>(line), &event) {
+                    (Ok(p), VrpEvent::PathSelected(e)) => assert_eq!(&p, e),
+                    (Err(e), VrpEvent::PathSelected(_)) => panic!("PathSelected refused a valid one: {e}"),
+                    (Ok(_), _) => panic!("PathSelected accepted another event type"),
+                    (Err(e), _) => assert!(e.to_string().starts_with("schema.const at /event_type"), "{e}"),
+                }
                 println!("{}", json!({"ok": true, "encoded": encode(&event).expect("encodes")}));
             }
             Err(e) => {
                 assert!(serde_json::from_slice::<VrpEvent>(line).is_err(), "plain serde_json agrees");
+                assert_eq!(PathSelected::decode(line).expect_err("PathSelected alone refuses it too"), e);
                 let unknown = matches!(e, DecodeError::UnknownEventType(_));
                 println!("{}", json!({"ok": false, "rule": e.rule(), "pointer": e.pointer(), "message": e.message(), "unknown": unknown}));
             }

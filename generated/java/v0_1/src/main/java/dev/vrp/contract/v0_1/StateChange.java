@@ -30,7 +30,7 @@ import jakarta.validation.constraints.Size;
     "details"
 })
 @com.fasterxml.jackson.databind.annotation.JsonDeserialize(
-    using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
+    using = VrpEvents.StateChangeReader.class)
 public final class StateChange implements VrpEvent
 {
 

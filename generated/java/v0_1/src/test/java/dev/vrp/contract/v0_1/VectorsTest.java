@@ -65,6 +65,50 @@ class VectorsTest {
         return tests;
     }
 
+    @TestFactory
+    List<DynamicTest> eventClassesReadAloneAreStrict() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode v : vectors().get("valid")) {
+            String text = v.get("text").textValue();
+            tests.add(DynamicTest.dynamicTest(v.get("name").textValue(), () -> {
+                VrpEvent event = VrpEvents.decode(text);
+                for (Class<?> c : VrpEvent.class.getPermittedSubclasses()) {
+                    Class<? extends VrpEvent> type = c.asSubclass(VrpEvent.class);
+                    if (type == event.getClass()) {
+                        assertEquals(event, new ObjectMapper().readValue(text, type));
+                        assertEquals(event, VrpEvents.decode(text, type));
+                        continue;
+                    }
+                    DecodeException e = assertThrows(DecodeException.class, () -> VrpEvents.decode(text, type));
+                    assertEquals("schema.const", e.rule());
+                    assertEquals("/event_type", e.pointer());
+                    String tag = type.getDeclaredConstructor().newInstance().getEventType();
+                    assertEquals("The field /event_type must be '" + tag + "'; got a string \""
+                            + event.getEventType() + "\".", e.detail());
+                    DecodeException plain = assertThrows(DecodeException.class,
+                            () -> new ObjectMapper().readValue(text, type));
+                    assertEquals(e.getMessage(), plain.getMessage());
+                }
+            }));
+        }
+        for (JsonNode v : vectors().get("invalid")) {
+            String text = v.get("text").textValue();
+            tests.add(DynamicTest.dynamicTest(v.get("name").textValue(), () -> {
+                DecodeException e = assertThrows(DecodeException.class, () -> VrpEvents.decode(text));
+                for (Class<?> c : VrpEvent.class.getPermittedSubclasses()) {
+                    Class<? extends VrpEvent> type = c.asSubclass(VrpEvent.class);
+                    DecodeException own = assertThrows(DecodeException.class, () -> VrpEvents.decode(text, type));
+                    assertEquals(e.getMessage(), own.getMessage());
+                    assertEquals(e instanceof UnknownEventTypeException, own instanceof UnknownEventTypeException);
+                    DecodeException plain = assertThrows(DecodeException.class,
+                            () -> new ObjectMapper().readValue(text, type));
+                    assertEquals(e.getMessage(), plain.getMessage());
+                }
+            }));
+        }
+        return tests;
+    }
+
     @Test
     void encodeRefusesWhatDecodeRefuses() {
         PathSelected event = new PathSelected();
