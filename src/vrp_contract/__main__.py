@@ -2,6 +2,6 @@
 
 import sys
 
-from vrp_contract.cli import main
+from vrp_contract._entry import main
 
 sys.exit(main())

@@ -186,6 +186,18 @@ def _read_lock(target: Path) -> dict[str, Any]:
     return lock
 
 
+def _previous_files(target: Path) -> dict[str, Any]:
+    """The files the lock of an earlier copy in `target` lists (none: no earlier copy)."""
+    if not (target.is_dir() and (target / LOCK_NAME).exists()):
+        return {}
+    try:
+        files: dict[str, Any] = _read_lock(target)["files"]
+    except VendorError as exc:  # which files are ours is unknown: replacing them is unsafe
+        msg = f"{exc}; the lock is damaged: remove {target} and vendor the revision again"
+        raise VendorError(msg) from None
+    return files
+
+
 def vendor_revision(revision: Revision, target: Path) -> VendorResult:
     """Write `revision`'s files and the lock into `target` (created; a previous copy replaced).
 
@@ -194,10 +206,8 @@ def vendor_revision(revision: Revision, target: Path) -> VendorResult:
     """
     if target.exists() and not target.is_dir():
         raise VendorError(f"{target}: exists and is not a folder")
-    previous: dict[str, Any] = {}
-    if target.is_dir() and (target / LOCK_NAME).exists():
-        previous = _read_lock(target)["files"]
-    elif target.is_dir() and any(target.iterdir()):
+    previous = _previous_files(target)
+    if not (target / LOCK_NAME).exists() and target.is_dir() and any(target.iterdir()):
         msg = (
             f"{target}: the folder is not empty and holds no {LOCK_NAME}; vendor into a new "
             "or empty folder (or one vendored before)"
@@ -271,10 +281,16 @@ class VendorSummary:
             ]
             out.append("  findings  rule")
             out.extend(f"  {n:>8,}  {rule}" for rule, n in sorted(self.by_rule.items()))
-            out.append(
-                f"Update the copy with `vrp-contract vendor --revision {self.revision} "
-                f"{self.folder}` (edits to vendored files belong in the contract repository)."
-            )
+            if set(self.by_rule) - {"vendor.unexpected"}:
+                out.append(
+                    f"Update the copy with `vrp-contract vendor --revision {self.revision} "
+                    f"{self.folder}` (edits to vendored files belong in the contract repository)."
+                )
+            if "vendor.unexpected" in self.by_rule:
+                out.append(
+                    "Move the files the lock does not list out of the folder (vendoring again "
+                    "leaves them where they are)."
+                )
         else:
             out = [f"OK: {self.folder}: {self.files:,} files match the lock ({origin})."]
         if self.newest and self.newest != self.revision:

@@ -12,6 +12,7 @@ import os
 import pty
 import subprocess
 import sys
+import textwrap
 from typing import TYPE_CHECKING
 
 import pytest
@@ -122,3 +123,45 @@ def test_head_before_any_error_is_exit_2(tmp_path: Path):
     result = _bash(f"set -o pipefail; {_cli()} -j 1 {events} | head -n 1")
     assert result.returncode == 2
     _one_error_line(result.stderr, "the output was closed before the check finished")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "schema",
+        "schema --list",
+        "compat schema/v0.1/event.schema.json schema/v0.1/event.schema.json",
+        "vendor --revision 0.1 {tmp}/vendored",
+    ],
+)
+def test_every_command_reports_a_full_disk_in_one_line(command: str, tmp_path: Path):
+    cli = f"{sys.executable} -m vrp_contract {command.format(tmp=tmp_path)}"
+    result = _bash(f"{cli} > /dev/full", cwd=ROOT)
+    assert result.returncode == 2, result.stderr
+    _one_error_line(result.stderr, "No space left on device")
+
+
+def test_ctrl_c_while_the_command_line_is_imported_is_one_line():
+    """A Ctrl-C that lands inside an import of the start-up: one line and 130, no traceback."""
+    program = textwrap.dedent(
+        """
+        import os, signal, sys, time
+
+        class Interrupt:  # Ctrl-C arrives while vrp_contract.cli is being imported
+            def find_spec(self, name, path=None, target=None):
+                if name == "vrp_contract.cli":
+                    os.kill(os.getpid(), signal.SIGINT)
+                    time.sleep(1)
+                return None
+
+        sys.meta_path.insert(0, Interrupt())
+        sys.argv = ["vrp-contract", "validate", sys.argv[1]]
+        from vrp_contract._entry import main
+        sys.exit(main())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, DEMO], capture_output=True, timeout=TIMEOUT, check=False
+    )
+    assert result.returncode == 130, result.stderr.decode()
+    assert result.stderr.decode() == "vrp-contract: interrupted\n"

@@ -84,13 +84,29 @@ def test_edited_missing_and_unexpected_files_fail_the_check(vendored: Path):
     result = _check(vendored)
     assert result.code == 1
     lines = result.out.splitlines()
-    assert lines[0].startswith(f"{vendored / 'events' / 'path_selected.schema.json'}#: error ")
+    assert lines[0].startswith(f"{vendored / 'events' / 'path_selected.schema.json'}: error ")
     assert "vendor.missing" in lines[0]
     assert any("vendor.edited: The file was edited after it was vendored" in x for x in lines)
-    assert any(x.startswith(f"{vendored / 'notes.txt'}#: error vendor.unexpected: ") for x in lines)
+    assert any(x.startswith(f"{vendored / 'notes.txt'}: error vendor.unexpected: ") for x in lines)
     assert f"FAILED: {vendored} differs from its lock or this package: 3 findings" in result.out
     assert "  findings  rule" in lines
-    assert f"vrp-contract vendor --revision 0.1 {vendored}" in lines[-1]
+    assert f"vrp-contract vendor --revision 0.1 {vendored}" in lines[-2]
+    assert lines[-1].startswith("Move the files the lock does not list out of the folder")
+
+
+def test_the_advice_for_an_extra_file_alone_is_to_move_it(vendored: Path):
+    (vendored / "notes.txt").write_text("ours", "utf-8")
+    result = run_cli("vendor", "--check", str(vendored))
+    assert result.code == 1
+    assert "vrp-contract vendor --revision" not in result.out  # vendoring again would keep it
+    assert result.out.splitlines()[-1].startswith("Move the files the lock does not list")
+
+
+def test_a_damaged_lock_says_to_remove_the_folder(vendored: Path):
+    (vendored / "vrp-contract.lock.json").write_text("{", "utf-8")
+    result = run_cli("vendor", "--revision", "0.1", str(vendored))
+    assert result.code == 2
+    assert f"the lock is damaged: remove {vendored} and vendor the revision again" in result.err
 
 
 def test_a_copy_from_another_package_version_is_stale(vendored: Path):

@@ -133,3 +133,35 @@ def test_ten_thousand_properties():
     new = {"$schema": S, "type": "object", "properties": {**props, "p9999": {"type": "integer"}}}
     result = _cmp(old, new)
     assert [f.pointer for f in result.findings if f.is_error] == ["/properties/p9999/type"]
+
+
+_HUGE = 10**5000 - 1  # 5,000 nines (built by arithmetic: no text conversion)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "breaks"),
+    [
+        (_HUGE, _HUGE, False),
+        (_HUGE, _HUGE * 10 + 9, False),  # wider
+        (_HUGE * 10 + 9, _HUGE, True),  # narrower
+        (float("inf"), _HUGE, True),  # `1e400` reads as infinity
+        (_HUGE, float("inf"), False),
+        (float("inf"), float("inf"), False),
+    ],
+    ids=["same", "wider", "narrower", "inf-to-huge", "huge-to-inf", "inf"],
+)
+def test_bounds_of_any_size_are_compared(old: float, new: float, breaks: bool):
+    """An integer of 5,000 digits and `1e400` are JSON; comparing them is no crash."""
+    result = _cmp(
+        {"$schema": S, "type": "integer", "maximum": old},
+        {"$schema": S, "type": "integer", "maximum": new},
+    )
+    assert any(f.is_error for f in result.findings) is breaks
+
+
+def test_a_schema_file_with_a_huge_integer_loads(tmp_path):
+    from vrp_contract.compat import load_source  # noqa: PLC0415
+
+    path = tmp_path / "big.json"
+    path.write_text('{"type": "integer", "maximum": ' + "9" * 5000 + "}", "utf-8")
+    assert load_source(str(path)) is not None

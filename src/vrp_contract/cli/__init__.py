@@ -92,7 +92,8 @@ def main(
             argv = list(sys.argv[1:] if argv is None else argv)
             command = argv[0] if argv and argv[0] in _COMMANDS else None
             args = build_parser(command).parse_args(argv)
-        return int(args._run(args, io))  # noqa: SLF001 - set by build_parser
+        code = int(args._run(args, io))  # noqa: SLF001 - set by build_parser
+        io.stdout.flush()  # a full disk shows here at the latest, not in the interpreter's exit
     except UsageError as exc:
         io.stderr.write(f"vrp-contract: error: {exc}\n")
         return ExitCode.USAGE
@@ -102,5 +103,11 @@ def main(
     except KeyboardInterrupt:
         io.stderr.write("vrp-contract: interrupted\n")
         return 130
+    except OSError as exc:  # no command lets one escape but for its output: a full disk, EIO
+        io.abandon_stdout()
+        where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
+        io.stderr.write(f"vrp-contract: error: {where}{exc.strerror or exc}\n")
+        return ExitCode.USAGE
     except SystemExit as exc:  # argparse --help / --version
         return int(exc.code or 0)
+    return code

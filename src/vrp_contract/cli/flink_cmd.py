@@ -178,7 +178,7 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
 
         from vrp_contract.flink import job  # noqa: PLC0415
     except ModuleNotFoundError as exc:
-        if exc.name and exc.name.split(".")[0] == "pyflink":
+        if exc.name and exc.name.split(".")[0] in {"pyflink", "py4j"}:  # both come with the extra
             raise UsageError(
                 "flink: PyFlink is not installed; install the extra: "
                 "pip install 'vrp-contract[flink]'"

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
             return ExitCode.OK
         done = release_revision(repo, args.version, today=args.date)
     except LifecycleError as exc:
-        io.stderr.write(f"vrp-contract: revision {args.action}: {exc}\n")
+        io.stderr.write(f"vrp-contract: error: revision {args.action}: {exc}\n")
         return ExitCode.FINDINGS if isinstance(exc, ReleaseRefusedError) else ExitCode.USAGE
     for step in done.steps:
         io.stdout.write(f"ok: {step}\n")

@@ -170,8 +170,9 @@ def _validator(args: argparse.Namespace) -> StreamValidator:
         policy = load_policy(revision, args.policy)
     except (UnknownRevisionError, PolicyError) as exc:
         raise UsageError(str(exc)) from None
-    if (args.output_topic or args.follow) and not args.input_topic:
-        raise UsageError("validate: --output-topic and --follow go with --input-topic")
+    for given, option in ((args.output_topic, "--output-topic"), (args.follow, "--follow")):
+        if given and not args.input_topic:
+            raise UsageError(f"validate: {option} goes with --input-topic")
     return StreamValidator(
         revision,
         policy=policy,

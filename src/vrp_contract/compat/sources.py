@@ -22,6 +22,7 @@ from referencing.jsonschema import DRAFT202012, specification_with
 from vrp_contract.compat.model import escape
 from vrp_contract.compat.normalize import normalize_legacy
 from vrp_contract.compat.tree import InputError, MemoryTree, Tree, git
+from vrp_contract.stream.parse import big_int_digits
 from vrp_contract.vendor import VENDOR_WRITTEN
 
 __all__ = [
@@ -134,7 +135,8 @@ def _constant(name: str) -> Any:  # noqa: ANN401 - never returns
 
 def _parse(label: str, data: bytes) -> Any:  # noqa: ANN401 - any JSON value
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_constant)
+        with big_int_digits():  # JSON bounds no integer; Python's text conversion stops at 4,300
+            return json.loads(data.decode("utf-8"), parse_constant=_constant)
     except _NotJsonError as exc:
         raise InputError(f"{label}: invalid JSON: {exc} is not a JSON value") from None
     except UnicodeDecodeError:

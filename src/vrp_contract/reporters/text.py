@@ -50,7 +50,8 @@ class TextReporter(Reporter):
         """Print one finding on one line (with its pointer and session when known).
 
         It starts with `source:line` for a stream finding, `source#pointer` for a schema
-        finding. Runs once per finding: `_printable`'s test is inline, the source's is kept.
+        finding, `source` for a finding on a whole file. Runs once per finding: `_printable`'s
+        test is inline, the source's is kept.
         """
         source = self._sources.get(finding.source)
         if source is None:
@@ -69,7 +70,10 @@ class TextReporter(Reporter):
         message = finding.message
         if not message.isprintable():
             message = _printable(message)
-        place = f"{source}:{line}" if line is not None else f"{source}#{_printable(pointer)}"
+        if line is not None:
+            place = f"{source}:{line}"
+        else:  # a schema finding: the pointer into the file, if any (a whole-file finding has none)
+            place = f"{source}#{_printable(pointer)}" if pointer else source
         self.out.write(f"{place}: {finding.severity} {finding.rule}: {message}{suffix}\n")
         if self.verbose and finding.context:
             for key, value in finding.context.items():

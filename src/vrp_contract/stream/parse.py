@@ -159,7 +159,7 @@ def _json_value(text: str) -> tuple[Any, str | None]:
     try:
         return _document(text)
     except json.JSONDecodeError as exc:
-        return None, str(exc)
+        return None, _said(exc)
     except ValueError:  # NaN or Infinity, or an integer of more than 4,300 digits (valid JSON)
         with big_int_digits():
             try:
@@ -173,11 +173,19 @@ def _document(text: str) -> tuple[Any, str | None]:
     try:
         obj, end = _SCAN(text, _skip_space(text, 0))
     except StopIteration as stop:
-        return None, str(json.JSONDecodeError("Expecting value", text, stop.value))
+        return None, _said(json.JSONDecodeError("Expecting value", text, stop.value))
     end = _skip_space(text, end)
     if end != len(text):
-        return None, str(json.JSONDecodeError("Extra data", text, end))
+        return None, _said(json.JSONDecodeError("Extra data", text, end))
     return obj, None
+
+
+def _said(exc: json.JSONDecodeError) -> str:
+    """The json module's message for one line, as "Expecting value at character 5".
+
+    Its own "line 1 column 5 (char 4)" would read as a line number beside the stream's.
+    """
+    return f"{exc.msg} at character {exc.colno}"
 
 
 def _lone_surrogate(obj: Any) -> str | None:  # noqa: ANN401

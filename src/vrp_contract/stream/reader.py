@@ -64,19 +64,21 @@ class Source:
                     done += 1
                     yield raw
                 return
-            tail = b""
+            tail: list[bytes] = []  # the start of a line that continues in the next block
             for block in self._blocks():
                 cut = block.rfind(b"\n") + 1
                 if not cut:  # a block inside one long line holds no whole line yet
-                    tail += block
+                    tail.append(block)  # (joined once: a long line is not copied per block)
                     continue
-                chunk, tail = tail + block[:cut], block[cut:]
+                chunk = b"".join([*tail, block[:cut]]) if tail else block[:cut]
+                tail = [block[cut:]] if cut < len(block) else []
                 done += chunk.count(b"\n")
                 yield chunk
             if tail:
-                yield tail
+                yield b"".join(tail)
         except (OSError, EOFError, zlib.error) as exc:
-            msg = f"{self.name}: cannot read past line {done}: {exc}"
+            where = f"past line {done}" if done else "its first line"
+            msg = f"{self.name}: cannot read {where}: {exc}"
             raise InputError(msg) from None
 
     def _blocks(self) -> Iterator[bytes]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from vrp_contract.compat.deep import deep_equal
 from vrp_contract.compat.model import BOTH, directions
 from vrp_contract.compat.walk import UNCLASSIFIED
+from vrp_contract.stream.parse import big_int_digits
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -19,7 +20,8 @@ __all__ = ["bound", "dirs_of", "raw", "render", "shortened", "summary"]
 
 
 def _json(value: Any) -> str:  # noqa: ANN401 - any JSON value
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=False)
+    with big_int_digits():  # an integer of any length is JSON (rendering it is what it costs)
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=False)
 
 
 def render(value: Any, limit: int = 80) -> str:  # noqa: ANN401 - any JSON value

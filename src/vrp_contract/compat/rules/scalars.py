@@ -127,10 +127,15 @@ def _lower(node: dict[str, Any], *, integers: bool) -> tuple[float, bool] | None
     ex = node.get("exclusiveMinimum")
     if isinstance(ex, int | float) and (out is None or ex >= out[0]):
         out = (ex, True)
-    if out is not None and integers:
+    if out is not None and integers and _finite(out[0]):
         value, exclusive = out
         out = (math.floor(value) + 1 if exclusive else math.ceil(value), False)
     return out
+
+
+def _finite(value: float) -> bool:
+    """False for a bound of 1e400 and beyond (an infinite float); an integer is always finite."""
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _upper(node: dict[str, Any], *, integers: bool) -> tuple[float, bool] | None:
@@ -141,7 +146,7 @@ def _upper(node: dict[str, Any], *, integers: bool) -> tuple[float, bool] | None
     ex = node.get("exclusiveMaximum")
     if isinstance(ex, int | float) and (out is None or ex <= out[0]):
         out = (ex, True)
-    if out is not None and integers:
+    if out is not None and integers and _finite(out[0]):
         value, exclusive = out
         out = (math.ceil(value) - 1 if exclusive else math.floor(value), False)
     return out
