@@ -7,7 +7,9 @@ import io
 import json
 import shutil
 import sys
+from itertools import pairwise
 from pathlib import Path
+from types import GeneratorType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -21,6 +23,8 @@ from vrp_contract.stream.session import SessionTracker
 from vrp_contract.stream.validator import StreamValidator
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from vrp_contract.stream.types import Record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +128,51 @@ def test_terminated_memory_is_bounded_and_forgets_the_oldest_first():
     assert tracker.seen == 4
 
 
+def _path(transitions: frozenset[tuple[str, str]], src: str, dst: str) -> list[str]:
+    """A shortest walk of the transition table from `src` to `dst` (breadth first)."""
+    came: dict[str, str] = {src: src}
+    todo = [src]
+    while todo and dst not in came:
+        here = todo.pop(0)
+        for f, t in sorted(transitions):
+            if f == here and t not in came:
+                came[t] = here
+                todo.append(t)
+    walk = [dst]
+    while walk[-1] != src:
+        walk.append(came[walk[-1]])
+    return walk[::-1]
+
+
+def test_a_session_opened_on_a_spare_object_inherits_nothing():
+    """The table reuses a terminated session's object: every field is set anew when it opens."""
+    revision = load_revision()
+    tracker = SessionTracker(revision, load_policy(revision))
+    b = tracker.fold.behaviour
+    create, move, bind = min(b.creates), min(b.moves), min(b.binds)
+    counted, end = min(b.counted), min(b.terminal)
+    walk = _path(b.transitions, b.initial, counted)
+    walk += _path(b.transitions, counted, end)[1:]
+    events: list[Record] = [("a", create, 1, None, None), ("a", bind, 2, None, None)]
+    events += [("a", move, 3 + i, f, t) for i, (f, t) in enumerate(pairwise(walk))]
+    for event in events[:-1]:
+        assert tracker.step(event) == []
+    worn = tracker.sessions["a"]
+    assert (worn.attempts, worn.bound, worn.last_ts) == (1, True, events[-2][2])
+    assert tracker.step(events[-1]) == []
+    assert "a" not in tracker.sessions
+    assert tracker.step(("b", create, 100, None, None)) == []
+    fresh = tracker.sessions["b"]
+    assert fresh is worn  # the spare object was reused...
+    assert (
+        fresh.to_tuple() == Session(b.initial, bound=False, last_ts=100, fresh=False).to_tuple()
+    )  # ...anew
+    assert [p[0] for p in tracker.step(("c", move, 101, b.initial, end))] == [
+        "session.created-first"
+    ]
+    assert tracker.seen == 3
+
+
 def _copy_revision(tmp_path: Path) -> Path:
     base = load_revision()
     root = tmp_path / "schema"
@@ -156,3 +205,25 @@ def test_a_changed_transition_table_changes_the_behaviour_with_no_code_edit(tmp_
         if path and (b.initial, src) not in b.transitions:
             pytest.skip("the revision has no direct path to the edited transition")
         assert found == expect, revision.root
+
+
+def test_the_summary_counts_the_lines_folded_when_the_input_fails_or_the_reader_stops():
+    """A chunk is folded in one call: the count stays exact when it ends early either way."""
+    lines = [line.decode() for line in _stream(50, 5)][:40]
+    lines[20] = lines[20][: len(lines[20]) // 2]  # one broken line: a finding mid-chunk
+
+    def failing() -> Iterator[str]:
+        yield from lines
+        raise OSError("the disk went away")
+
+    v = StreamValidator()
+    with pytest.raises(OSError, match="disk"):
+        list(v.iter_findings(failing()))
+    assert (v.summary.lines, v.summary.valid + v.summary.invalid) == (40, 40)
+    v = StreamValidator()
+    findings = v.iter_findings(failing())
+    assert isinstance(findings, GeneratorType)
+    first = next(findings)
+    findings.close()  # the reader went away after the first finding
+    assert v.summary.lines == first.line
+    assert v.summary.invalid == 1

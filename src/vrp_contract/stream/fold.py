@@ -2,26 +2,35 @@
 
 Everything it knows of the contract comes from the revision's data (`Behaviour`): no state or
 event type is named here. The rules it runs are the functions registered in `stream.rules`; the
-state changes of a session happen in one place, `Fold.advance`. The one-process validator
-(`SessionTracker`), its worker processes and the Flink job all call `Fold.step`.
+state changes of a session happen in one place, the advance (`_EVENT`). The step is generated
+source, compiled once per fold: the rules' guards, the opening of a session and the advance are
+inlined, so an event costs one Python call. The Flink job and the tests call `Fold.step`; the
+one-process validator (`SessionTracker`) calls `Fold.in_table`, the same source with its session
+table inlined.
 The specification is docs/guides/session-fold.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
+from textwrap import indent
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.stream import rules as _rules
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections import deque
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.policy import Policy
     from vrp_contract.stream.types import Problem, Record
 
 __all__ = ["Behaviour", "Fold", "Session"]
+
+Lines = Callable[[Iterable[Any], int], Generator[tuple[int, Any, Any], None, None]]
+"""`lines(items, count)` of `Fold.in_table`: (line number, problems, item) of the lines with
+problems, then (number of the last line, None, None)."""
 
 _NONE: list[Problem] = []  # shared empty result (callers never mutate what step returns)
 
@@ -175,6 +184,7 @@ class Fold:
         self.behaviour = Behaviour.from_revision(revision)
         self.policy = policy
         self.assume_open_sessions = assume_open_sessions
+        self.guards = guards
         self.step: Callable[[Session | None, Record], tuple[Session, list[Problem]]]
         self.record: Callable[..., Record | None] = _compile_record(self.behaviour)
         """`record(event, *, ts_valid=True)`: the fold record of a parsed event, or None.
@@ -185,48 +195,35 @@ class Fold:
         as one. Compiled from the behaviour's pointers (a hot path: every valid line); pure, so
         it may run in another process.
         """
-        self.step = _compile(self, guards=guards)
+        self.step = _compile(self)
         """Fold one event into its session (None: never seen); return it and the problems.
 
         Rules see the session as it was before the event, in the order the specification gives
-        (open, clock, transition or bind); then `advance` applies the event. `step` reads and
-        changes only the session it is given, so callers keep sessions anywhere (a dict, Flink
-        keyed state, another process).
+        (open, clock, transition or bind); then the advance (`_EVENT`) applies the event. `step`
+        reads and changes only the session it is given, so callers keep sessions anywhere (a
+        dict, Flink keyed state, another process).
         """
 
-    def open(self, event_type: str) -> Session:
-        """The session a first event opens: in the initial state when it is a create event."""
-        if event_type in self.behaviour.creates:
-            return Session(self.behaviour.initial, False)  # noqa: FBT003 - positional: cheaper
-        return Session(None, None)
+    def in_table(
+        self,
+        table: dict[str, Session],
+        memory: dict[str, set[str]],
+        ring: deque[str],
+        remember: int,
+        seen: int = 0,
+    ) -> tuple[Callable[[Record], list[Problem]], Lines]:
+        """The steps of a one-process session table: `step(record) -> problems` and `lines`.
 
-    def advance(self, sess: Session, rec: Record, *, reported: bool = False) -> None:
-        """Apply one event to its session: the only place a session changes.
-
-        `reported`: a once-per-episode rule fired on this event (the episode is then marked).
+        The same generated source as `step`, with the table's bookkeeping inlined: `step` costs
+        one Python call per event, and `lines(items, count)` one per chunk of a validator's
+        decoded lines (see `_TABLE_STEP`). `table` maps the id of every open session to its
+        `Session`; `memory` maps each terminal state to the set of the last `remember`
+        terminated ids (oldest first in `ring`) that ended in it; past `remember`, the oldest id
+        is forgotten, in O(1). Open sessions keep a table of their own, small and hot, so the
+        memory costs one lookup per new session, not per event. The count of sessions seen,
+        starting at `seen`, is the generated code's global `seen`.
         """
-        b = self.behaviour
-        _, event_type, ts, _, dst = rec
-        sess.fresh = False
-        if ts is not None:
-            sess.last_ts = ts
-        if reported:
-            sess.recovery_reported = True
-        if dst is not None:
-            if dst in b.recovery_states:
-                if sess.state not in b.recovery_states:
-                    sess.recovery_since, sess.recovery_reported = ts, False
-            else:
-                sess.recovery_since = None
-            sess.state = dst
-            if dst in b.counted:
-                sess.attempts += 1
-            elif dst in b.resets:
-                sess.attempts = 0
-            if dst in b.terminal:
-                sess.closed = True
-        elif event_type in b.binds:
-            sess.bound = True
+        return _compile_table(self, table, memory, ring, remember, seen)
 
 
 _RECORD = """
@@ -279,65 +276,288 @@ def _compile_record(b: Behaviour) -> Callable[..., Record | None]:
     return record
 
 
+_OPEN = """\
+if et in creates:
+    sess.state = initial
+    sess.bound = False
+else:
+    sess.state = sess.bound = None
+sess.last_ts = sess.recovery_since = None
+sess.recovery_reported = sess.closed = False
+sess.attempts = 0
+sess.fresh = True
+"""
+"""A session's first event opens it (`sess`, a new or a spare `Session`, every field set here):
+in the initial state when it is a create event."""
+
+_EVENT = """\
+{any}
+if ts is not None:
+    {clock}
+if dst is not None:
+    {transition}
+    {advance}
+    if dst in recovery_states:
+        if sess.state not in recovery_states:
+            sess.recovery_since = ts
+            sess.recovery_reported = False
+    else:
+        sess.recovery_since = None
+    sess.state = dst
+    if dst in counted:
+        sess.attempts += 1
+    elif dst in resets:
+        sess.attempts = 0
+    if dst in terminal:
+        sess.closed = True
+        {close}
+elif et in binds:
+    {bind}
+    {advance}
+    sess.bound = True
+else:
+    {advance}
+"""
+"""One event of an open session: the rules, then the advance (the only place a session changes).
+
+Rules see the session as it was before the event: `{any}`, `{clock}`, `{transition}` and
+`{bind}` are the rules' guarded calls; each branch then advances the session by the event, so
+an event tests its kind once. `{close}` is what the caller does with a session that has just
+terminated (nothing for `Fold.step`; the table's bookkeeping for `Fold.in_table`).
+"""
+
+_ADVANCE = """\
+sess.fresh = False
+if ts is not None:
+    sess.last_ts = ts
+if out is not NONE and not episode.isdisjoint([p[0] for p in out]):
+    sess.recovery_reported = True
+"""
+"""The advance every event makes; a once-per-episode rule that fired marks the episode."""
+
+_CLOSE_IN_TABLE = """\
+del table[sid]
+if len(spares) < SPARES:
+    keep(sess)
+sid = compact((sid, ""))
+{memorize}
+remember(sid)
+if len(ring) > bound:
+    old = forget()
+    {forget}
+"""
+"""A terminated session leaves the open sessions; its id joins the memory, the oldest id goes.
+
+Its `Session` object is kept as a spare for a session opened later (up to `SPARES` of them): a
+short session then costs no allocation, and the cycle collector sees no churn. The memory keeps a
+fresh copy of the id (`compact`: a new string, allocated with the other remembered ids), not the
+decoder's string, which sits among its chunk's objects: remembered for 200,000 terminations, those
+strings kept the freed chunks' memory fragmented, and forgetting them cost cache misses all over
+the heap (measured: the copy saves a fifth of a short-session run).
+"""
+SPARES = 1024
+
 _STEP = """
 def step(sess, rec):
     sid, et, ts, src, dst = rec
     if sess is None:
-        sess = open_(et)
+        sess = new(Session)
+        {open}
     elif sess.closed:
         out = NONE
-{closed}
+        {closed}
         return sess, out
     out = NONE
-{any}
-    if ts is not None:
-{clock}
-    if dst is not None:
-{transition}
-    elif et in b.binds:
-{bind}
-    advance(sess, rec, reported=out is not NONE and not episode.isdisjoint([p[0] for p in out]))
+    {event}
     return sess, out
 """
-_CALL = """{pad}if {guard}:
-{pad}    p = rule_{n}(sess, rec, fold)
-{pad}    if p is not None:
-{pad}        out = [*out, (id_{n}, *p)]
+
+_TABLE_STEP = """
+def step(rec):
+    global seen
+    sid, et, ts, src, dst = rec
+    sess = get(sid)
+    if sess is None:
+        {recall}
+        if sess is not None:
+            out = NONE
+            {closed}
+            return out
+        sess = reuse() if spares else new(Session)
+        {open}
+        table[sid] = sess
+        seen += 1
+    out = NONE
+    {event}
+    return out
+
+
+def lines(items, count):
+    global seen, reached
+    try:
+        for item in items:
+            count += 1
+            if item[0].__class__ is str:
+                rec = item
+                first = NONE
+            else:
+                first = item[0]
+                rec = item[1]
+                if rec is None:
+                    if first:
+                        yield count, first, item
+                    continue
+            sid, et, ts, src, dst = rec
+            sess = get(sid)
+            if sess is None:
+                {recall}
+                if sess is not None:
+                    out = NONE
+                    {closed}
+                    if out is not NONE or first:
+                        yield count, first + out, item
+                    continue
+                sess = reuse() if spares else new(Session)
+                {open}
+                table[sid] = sess
+                seen += 1
+            out = NONE
+            {event}
+            if out is not NONE or first:
+                yield count, first + out, item
+    finally:
+        reached = count
+    yield count, None, None
+"""
+"""`step(record) -> problems`, and `lines(items, count)`: the same fold over a validator's decoded
+lines (a record, or an explanation `(problems, record or None, ...)`), numbered from `count + 1`,
+yielding `(number, problems, item)` for each line with problems, in order, and finally
+`(number of the last line, None, None)`: one Python call per chunk rather than per event. The
+global `reached` is the number of the last line folded when `lines` ended (also by an error of
+`items`)."""
+
+_CALL = """\
+if {guard}:
+    p = rule_{n}(sess, rec, fold)
+    if p is not None:
+        out = [*out, (id_{n}, *p)]
 """
 
 
-def _compile(
-    fold: Fold, *, guards: bool
-) -> Callable[[Session | None, Record], tuple[Session, list[Problem]]]:
-    """Build `fold.step` from the registered rules, their guards inlined in registry order.
+def _fill(template: str, **blocks: str) -> str:
+    """`template` with each line that is only `{name}` replaced by that block, indented as it."""
+    out = []
+    for line in template.splitlines(keepends=True):
+        name = line.strip()
+        if name[:1] == "{" and name[-1:] == "}":
+            out.append(indent(blocks[name[1:-1]], line[: len(line) - len(line.lstrip())]))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def _source(
+    fold: Fold, template: str, close: str = "", recall: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """The source of a step (`template`) and its scope: the rules' guards inlined in order.
 
     Generated code, as `dataclasses` and `namedtuple` do: the guards are the rules' own
-    pre-filters (`stream.rules`), so the common event costs a few comparisons and no call.
+    pre-filters (`stream.rules`), so the common event costs a few comparisons and no call; the
+    opening of a session and the advance are inlined too, so an event costs one Python call.
     """
+    b = fold.behaviour
     scope: dict[str, Any] = {
         "NONE": _NONE,
-        "open_": fold.open,
-        "advance": fold.advance,
+        "Session": Session,
+        "new": object.__new__,
         "fold": fold,
-        "b": fold.behaviour,
+        "b": b,
         "policy": fold.policy,
         "episode": _rules.EPISODE_RULES,
+        "creates": b.creates,
+        "initial": b.initial,
+        "recovery_states": b.recovery_states,
+        "counted": b.counted,
+        "resets": b.resets,
+        "terminal": b.terminal,
+        "binds": b.binds,
     }
-    blocks: dict[str, list[str]] = {
-        "closed": [],
-        "any": [],
-        "clock": [],
-        "transition": [],
-        "bind": [],
-    }
+    blocks: dict[str, list[str]] = {k: [] for k in ("closed", "any", "clock", "transition", "bind")}
     for n, rule in enumerate(_rules.REGISTRY):
         scope[f"rule_{n}"], scope[f"id_{n}"] = rule.check, rule.id
-        pad = "        " if rule.on != "any" else "    "
-        guard = rule.guard if guards else "True"
-        blocks[rule.on].append(_CALL.format(pad=pad, guard=guard, n=n))
-    source = _STEP.format(
-        **{k: "".join(v) or ("        pass\n" if k != "any" else "") for k, v in blocks.items()}
+        guard = rule.guard if fold.guards else "True"
+        blocks[rule.on].append(_CALL.format(guard=guard, n=n))
+    text = {k: "".join(v) or "pass\n" for k, v in blocks.items()}
+    source = _fill(
+        template,
+        open=_OPEN,
+        recall=recall,
+        closed=text["closed"],
+        event=_fill(_EVENT, advance=_ADVANCE, close=close, **text),
     )
-    exec(compile(source, f"<fold step of revision {fold.behaviour}>", "exec"), scope)  # noqa: S102
+    return source, scope
+
+
+def _compile(fold: Fold) -> Callable[[Session | None, Record], tuple[Session, list[Problem]]]:
+    """Build `fold.step` from the registered rules."""
+    source, scope = _source(fold, _STEP)
+    exec(compile(source, "<fold step>", "exec"), scope)  # noqa: S102 - generated from data
     step: Callable[[Session | None, Record], tuple[Session, list[Problem]]] = scope["step"]
     return step
+
+
+def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
+    fold: Fold,
+    table: dict[str, Session],
+    memory: dict[str, set[str]],
+    ring: deque[str],
+    remember: int,
+    seen: int,
+) -> tuple[Callable[[Record], list[Problem]], Lines]:
+    """Build `step` and `lines` of `Fold.in_table`: the same source, the session table inlined.
+
+    The memory holds one set of ids per terminal state (a set costs less than a dict per id),
+    so recalling an id is one set lookup per terminal state, unrolled in the source.
+    """
+    terminal = sorted(fold.behaviour.terminal)
+    recall = "".join(
+        f"{'el' if n else ''}if sid in remembered_{n}:\n    sess = ended_{n}\n"
+        for n in range(len(terminal))
+    )
+    forget = "".join(f"forget_{n}(old)\n" for n in range(len(terminal)))
+    # one terminal state (the common case): no lookup of the set to add the id to
+    memorize = "memorize_0(sid)\n" if len(terminal) == 1 else "memorize[dst](sid)\n"
+    close = _fill(_CLOSE_IN_TABLE, memorize=memorize, forget=forget or "pass\n")
+    source, scope = _source(fold, _TABLE_STEP, close, recall or "pass\n")
+    spares: list[Session] = []
+    scope.update(
+        table=table,
+        get=table.get,
+        spares=spares,
+        keep=spares.append,
+        reuse=spares.pop,
+        SPARES=SPARES,
+        compact="".join,
+        memorize={},
+        ring=ring,
+        remember=ring.append,
+        forget=ring.popleft,
+        bound=remember,
+        seen=seen,
+        reached=0,
+    )
+    for n, state in enumerate(terminal):
+        ids = memory.setdefault(state, set())
+        scope[f"remembered_{n}"], scope[f"ended_{n}"] = ids, Session.terminated(state)
+        scope[f"forget_{n}"] = ids.discard
+        scope["memorize"][state] = scope[f"memorize_{n}"] = ids.add
+    # the loop reads the names of its scope from a closure, cheaper than globals in the hot
+    # loop; `seen` and `reached` stay globals (the tracker reads them)
+    names = [k for k in scope if k not in {"seen", "reached"}]
+    cut = source.index("\ndef lines(")
+    source = (
+        f"{source[:cut]}\ndef make_lines({', '.join(names)}):\n"
+        f"{indent(source[cut:], '    ')}    return lines\n"
+    )
+    exec(compile(source, "<fold step in a table>", "exec"), scope)  # noqa: S102 - from data
+    return scope["step"], scope["make_lines"](**{k: scope[k] for k in names})

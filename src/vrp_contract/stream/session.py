@@ -1,16 +1,20 @@
-"""One process's session table: open sessions in a dict, terminated ids in a bounded memory.
+"""One process's session table: open sessions, and a bounded memory of terminated ids.
 
-The per-event logic is `Fold.step`; this module only keeps the sessions between events.
+The per-event logic is the fold's (`Fold.in_table`: `Fold.step` with this table inlined); this
+module only keeps the sessions between events.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import deque
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.stream.fold import Fold, Session
+from vrp_contract.stream.fold import Fold, Lines, Session
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.policy import Policy
     from vrp_contract.stream.types import Problem, Record
@@ -23,7 +27,9 @@ class SessionTracker:
 
     Memory is bounded by the open sessions plus a bounded memory of recently terminated ids
     (`remember_terminated`, oldest forgotten first, O(1) per event); an event of a forgotten
-    terminated session is reported as an event of a session never created.
+    terminated session is reported as an event of a session never created. Open sessions have a
+    table of their own (small and hot); a remembered id is only a member of the set of its
+    terminal state.
     """
 
     def __init__(
@@ -35,45 +41,65 @@ class SessionTracker:
         remember_terminated: int = 200_000,
     ) -> None:
         """Track sessions of `revision` under `policy`."""
+        self._table: dict[str, Session] = {}
+        """The open sessions by id."""
+        self._memory: dict[str, set[str]] = {}
+        """The remembered terminated ids, by the terminal state they ended in."""
+        self._ring: deque[str] = deque()
+        """The remembered terminated ids, oldest first."""
+        self._remember = remember_terminated
+        self.step: Callable[[Record], list[Problem]]
+        """Fold one event record into its session; return the event's problems."""
+        self.lines: Lines
+        """Fold a chunk of decoded lines (see `Fold.in_table`)."""
         self.fold = Fold(revision, policy, assume_open_sessions=assume_open_sessions)
-        self.sessions: dict[str, Session] = {}
-        self.terminated: OrderedDict[str, str] = OrderedDict()
-        """Recently terminated ids and the terminal state each ended in, oldest first."""
-        self.remember_terminated = remember_terminated
-        self.seen = 0
+
+    @property
+    def fold(self) -> Fold:
+        """The fold; setting another one (the tests' unguarded fold) keeps the sessions."""
+        return self._fold
+
+    @fold.setter
+    def fold(self, fold: Fold) -> None:
+        seen = self.seen if hasattr(self, "step") else 0
+        self._fold = fold
+        self.step, self.lines = fold.in_table(
+            self._table, self._memory, self._ring, self._remember, seen
+        )
 
     def record(self, event: dict[str, Any], *, ts_valid: bool = True) -> Record | None:
         """The fold record of a parsed event (see `Fold.record`)."""
-        return self.fold.record(event, ts_valid=ts_valid)
+        return self._fold.record(event, ts_valid=ts_valid)
 
-    def step(self, rec: Record) -> list[Problem]:
-        """Fold one event record into its session; return the event's problems."""
-        sid = rec[0]
-        sess = self.sessions.get(sid)
-        if sess is not None:
-            sess, problems = self.fold.step(sess, rec)
-            if sess.closed:
-                del self.sessions[sid]
-                self._remember(sid, sess)
-            return problems
-        ended = self.terminated.get(sid)
-        if ended is not None:
-            return self.fold.step(Session.terminated(ended), rec)[1]
-        self.seen += 1
-        sess, problems = self.fold.step(None, rec)
-        if sess.closed:
-            self._remember(sid, sess)
-        else:
-            self.sessions[sid] = sess
-        return problems
+    @property
+    def remember_terminated(self) -> int:
+        """How many terminated ids are remembered (for `session.terminated-final`)."""
+        return self._remember
 
-    def _remember(self, sid: str, sess: Session) -> None:
-        memory = self.terminated
-        memory[sid] = sess.state or ""
-        if len(memory) > self.remember_terminated:
-            memory.popitem(last=False)
+    @property
+    def seen(self) -> int:
+        """Sessions seen (opened) so far."""
+        seen: int = self.step.__globals__["seen"]
+        return seen
+
+    @property
+    def reached(self) -> int:
+        """The number of the last line folded by the last `lines` call that ended."""
+        reached: int = self.lines.__globals__["reached"]
+        return reached
 
     @property
     def open_sessions(self) -> int:
         """Sessions seen and not terminated."""
-        return len(self.sessions)
+        return len(self._table)
+
+    @property
+    def sessions(self) -> Mapping[str, Session]:
+        """The open sessions by id, read only (a terminated session's object is reused later)."""
+        return MappingProxyType(self._table)
+
+    @property
+    def terminated(self) -> dict[str, str]:
+        """The remembered terminated ids, oldest first, and the state each ended in (a copy)."""
+        ended = {sid: state for state, ids in self._memory.items() for sid in ids}
+        return {sid: ended[sid] for sid in self._ring}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from inspect import GEN_CLOSED, getgeneratorstate
 from typing import TYPE_CHECKING, Any, Union
 
 import orjson
@@ -225,37 +226,46 @@ class StreamValidator:
     def fold(self, chunks: Iterable[Iterable[Decoded]], source: str = "-") -> Iterator[Finding]:
         """Feed decoded lines, chunk by chunk in input order, through the session fold.
 
-        This is the only stateful step; it yields the findings of each line as it goes.
+        This is the only stateful step; it yields the findings of each line as it goes. The
+        tracker's `lines` folds a whole chunk in one call and stops only at lines with problems (a
+        lazy chunk is read one line at a time); a chunk of one line (a pipe's) takes one `step`.
         """
         summary = self.summary
         summary.sources.append(source)
-        step = self.tracker.step
-        count = valid = 0
+        tracker = self.tracker
+        step, lines = tracker.step, tracker.lines
+        count = invalid = 0
+        folding = None
         try:
             item: Any  # the Decoded union, narrowed by its first element below
             for chunk in chunks:
-                for item in chunk:
+                if chunk.__class__ is list and len(chunk) == 1:
+                    folding = None
                     count += 1
+                    item = chunk[0]
                     if item[0].__class__ is str:  # accepted by the fast path
                         problems = step(item)
-                        if not problems:
-                            valid += 1
-                            continue
-                        sid, event_type, ts = item[0], item[1], item[2]
                     else:
-                        problems, args, sid, event_type, ts = item
-                        if args is not None:
-                            problems = problems + step(args)
-                        if not problems:
-                            valid += 1
-                            continue
-                    yield from self._findings(problems, sid, event_type, ts, source, count)
+                        problems = item[0] if item[1] is None else item[0] + step(item[1])
+                    if problems:
+                        invalid += 1
+                        yield from self._findings(problems, *_identity(item), source, count)
+                    continue
+                # the last tuple of a chunk is (its last line number, None, None)
+                folding = lines(chunk, count)
+                for number, problems, item in folding:
+                    count = number
+                    if problems is not None:
+                        invalid += 1
+                        yield from self._findings(problems, *_identity(item), source, number)
         finally:
+            if folding is not None and getgeneratorstate(folding) == GEN_CLOSED:  # ended (error?)
+                count = tracker.reached
             summary.lines += count
-            summary.valid += valid
-            summary.invalid += count - valid
-            summary.sessions = self.tracker.seen
-            summary.open_sessions = self.tracker.open_sessions
+            summary.valid += count - invalid
+            summary.invalid += invalid
+            summary.sessions = tracker.seen
+            summary.open_sessions = tracker.open_sessions
 
     def explain(self, raw: bytes) -> Explained:
         """The stateless half of the reference path: input and schema problems, fold arguments.
@@ -329,6 +339,13 @@ class StreamValidator:
                 line_finding(rule, severity, message, pointer, source, number, session, context)
             )
         return iter(out)
+
+
+def _identity(item: Any) -> tuple[object, object, object]:  # noqa: ANN401 - a Decoded
+    """The session id, event type and clock of a decoded line, as its findings name them."""
+    if item[0].__class__ is str:  # a fold record
+        return item[0], item[1], item[2]
+    return item[2], item[3], item[4]  # an explanation
 
 
 def validate_event(event: Any, revision: Revision | str | None = None) -> list[Finding]:  # noqa: ANN401
