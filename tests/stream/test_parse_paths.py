@@ -83,7 +83,8 @@ def _json_loads(text: str) -> tuple[Any, str | None]:
         except RecursionError:
             return "recursion", None
         except json.JSONDecodeError as exc:  # worded for one line: no "line 1 column"
-            return None, f"{exc.msg} at character {exc.colno}"
+            at = "" if exc.msg.endswith(" at") else " at"
+            return None, f"{exc.msg}{at} character {exc.colno}"
         except ValueError as exc:
             return None, str(exc)
 

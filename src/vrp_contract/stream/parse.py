@@ -185,7 +185,8 @@ def _said(exc: json.JSONDecodeError) -> str:
 
     Its own "line 1 column 5 (char 4)" would read as a line number beside the stream's.
     """
-    return f"{exc.msg} at character {exc.colno}"
+    at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
+    return f"{exc.msg}{at} character {exc.colno}"
 
 
 def _lone_surrogate(obj: Any) -> str | None:  # noqa: ANN401
