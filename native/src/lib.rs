@@ -406,15 +406,15 @@ impl Engine {
 }
 
 impl Engine {
-    /// `judge_all`, without the GIL when threads judge side by side. The slices must point into
-    /// immutable bytes objects that stay alive for the whole call.
+    /// `judge_all` without the GIL, so that other Python threads run meanwhile (the fold of
+    /// the previous chunk, when a thread decodes ahead). The slices must point into immutable
+    /// bytes objects that stay alive for the whole call.
     fn judge_released(&self, py: Python<'_>, slices: &[&[u8]], threads: usize) -> Vec<Outcome> {
-        if threads > 1 {
-            let shared = SendSlices(slices);
-            py.detach(move || self.judge_all(shared.get(), threads))
-        } else {
-            self.judge_all(slices, 1)
+        if slices.len() < 64 {
+            return self.judge_all(slices, 1); // a pipe's line: not worth releasing the GIL
         }
+        let shared = SendSlices(slices);
+        py.detach(move || self.judge_all(shared.get(), threads))
     }
 
     /// The Python items of a chunk's outcomes; `line(i)` makes the bytes object of line `i`

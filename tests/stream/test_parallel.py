@@ -11,11 +11,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests._support import ROOT, run_cli
 from tests.stream.fuzz import lines as fuzz_lines
+from vrp_contract.stream.reader import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def _write(path: Path, lines: list[bytes]) -> str:
@@ -117,34 +122,51 @@ def test_stdin_uses_one_process():
     assert len([json.loads(x) for x in result.out.splitlines()]) == 9
 
 
-def test_jobs_auto_uses_every_core_only_for_big_regular_files(
+def test_jobs_auto_is_one_process_decoding_ahead_on_a_second_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     from vrp_contract.stream import parallel  # noqa: PLC0415
+    from vrp_contract.stream.reader import chunk_count  # noqa: PLC0415
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
     small = tmp_path / "small.jsonl"
     small.write_bytes(b"{}\n")
     big = tmp_path / "big.jsonl"
     with big.open("wb") as handle:
-        handle.truncate(parallel.AUTO_MIN_BYTES)  # sparse: the size counts, not the disk
-    assert parallel.choose_jobs(0, [str(small)]) == 1
-    assert parallel.choose_jobs(0, [str(big)]) == 3
-    assert parallel.choose_jobs(0, [str(small), str(big)]) == 3
+        handle.truncate(32 << 20)  # sparse: the size counts, not the disk
+    assert chunk_count(32 << 20) == 8
+    for paths in ([small], [big], [small, big], []):
+        assert parallel.choose_jobs(0, list(map(str, paths))) == 1  # auto: no workers
     assert parallel.choose_jobs(5, [str(small)]) == 1  # one chunk: workers would only idle
     assert parallel.choose_jobs(5, [str(small), str(small)]) == 2  # one each, no more
     assert parallel.choose_jobs(2, [str(small), str(small)]) == 2
-    assert parallel.choose_jobs(0, []) == 1  # stdin
     assert parallel.choose_jobs(4, ["-"]) == 1
     fifo = tmp_path / "p.fifo"
     os.mkfifo(fifo)
     assert parallel.choose_jobs(4, [str(big), str(fifo)]) == 1
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
-    assert parallel.choose_jobs(0, [str(big)]) == 1
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
-    assert parallel.choose_jobs(0, [str(big)]) == 4  # the fold would not keep up with more
     assert parallel.choose_jobs(6, [str(big)]) == 6  # asked for: done
-    assert parallel.choose_jobs(20, [str(big)]) == 8  # 32 MiB is 8 chunks: never more workers
+    assert parallel.choose_jobs(20, [str(big)]) == 8  # 8 chunks: never more workers
+    assert parallel.decode_ahead_pays([str(big)])
+    assert not parallel.decode_ahead_pays([str(small)])  # one chunk: nothing to overlap
+    assert not parallel.decode_ahead_pays([str(big), str(fifo)])  # a pipe: lines, not chunks
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert not parallel.decode_ahead_pays([str(big)])  # one core: nothing to overlap with
+
+
+def test_decoding_ahead_loses_no_chunk_before_a_read_error():
+    from vrp_contract.stream.parallel import decoded_ahead  # noqa: PLC0415
+
+    def chunks() -> Iterator[bytes]:
+        yield b"a"
+        yield b"b"
+        raise InputError("x: cannot read past line 2")
+
+    got: list[bytes] = []
+    with pytest.raises(InputError):
+        got.extend(decoded_ahead(bytes.upper, chunks()))
+    assert got == [b"A", b"B"]
+    assert list(decoded_ahead(bytes.upper, iter([b"a", b"b", b"c"]))) == [b"A", b"B", b"C"]
+    assert list(decoded_ahead(bytes.upper, iter([]))) == []
 
 
 def test_jobs_option_takes_auto_or_a_positive_number():

@@ -34,10 +34,15 @@ class Progress:
         tty = hasattr(out, "isatty") and out.isatty()
         return cls(out if mode == "always" or (mode == "auto" and tty) else None)
 
-    def track(self, source: Source, validator: StreamValidator) -> Iterator[Finding]:
-        """Validate `source`, yielding its findings and updating the status line."""
+    def track(
+        self, source: Source, validator: StreamValidator, *, ahead: bool = False
+    ) -> Iterator[Finding]:
+        """Validate `source`, yielding its findings and updating the status line.
+
+        `ahead`: see `StreamValidator.check_source` (only without a status line to draw).
+        """
         if self.out is None:
-            yield from validator.check_source(source)
+            yield from validator.check_source(source, ahead=ahead)
             return
         for finding in validator.check_blocks(self._counted(source), source.name):
             self.clear()

@@ -16,7 +16,7 @@ from vrp_contract.kafka_io import KafkaError, KafkaSettings, kafka_findings
 from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
-from vrp_contract.stream.parallel import choose_jobs, parallel_findings
+from vrp_contract.stream.parallel import choose_jobs, decode_ahead_pays, parallel_findings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -87,8 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         metavar="N",
         help="decode and schema-check files on N worker processes; same findings in the same "
-        "order as one process. Default auto: one per core (at most 4) for regular files of 32 MiB "
-        "or more, else 1. Pipes and stdin always use one process",
+        "order as one process. Default auto: one process, which decodes the next chunk of a "
+        "regular file on a second thread while it checks the sessions of this one (when there "
+        "is a second core); 1: one process, one thread. Pipes and stdin always use one thread",
     )
     kafka = parser.add_argument_group("Kafka (needs vrp-contract[kafka])")
     kafka.add_argument("--bootstrap", metavar="HOST:PORT", help="Kafka bootstrap servers")
@@ -290,8 +291,9 @@ def _findings(
             progress.clear()
             yield finding
         return
+    ahead = args.jobs == 0 and decode_ahead_pays(args.paths)  # auto: one process, two cores
     for source in open_sources(args.paths, io.stdin):
-        yield from progress.track(source, validator)
+        yield from progress.track(source, validator, ahead=ahead)
 
 
 def _flush(io: IO) -> None:

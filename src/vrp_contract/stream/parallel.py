@@ -18,8 +18,10 @@ import multiprocessing
 import os
 import pickle
 import signal
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from vrp_contract.stream.parse import acyclic
 from vrp_contract.stream.reader import (
@@ -30,20 +32,22 @@ from vrp_contract.stream.reader import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from multiprocessing.connection import Connection
 
     from vrp_contract.findings import Finding
     from vrp_contract.stream.validator import Decoded, StreamValidator
 
-__all__ = ["AUTO_MIN_BYTES", "ProgressHook", "WorkerConfig", "choose_jobs", "parallel_findings"]
+__all__ = [
+    "ProgressHook",
+    "WorkerConfig",
+    "choose_jobs",
+    "decode_ahead_pays",
+    "decoded_ahead",
+    "parallel_findings",
+]
 
-AUTO_MIN_BYTES = 32 << 20
-"""Below this much input, forking workers costs more than it saves."""
-_MAX_AUTO_JOBS = 4
-"""The fold stays in this process (unpickling and folding: about 0.4 us a line); a worker
-decodes, explains and pickles a clean line in about 0.7 us, so past a few workers more cores only
-cost memory (each worker holds ~60 MB)."""
+T = TypeVar("T")
 
 
 class ProgressHook(Protocol):
@@ -66,26 +70,66 @@ class WorkerConfig:
     jobs: int
 
 
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
+
+
 def choose_jobs(requested: int, paths: list[str]) -> int:
     """Return how many worker processes to use; `requested` 0 means choose (`--jobs auto`).
 
     Only regular files can be read by several workers at once; anything else uses one process.
     Never more workers than the input has chunks (a worker without a chunk only costs a fork),
-    and one process when there is a single chunk.
+    and one process when there is a single chunk. Auto chooses one process: with the native
+    engine, decoding the next chunk on a thread (`decoded_ahead`) beats workers, which pay for
+    pickling every record and for a second engine; `--jobs N` still asks for N workers.
     """
-    if not regular_files(paths):
+    if not regular_files(paths) or not requested:
         return 1
-    sizes = list(map(os.path.getsize, paths))
-    chunks = sum(map(chunk_count, sizes))
-    if requested:
-        return min(requested, chunks)
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    if cores < 2 or sum(sizes) < AUTO_MIN_BYTES:
-        return 1
-    return min(cores, _MAX_AUTO_JOBS, chunks)
+    return min(requested, _chunks_in(paths))
+
+
+def decode_ahead_pays(paths: list[str]) -> bool:
+    """True when `--jobs auto` should decode the next chunk on a thread (`decoded_ahead`).
+
+    It pays for regular files of more than one chunk on a machine with a second core; a pipe's
+    chunks are single lines, for which a thread's hand-over costs more than it saves.
+    """
+    if _cores() < 2 or not regular_files(paths):
+        return False
+    return _chunks_in(paths) > 1
+
+
+def _chunks_in(paths: list[str]) -> int:
+    return sum(chunk_count(Path(path).stat().st_size) for path in paths)
+
+
+def decoded_ahead(decode: Callable[[bytes], T], chunks: Iterable[bytes]) -> Iterator[T]:
+    """Yield `decode(chunk)` for each chunk in order, decoding the next one on a thread meanwhile.
+
+    The native engine decodes without the GIL, so the caller folds chunk `k` while chunk `k+1`
+    is decoded: two cores at work in one process, with at most two chunks in flight. A read
+    error comes after every chunk read before it, as without the thread.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="vrp-decode") as pool:
+        pending: Future[T] | None = None
+        source = iter(chunks)
+        while True:
+            try:
+                chunk = next(source)
+            except StopIteration:
+                break
+            except BaseException:
+                if pending is not None:
+                    yield pending.result()
+                raise
+            ahead = pool.submit(decode, chunk)
+            if pending is not None:
+                yield pending.result()
+            pending = ahead
+        if pending is not None:
+            yield pending.result()
 
 
 # One message per chunk from a worker to the parent: a kind byte, then its body.
