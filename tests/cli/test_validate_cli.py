@@ -114,3 +114,14 @@ def test_help_and_version():
     assert run_cli("--help").code == 0
     assert run_cli("validate", "--help").code == 0
     assert run_cli("--version").code == 0
+
+
+def test_progress_counts_every_line_when_decoding_ahead(tmp_path):
+    """The default on a big file decodes ahead on a thread; the status line still counts all."""
+    line = b'{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"tick":1}}\n'
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(line * 150_000)  # 12 MB: three chunks
+    drawn = run_cli("validate", "--progress", "always", "-q", "--assume-open-sessions", str(path))
+    assert drawn.code == 0
+    last = drawn.err.replace("\r", "\n").split("\n")
+    assert any(x.startswith(f"{path}: 150,000 lines") and x.endswith("100.0%") for x in last)

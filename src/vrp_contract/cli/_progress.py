@@ -39,23 +39,22 @@ class Progress:
     ) -> Iterator[Finding]:
         """Validate `source`, yielding its findings and updating the status line.
 
-        `ahead`: see `StreamValidator.check_source` (only without a status line to draw).
+        `ahead`: see `StreamValidator.check_source`.
         """
         if self.out is None:
             yield from validator.check_source(source, ahead=ahead)
             return
-        for finding in validator.check_blocks(self._counted(source), source.name):
-            self.clear()
-            yield finding
 
-    def _counted(self, source: Source) -> Iterator[list[bytes]]:
         def share() -> float:
             return source.position() / (source.size or 1)
 
-        for lines in source.line_blocks():
-            self.advance(source.name, len(lines), share if source.size else None)
-            yield lines
-        self.advance(source.name, 0, share if source.size else None, final=True)
+        part = share if source.size else None
+        for finding in validator.check_source(
+            source, ahead=ahead, on_chunk=lambda lines: self.advance(source.name, lines, part)
+        ):
+            self.clear()
+            yield finding
+        self.advance(source.name, 0, part, final=True)
 
     def advance(
         self,

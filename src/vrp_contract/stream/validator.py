@@ -139,14 +139,23 @@ class StreamValidator:
         self._severity: dict[str, Severity] = {}
         """Severity by rule id, from the catalog (cached: findings can be millions)."""
 
-    def check_source(self, source: Source, *, ahead: bool = False) -> Iterator[Finding]:
+    def check_source(
+        self,
+        source: Source,
+        *,
+        ahead: bool = False,
+        on_chunk: Callable[[int], object] | None = None,
+    ) -> Iterator[Finding]:
         """Yield the findings of every line of `source`, in line order.
 
         `ahead`: decode the next chunk on a thread while this one is folded (`decoded_ahead`:
         for regular files on a machine with a second core; the findings are the same).
+        `on_chunk(lines)` is told the number of lines of each chunk before it is folded.
         """
         decode = self.block_decoder()
         chunks = decoded_ahead(decode, source.chunks()) if ahead else map(decode, source.chunks())
+        if on_chunk is not None:
+            chunks = _told(chunks, on_chunk)
         return self.fold(chunks, source.name)
 
     def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
@@ -353,6 +362,14 @@ def _identity(item: Any) -> tuple[object, object, object]:  # noqa: ANN401 - a D
     if item[0].__class__ is str:  # a fold record
         return item[0], item[1], item[2]
     return item[2], item[3], item[4]  # an explanation
+
+
+def _told(
+    chunks: Iterable[list[Decoded]], tell: Callable[[int], object]
+) -> Iterator[list[Decoded]]:
+    for chunk in chunks:
+        tell(len(chunk))
+        yield chunk
 
 
 def validate_event(event: Any, revision: Revision | str | None = None) -> list[Finding]:  # noqa: ANN401
