@@ -24,15 +24,31 @@ class Policy:
     max_recovery_attempts: int
 
 
+class _RepeatedKeyError(ValueError):
+    """A key given twice in one object: parsers disagree on which value wins."""
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RepeatedKeyError(repr(key))
+        out[key] = value
+    return out
+
+
 def load_policy(revision: Revision, path: str | None = None) -> Policy:
     """Return the revision's default policy, with the keys of the JSON file at `path` applied."""
     values = dict(revision.default_policy)
     if path is not None:
         try:
             with open(path, encoding="utf-8") as handle:  # noqa: PTH123 - str path from the CLI
-                override = json.load(handle)
+                override = json.load(handle, object_pairs_hook=_unique)
         except OSError as exc:
             raise PolicyError(f"{path}: cannot read the policy file: {exc.strerror}") from None
+        except _RepeatedKeyError as exc:
+            msg = f"{path}: the key {exc} appears twice in one object; give it once"
+            raise PolicyError(msg) from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{path}: the policy file is not valid JSON: {exc}") from None
         import jsonschema  # noqa: PLC0415 - only a policy file needs it (a slow import)
