@@ -42,6 +42,7 @@ __all__ = [
     "ProgressHook",
     "WorkerConfig",
     "choose_jobs",
+    "counted",
     "decode_ahead_pays",
     "decoded_ahead",
     "parallel_findings",
@@ -196,12 +197,17 @@ def _chunks(conns: list[Connection]) -> Iterator[list[Decoded]]:
             yield _decode(message)
 
 
+def counted(chunks: Iterable[list[T]], tell: Callable[[int], object]) -> Iterator[list[T]]:
+    """Yield the chunks, telling `tell` the length of each before it is yielded."""
+    for chunk in chunks:
+        tell(len(chunk))
+        yield chunk
+
+
 def _told(
     chunks: Iterator[list[Decoded]], path: str, progress: ProgressHook
 ) -> Iterator[list[Decoded]]:
-    for chunk in chunks:
-        yield chunk
-        progress(path, len(chunk), done=False)
+    yield from counted(chunks, lambda lines: progress(path, lines, done=False))
     progress(path, 0, done=True)
 
 

@@ -14,7 +14,7 @@ from vrp_contract.findings import Finding, Severity, line_finding
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.explain import Violation
 from vrp_contract.stream.native import LineEngine
-from vrp_contract.stream.parallel import decoded_ahead
+from vrp_contract.stream.parallel import counted, decoded_ahead
 from vrp_contract.stream.parse import acyclic, duplicate_problems, json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
 from vrp_contract.stream.reader import split_lines
@@ -155,7 +155,7 @@ class StreamValidator:
         decode = self.block_decoder()
         chunks = decoded_ahead(decode, source.chunks()) if ahead else map(decode, source.chunks())
         if on_chunk is not None:
-            chunks = _told(chunks, on_chunk)
+            chunks = counted(chunks, on_chunk)
         return self.fold(chunks, source.name)
 
     def check_blocks(self, blocks: Iterable[list[bytes]], source: str = "-") -> Iterator[Finding]:
@@ -362,14 +362,6 @@ def _identity(item: Any) -> tuple[object, object, object]:  # noqa: ANN401 - a D
     if item[0].__class__ is str:  # a fold record
         return item[0], item[1], item[2]
     return item[2], item[3], item[4]  # an explanation
-
-
-def _told(
-    chunks: Iterable[list[Decoded]], tell: Callable[[int], object]
-) -> Iterator[list[Decoded]]:
-    for chunk in chunks:
-        tell(len(chunk))
-        yield chunk
 
 
 def validate_event(event: Any, revision: Revision | str | None = None) -> list[Finding]:  # noqa: ANN401
