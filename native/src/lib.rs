@@ -11,6 +11,7 @@
 //! beyond 64 bits, a clock that is not an integer. Python then words the findings. The engine
 //! knows nothing of the contract but what it is given: the schemas and the record's pointers.
 
+mod memory;
 mod tape;
 
 use std::collections::HashSet;
@@ -506,6 +507,7 @@ impl<'a> SendSlices<'a> {
 #[pymodule]
 fn vrp_contract_engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
+    m.add_class::<memory::Terminated>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

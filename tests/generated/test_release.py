@@ -51,3 +51,22 @@ def test_every_manifest_carries_the_version_name_and_revision():
             assert pom.find(path, NS) is not None, path
         go_mod = (GENERATED / "go" / rev_id / "go.mod").read_text()
         assert re.search(rf"^module vrp\.dev/contract/generated/go/{rev_id}$", go_mod, re.M)
+
+
+def test_the_engine_is_versioned_in_one_place_and_the_installed_one_is_current():
+    """native/Cargo.toml, native/pyproject.toml and the package's pin name one engine version.
+
+    The installed engine must be that version too: a stale build (an older `Terminated` or
+    `Engine` API) fails here with what to run, not deep inside the fold.
+    """
+    import vrp_contract_engine  # noqa: PLC0415 - only this test reads its version
+
+    cargo = tomllib.loads((REPO / "native" / "Cargo.toml").read_text("utf-8"))["package"]
+    wheel = tomllib.loads((REPO / "native" / "pyproject.toml").read_text("utf-8"))["project"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    pins = [d for d in project["dependencies"] if d.startswith("vrp-contract-engine")]
+    assert pins == [f"vrp-contract-engine=={cargo['version']}"]
+    assert wheel["version"] == cargo["version"]
+    assert vrp_contract_engine.__version__ == cargo["version"], (
+        "the installed engine is stale: run `make setup` (or `pip install ./native`)"
+    )

@@ -227,3 +227,27 @@ def test_the_summary_counts_the_lines_folded_when_the_input_fails_or_the_reader_
     findings.close()  # the reader went away after the first finding
     assert v.summary.lines == first.line
     assert v.summary.invalid == 1
+
+
+def test_a_revision_with_two_terminal_states_remembers_which_one_each_session_ended_in(
+    tmp_path: Path,
+) -> None:
+    base = load_revision()
+    b = Fold(base, load_policy(base)).behaviour
+    other = min(t for f, t in b.transitions if f == b.initial and t not in b.terminal)
+    (end,) = b.terminal
+    root = _copy_revision(tmp_path)
+    machine = json.loads((root / "v0.1/state-machine.json").read_text())
+    machine["terminal"] = sorted({end, other})
+    (root / "v0.1/state-machine.json").write_text(json.dumps(machine))
+    edited = Revision("0.1", root / "v0.1", root / "sup")
+    tracker = SessionTracker(edited, load_policy(base), remember_terminated=10)
+    create, move = min(b.creates), min(b.moves)
+    for sid, state in (("x", other), ("y", end), ("z", other)):
+        assert tracker.step((sid, create, 1, None, None)) == []
+        assert tracker.step((sid, move, 2, b.initial, state)) == []
+    assert tracker.terminated == {"x": other, "y": end, "z": other}
+    for sid, state in (("x", other), ("y", end)):
+        (problem,) = tracker.step((sid, create, 3, None, None))
+        assert problem[0] == "session.terminated-final"
+        assert problem[2].endswith(f"nothing may follow {state}.")

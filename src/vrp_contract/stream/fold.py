@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from vrp_contract.stream import rules as _rules
 
 if TYPE_CHECKING:
-    from collections import deque
+    from vrp_contract_engine import Terminated
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.policy import Policy
@@ -204,26 +204,31 @@ class Fold:
         dict, Flink keyed state, another process).
         """
 
+    def memory(self, remember: int) -> Terminated:
+        """An empty memory of the last `remember` terminated session ids, for `in_table`.
+
+        It recalls an id as the closed `Session` of the terminal state the id ended in; its
+        states are numbered as in `sorted(behaviour.terminal)`.
+        """
+        from vrp_contract_engine import Terminated  # noqa: PLC0415 - the Flink job needs no engine
+
+        ended = [Session.terminated(state) for state in sorted(self.behaviour.terminal)]
+        return Terminated(remember, ended)
+
     def in_table(
-        self,
-        table: dict[str, Session],
-        memory: dict[str, set[str]],
-        ring: deque[str],
-        remember: int,
-        seen: int = 0,
+        self, table: dict[str, Session], memory: Terminated, seen: int = 0
     ) -> tuple[Callable[[Record], list[Problem]], Lines]:
         """The steps of a one-process session table: `step(record) -> problems` and `lines`.
 
         The same generated source as `step`, with the table's bookkeeping inlined: `step` costs
         one Python call per event, and `lines(items, count)` one per chunk of a validator's
         decoded lines (see `_TABLE_STEP`). `table` maps the id of every open session to its
-        `Session`; `memory` maps each terminal state to the set of the last `remember`
-        terminated ids (oldest first in `ring`) that ended in it; past `remember`, the oldest id
-        is forgotten, in O(1). Open sessions keep a table of their own, small and hot, so the
-        memory costs one lookup per new session, not per event. The count of sessions seen,
-        starting at `seen`, is the generated code's global `seen`.
+        `Session`; `memory` (from `Fold.memory`) remembers a bounded number of terminated ids,
+        forgetting the oldest in O(1). Open sessions keep a table of their own, small and hot,
+        so the memory costs one lookup per new session, not per event. The count of sessions
+        seen, starting at `seen`, is the generated code's global `seen`.
         """
-        return _compile_table(self, table, memory, ring, remember, seen)
+        return _compile_table(self, table, memory, seen)
 
 
 _RECORD = """
@@ -337,23 +342,16 @@ if out is not NONE and not episode.isdisjoint([p[0] for p in out]):
 
 _CLOSE_IN_TABLE = """\
 del table[sid]
-if len(spares) < SPARES:
-    keep(sess)
-sid = compact((sid, ""))
-{memorize}
-remember(sid)
-if len(ring) > bound:
-    old = forget()
-    {forget}
+keep(sess)
+memorize(sid, {number})
 """
-"""A terminated session leaves the open sessions; its id joins the memory, the oldest id goes.
+"""A terminated session leaves the open sessions; its id joins the memory of terminated ids.
 
-Its `Session` object is kept as a spare for a session opened later (up to `SPARES` of them): a
-short session then costs no allocation, and the cycle collector sees no churn. The memory keeps a
-fresh copy of the id (`compact`: a new string, allocated with the other remembered ids), not the
-decoder's string, which sits among its chunk's objects: remembered for 200,000 terminations, those
-strings kept the freed chunks' memory fragmented, and forgetting them cost cache misses all over
-the heap (measured: the copy saves a fifth of a short-session run).
+Its `Session` object is kept as a spare for a session opened later: a short session then costs
+no allocation, and the cycle collector sees no churn. Spares past `SPARES` are dropped once per
+call of `step` or `lines`, not per session. The memory
+(`vrp_contract_engine.Terminated`, native) keeps a copy of the id's bytes and forgets the oldest
+id past its capacity; `{number}` is the number of the terminal state `dst` in its list.
 """
 SPARES = 1024
 
@@ -389,11 +387,14 @@ def step(rec):
         seen += 1
     out = NONE
     {event}
+    if len(spares) > SPARES:
+        del spares[SPARES:]
     return out
 
 
 def lines(items, count):
     global seen, reached
+    opened = 0
     try:
         for item in items:
             count += 1
@@ -420,13 +421,15 @@ def lines(items, count):
                 sess = reuse() if spares else new(Session)
                 {open}
                 table[sid] = sess
-                seen += 1
+                opened += 1
             out = NONE
             {event}
             if out is not NONE or first:
                 yield count, first + out, item
     finally:
         reached = count
+        seen += opened
+        del spares[SPARES:]
     yield count, None, None
 """
 """`step(record) -> problems`, and `lines(items, count)`: the same fold over a validator's decoded
@@ -506,29 +509,15 @@ def _compile(fold: Fold) -> Callable[[Session | None, Record], tuple[Session, li
     return step
 
 
-def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
-    fold: Fold,
-    table: dict[str, Session],
-    memory: dict[str, set[str]],
-    ring: deque[str],
-    remember: int,
-    seen: int,
+def _compile_table(
+    fold: Fold, table: dict[str, Session], memory: Terminated, seen: int
 ) -> tuple[Callable[[Record], list[Problem]], Lines]:
-    """Build `step` and `lines` of `Fold.in_table`: the same source, the session table inlined.
-
-    The memory holds one set of ids per terminal state (a set costs less than a dict per id),
-    so recalling an id is one set lookup per terminal state, unrolled in the source.
-    """
+    """Build `step` and `lines` of `Fold.in_table`: the same source, the session table inlined."""
     terminal = sorted(fold.behaviour.terminal)
-    recall = "".join(
-        f"{'el' if n else ''}if sid in remembered_{n}:\n    sess = ended_{n}\n"
-        for n in range(len(terminal))
-    )
-    forget = "".join(f"forget_{n}(old)\n" for n in range(len(terminal)))
-    # one terminal state (the common case): no lookup of the set to add the id to
-    memorize = "memorize_0(sid)\n" if len(terminal) == 1 else "memorize[dst](sid)\n"
-    close = _fill(_CLOSE_IN_TABLE, memorize=memorize, forget=forget or "pass\n")
-    source, scope = _source(fold, _TABLE_STEP, close, recall or "pass\n")
+    # one terminal state (the common case): no lookup of its number
+    number = "0" if len(terminal) == 1 else "numbers[dst]"
+    close = _CLOSE_IN_TABLE.format(number=number)
+    source, scope = _source(fold, _TABLE_STEP, close, "sess = recall(sid)\n")
     spares: list[Session] = []
     scope.update(
         table=table,
@@ -537,20 +526,12 @@ def _compile_table(  # noqa: PLR0913, PLR0917 - the parts of the table
         keep=spares.append,
         reuse=spares.pop,
         SPARES=SPARES,
-        compact="".join,
-        memorize={},
-        ring=ring,
-        remember=ring.append,
-        forget=ring.popleft,
-        bound=remember,
+        recall=memory.recall,
+        memorize=memory.remember,
+        numbers={state: n for n, state in enumerate(terminal)},
         seen=seen,
         reached=0,
     )
-    for n, state in enumerate(terminal):
-        ids = memory.setdefault(state, set())
-        scope[f"remembered_{n}"], scope[f"ended_{n}"] = ids, Session.terminated(state)
-        scope[f"forget_{n}"] = ids.discard
-        scope["memorize"][state] = scope[f"memorize_{n}"] = ids.add
     # the loop reads the names of its scope from a closure, cheaper than globals in the hot
     # loop; `seen` and `reached` stay globals (the tracker reads them)
     names = [k for k in scope if k not in {"seen", "reached"}]

@@ -6,7 +6,6 @@ module only keeps the sessions between events.
 
 from __future__ import annotations
 
-from collections import deque
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,8 @@ from vrp_contract.stream.fold import Fold, Lines, Session
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from vrp_contract_engine import Terminated
 
     from vrp_contract.revisions import Revision
     from vrp_contract.stream.policy import Policy
@@ -28,8 +29,8 @@ class SessionTracker:
     Memory is bounded by the open sessions plus a bounded memory of recently terminated ids
     (`remember_terminated`, oldest forgotten first, O(1) per event); an event of a forgotten
     terminated session is reported as an event of a session never created. Open sessions have a
-    table of their own (small and hot); a remembered id is only a member of the set of its
-    terminal state.
+    table of their own (small and hot); the terminated ids are in a native memory
+    (`vrp_contract_engine.Terminated`, see `Fold.memory`), asked once per new session id.
     """
 
     def __init__(
@@ -43,10 +44,8 @@ class SessionTracker:
         """Track sessions of `revision` under `policy`."""
         self._table: dict[str, Session] = {}
         """The open sessions by id."""
-        self._memory: dict[str, set[str]] = {}
-        """The remembered terminated ids, by the terminal state they ended in."""
-        self._ring: deque[str] = deque()
-        """The remembered terminated ids, oldest first."""
+        self._memory: Terminated | None = None
+        """The remembered terminated ids (made by the first fold)."""
         self._remember = remember_terminated
         self.step: Callable[[Record], list[Problem]]
         """Fold one event record into its session; return the event's problems."""
@@ -63,9 +62,9 @@ class SessionTracker:
     def fold(self, fold: Fold) -> None:
         seen = self.seen if hasattr(self, "step") else 0
         self._fold = fold
-        self.step, self.lines = fold.in_table(
-            self._table, self._memory, self._ring, self._remember, seen
-        )
+        if self._memory is None:
+            self._memory = fold.memory(self._remember)
+        self.step, self.lines = fold.in_table(self._table, self._memory, seen)
 
     def record(self, event: dict[str, Any], *, ts_valid: bool = True) -> Record | None:
         """The fold record of a parsed event (see `Fold.record`)."""
@@ -101,5 +100,5 @@ class SessionTracker:
     @property
     def terminated(self) -> dict[str, str]:
         """The remembered terminated ids, oldest first, and the state each ended in (a copy)."""
-        ended = {sid: state for state, ids in self._memory.items() for sid in ids}
-        return {sid: ended[sid] for sid in self._ring}
+        items = self._memory.items() if self._memory is not None else []
+        return {sid.decode("utf-8", "surrogatepass"): s.state for sid, s in items}
