@@ -66,6 +66,13 @@ _INPUT = (
         "input",
     ),
     RuleInfo(
+        "input.line-too-long",
+        "A line is at most --max-line-bytes long (64 MiB by default): a longer one is skipped "
+        "unread, so no input can exhaust memory.",
+        _ERROR,
+        "input",
+    ),
+    RuleInfo(
         "input.blank-line",
         "JSON Lines holds one event per line; a blank line carries nothing.",
         _WARNING,

@@ -12,7 +12,7 @@ import pytest
 from tests.flink import streams
 from vrp_contract.flink.logic import NO_SESSION_KEY, JobLogic, LogicConfig
 from vrp_contract.flink.units import plan_units, read_unit, sequence
-from vrp_contract.stream.reader import InputError, open_sources
+from vrp_contract.stream.reader import InputError, LongLine, open_sources
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -94,3 +94,25 @@ def test_decode_and_fold_give_the_findings_of_validate(tmp_path):
     }
     assert stream_rules <= rules, stream_rules - rules
     assert {"input.not-json", "input.not-utf8", "input.blank-line"} <= rules
+
+
+@pytest.mark.parametrize("unit_bytes", [1, 50, 1 << 20])
+def test_units_skip_long_lines_as_the_validator_does(tmp_path, unit_bytes):
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b'{"a":1}\n' + b"x" * 300 + b"\n" + b'{"b":2}\n' + b"y" * 120)
+    units = plan_units([str(path)], unit_bytes)
+    got = [
+        (n, (raw.size, raw.limit) if isinstance(raw, LongLine) else raw)
+        for unit in units
+        for n, raw in read_unit(unit, 100)
+    ]
+    assert got == [(1, b'{"a":1}'), (2, (300, 100)), (3, b'{"b":2}'), (4, (120, 100))]
+    gz = tmp_path / "long.jsonl.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    (unit,) = plan_units([str(gz)], unit_bytes)
+    assert [(n, getattr(raw, "size", raw)) for n, raw in read_unit(unit, 100)] == [
+        (1, b'{"a":1}'),
+        (2, 300),
+        (3, b'{"b":2}'),
+        (4, 120),
+    ]

@@ -67,6 +67,22 @@ def test_small_chunks_and_no_final_newline(tmp_path: Path, monkeypatch: pytest.M
     )
 
 
+def test_long_lines_are_skipped_alike_by_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from vrp_contract.stream import reader  # noqa: PLC0415
+
+    monkeypatch.setattr(reader, "_BLOCK", 256)  # long lines over several reads
+    lines = fuzz_lines(400, seed=6)
+    for n in range(5, 400, 37):
+        lines[n] = lines[n].rstrip(b"\n") + b" " * (150 + 40 * n) + b"\n"
+    path = _write(tmp_path / "long.jsonl", lines)
+    limit = ["--max-line-bytes", "300"]
+    one = run_cli("validate", "--format", "jsonl", *limit, path)
+    many = run_cli("validate", "--format", "jsonl", "-j", "3", *limit, path)
+    assert many.out == one.out
+    too_long = sum(len(line.rstrip(b"\n")) > 300 for line in lines)
+    assert one.out.count('"input.line-too-long"') == too_long >= len(range(5, 400, 37))
+
+
 def test_gzip_files_match_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from vrp_contract.stream import reader  # noqa: PLC0415
 
@@ -230,8 +246,8 @@ def test_a_growing_file_is_read_as_it_was_when_the_run_began(
     expected = run_cli("validate", "--format", "jsonl", str(path)).out
     real_open = reader.open_sources
 
-    def open_then_grow(paths: list[str], stdin: object) -> object:
-        for source in real_open(paths, stdin):  # type: ignore[arg-type]
+    def open_then_grow(paths: list[str], stdin: object, *limit: int) -> object:
+        for source in real_open(paths, stdin, *limit):  # type: ignore[arg-type]
             yield source
             with path.open("ab") as more:  # the producer appends while workers read
                 more.write(b"".join(lines[1500:]))

@@ -17,6 +17,7 @@ from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
 from vrp_contract.stream.parallel import choose_jobs, decode_ahead_pays, parallel_findings
+from vrp_contract.stream.reader import DEFAULT_MAX_LINE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +38,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def _line_limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 (no limit) or more, got {value}")
     return value
 
 
@@ -79,6 +90,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="how many terminated session ids to remember for session.terminated-final "
         "(bounds memory; default: 200000)",
+    )
+    parser.add_argument(
+        "--max-line-bytes",
+        type=_line_limit,
+        default=DEFAULT_MAX_LINE,
+        metavar="N",
+        help="skip a line longer than N bytes unread and report it as input.line-too-long, so "
+        "that no input exhausts memory (default: 67108864, 64 MiB; 0: no limit)",
     )
     parser.add_argument(
         "--jobs",
@@ -287,12 +306,13 @@ def _findings(
         def told(path: str, lines: int, *, done: bool) -> None:
             progress.advance(path, lines, final=done)
 
-        for finding in parallel_findings(validator, args.paths, jobs, told):
+        found = parallel_findings(validator, args.paths, jobs, told, args.max_line_bytes)
+        for finding in found:
             progress.clear()
             yield finding
         return
     ahead = args.jobs == 0 and decode_ahead_pays(args.paths)  # auto: one process, two cores
-    for source in open_sources(args.paths, io.stdin):
+    for source in open_sources(args.paths, io.stdin, args.max_line_bytes):
         yield from progress.track(source, validator, ahead=ahead)
 
 

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vrp_contract.stream.reader import InputError
+from vrp_contract.stream.reader import DEFAULT_MAX_LINE, InputError, LongLine, read_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -72,13 +72,16 @@ def plan_units(paths: list[str], unit_bytes: int = DEFAULT_UNIT_BYTES) -> list[U
     return units
 
 
-def read_unit(unit: Unit) -> Iterator[tuple[int, bytes]]:
-    """Yield `(line number, raw line without its newline)` of every line starting in `unit`."""
+def read_unit(unit: Unit, max_line: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, bytes]]:
+    """Yield `(line number, raw line without its newline)` of every line starting in `unit`.
+
+    A line over `max_line` bytes is a `LongLine`, skipped as `validate` skips it.
+    """
     try:
         if unit.gzip:
             with gzip.open(unit.path, "rb") as stream:
                 number = 0
-                for number, raw in enumerate(stream, 1):
+                for number, raw in enumerate(read_lines(stream, max_line), 1):
                     yield number, raw[:-1] if raw[-1:] == b"\n" else raw
             return
         with open(unit.path, "rb") as handle:  # noqa: PTH123
@@ -89,12 +92,18 @@ def read_unit(unit: Unit) -> Iterator[tuple[int, bytes]]:
                     pos += len(handle.readline())  # the previous unit's last line
             number = _newlines_before(handle, pos) + 1
             handle.seek(pos)
+            lines = read_lines(handle, max_line)
             while pos < unit.end:
-                raw = handle.readline()
-                if not raw:
+                line = next(lines, None)
+                if line is None:
                     return
-                pos += len(raw)
-                yield number, raw[:-1] if raw[-1:] == b"\n" else raw
+                raw = line
+                if raw.__class__ is LongLine:
+                    pos += raw.size + 1  # (at the end of the file, one past it: no matter)
+                    yield number, raw
+                else:
+                    pos += len(raw)
+                    yield number, raw[:-1] if raw[-1:] == b"\n" else raw
                 number += 1
     except (OSError, EOFError) as exc:
         raise InputError(f"{unit.path}: cannot read bytes {unit.start}-{unit.end}: {exc}") from None

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from vrp_contract.stream.parse import acyclic
 from vrp_contract.stream.reader import (
+    DEFAULT_MAX_LINE,
     InputError,
     chunk_count,
     open_sources,
@@ -69,6 +70,8 @@ class WorkerConfig:
     """Of each path when the run began: a file that grows meanwhile is read up to there."""
     index: int
     jobs: int
+    max_line: int
+    """`Source.max_line` of every source."""
 
 
 def _cores() -> int:
@@ -167,7 +170,7 @@ def _serve(conn: Connection, config: WorkerConfig, inherited: list[Connection]) 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     decode = StreamValidator(config.revision, engine=config.engine).block_decoder()
     try:
-        sources = open_sources(list(config.paths), stdin=None)  # type: ignore[arg-type]
+        sources = open_sources(list(config.paths), None, config.max_line)  # type: ignore[arg-type]
         for source, size in zip(sources, config.sizes, strict=True):
             source.limit = size
             for number, chunk in enumerate(source.chunks()):
@@ -216,11 +219,13 @@ def parallel_findings(
     paths: list[str],
     jobs: int,
     progress: ProgressHook | None = None,
+    max_line: int = DEFAULT_MAX_LINE,
 ) -> Iterator[Finding]:
     """Validate the files `paths` with `jobs` decoding processes; same findings as `--jobs 1`.
 
     `progress(path, lines, done)` is called after each chunk is folded, with its number of
-    lines, and once more with `done` true at the end of each file.
+    lines, and once more with `done` true at the end of each file. `max_line` is the sources'
+    `Source.max_line`.
     """
     # the sizes now (and a missing file fails fast, before any process starts)
     sizes = [source.size or 0 for source in open_sources(paths, stdin=None)]  # type: ignore[arg-type]
@@ -231,7 +236,13 @@ def parallel_findings(
     try:
         for index in range(jobs):
             config = WorkerConfig(
-                validator.revision.name, validator.engine, tuple(paths), tuple(sizes), index, jobs
+                validator.revision.name,
+                validator.engine,
+                tuple(paths),
+                tuple(sizes),
+                index,
+                jobs,
+                max_line,
             )
             parent, child = ctx.Pipe(duplex=False)
             proc = ctx.Process(  # type: ignore[attr-defined]

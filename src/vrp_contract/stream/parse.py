@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from vrp_contract.stream.reader import LongLine
 from vrp_contract.vocabulary import escape, json_kind
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ __all__ = [
     "duplicate_problems",
     "find_duplicates",
     "json_kind",
+    "long_line_problem",
     "may_repeat_keys",
     "parse_line",
 ]
@@ -287,8 +289,22 @@ def _object_paths(root: Any) -> dict[int, str]:  # noqa: ANN401
 _CLOSE = ord("}")
 
 
+def long_line_problem(line: LongLine) -> Problem:
+    """The finding of a line the reader skipped as too long."""
+    return (
+        "input.line-too-long",
+        "",
+        (
+            f"The line is {line.size:,} bytes long, over the limit of {line.limit:,} bytes "
+            "(--max-line-bytes); it was skipped unread."
+        ),
+    )
+
+
 def parse_line(raw: bytes) -> tuple[Any, list[Problem]]:
     """Parse one line; return (object or None, problems). Problems never stop the stream."""
+    if raw.__class__ is LongLine:
+        return None, [long_line_problem(raw)]
     body = raw.strip(_JSON_WHITESPACE)
     if not body:
         return None, [

@@ -17,7 +17,7 @@ from vrp_contract.stream.native import LineEngine
 from vrp_contract.stream.parallel import counted, decoded_ahead
 from vrp_contract.stream.parse import acyclic, duplicate_problems, json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
-from vrp_contract.stream.reader import split_lines
+from vrp_contract.stream.reader import LongLine, split_lines
 from vrp_contract.stream.schema_check import FastChecker, ReferenceChecker, SchemaChecker
 from vrp_contract.stream.session import SessionTracker
 
@@ -193,10 +193,15 @@ class StreamValidator:
                     return list(map(explain, lines))
 
             return explain_all
-        decode, from_engine = self.native.decode, self._from_engine
+        decode, from_engine, explain = self.native.decode, self._from_engine, self.explain
 
         def decode_chunk(lines: list[bytes]) -> list[Decoded]:
             with acyclic():
+                if b"" in lines and any(line.__class__ is LongLine for line in lines):
+                    return [  # a rare chunk: a line the reader skipped as too long
+                        explain(x) if x.__class__ is LongLine else decode([x], from_engine)[0]
+                        for x in lines
+                    ]
                 return decode(lines, from_engine, threads)
 
         return decode_chunk
@@ -206,12 +211,15 @@ class StreamValidator:
 
         The lines are cut as `reader.split_lines` cuts them; the native engine does it itself.
         """
+        explain = self.explain
         if self.native is None:
             explain_all = self.chunk_decoder()
             return lambda block: explain_all(split_lines(block))
         decode, from_engine = self.native.decode_block, self._from_engine
 
         def decode_block(block: bytes) -> list[Decoded]:
+            if block.__class__ is LongLine:  # a line the reader skipped as too long
+                return [explain(block)]
             with acyclic():
                 return decode(block, from_engine, threads)
 
@@ -221,9 +229,11 @@ class StreamValidator:
         """Return the stateless per-line function (`chunk_decoder` of one line)."""
         if self.native is None:
             return self.explain
-        decode, from_engine = self.native.decode, self._from_engine
+        decode, from_engine, explain = self.native.decode, self._from_engine, self.explain
 
         def decode_line(raw: bytes) -> Decoded:
+            if raw.__class__ is LongLine:
+                return explain(raw)
             item: Decoded = decode([raw], from_engine)[0]
             return item
 
