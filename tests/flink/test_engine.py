@@ -77,25 +77,26 @@ def _read_dir(out: Path) -> list[dict[str, Any]]:
 
 def test_files_job_gives_the_findings_of_validate(inputs, tmp_path):
     cases, generated, expected = inputs
+    long_lines = tmp_path / "long.jsonl"  # a line over --max-line-bytes, skipped as validate does
+    long_lines.write_bytes(
+        b'{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"long-1"}\n'
+        + b"x" * (2 << 20)
+        + b'\n{"ts_ms":2,"event_type":"MUTATION_TICK","session_id":"long-1"}\n'
+    )
+    files = [str(cases), str(generated), str(long_lines)]
+    limit = ["--max-line-bytes", str(1 << 20)]
     out = tmp_path / "audit"
-    run = _flink("run", str(cases), str(generated), "--output-dir", str(out), "-p", "2")
+    run = _flink("run", *files, *limit, "--output-dir", str(out), "-p", "2")
     assert run.returncode == 1, run.stderr[-3000:]
     events = _read_dir(out)
     assert f"{len(events):,} AUDIT_EVENTs" in run.stderr
-    assert len(events) == len(expected)  # no duplicate either
-    assert streams.audit_triples(events) == expected
+    assert len(events) == len(expected) + 1  # no duplicate either
+    skipped = [e for e in events if "input.line-too-long" in json.dumps(e)]
+    assert len(skipped) == 1
+    assert streams.audit_triples([e for e in events if e not in skipped]) == expected
     # the same audit stream as `validate --format events`, event for event
     one = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "vrp_contract",
-            "validate",
-            "-f",
-            "events",
-            str(cases),
-            str(generated),
-        ],
+        [sys.executable, "-m", "vrp_contract", "validate", "-f", "events", *limit, *files],
         capture_output=True,
         check=False,
     )

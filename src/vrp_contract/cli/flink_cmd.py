@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vrp_contract.cli._arguments import add_max_line_argument, whole
 from vrp_contract.cli._io import UsageError
 from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
 from vrp_contract.findings import ExitCode
@@ -14,6 +14,8 @@ from vrp_contract.revisions import UnknownRevisionError
 from vrp_contract.stream import InputError, PolicyError
 
 if TYPE_CHECKING:
+    import argparse
+
     from vrp_contract.cli._io import IO
 
 NAME = "flink"
@@ -22,16 +24,6 @@ HELP = (
     "in, findings out as AUDIT_EVENTs to a directory of JSONL files or to a Kafka topic "
     "(exactly-once). Needs the flink extra: pip install 'vrp-contract[flink]'."
 )
-
-
-def _whole(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="accept events of sessions not created in the input",
     )
-    run.add_argument("--parallelism", "-p", type=_whole, default=2, help="(default: 2)")
+    add_max_line_argument(run)
+    run.add_argument("--parallelism", "-p", type=whole, default=2, help="(default: 2)")
     run.add_argument(
         "--order",
         choices=("arrival", "event-time"),
@@ -72,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--out-of-orderness-ms",
-        type=_whole,
+        type=whole,
         default=60_000,
         metavar="MS",
         help="how far ts_ms may run behind the largest seen before an event is late "
@@ -80,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--idle-timeout-ms",
-        type=_whole,
+        type=whole,
         default=86_400_000,
         metavar="MS",
         help="event time after a session's last event at which it is reported idle and its "
@@ -88,7 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--max-future-ms",
-        type=_whole,
+        type=whole,
         default=3_600_000,
         metavar="MS",
         help="a ts_ms further than this ahead of its Kafka record's timestamp does not move event "
@@ -96,7 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--checkpoint-ms",
-        type=_whole,
+        type=whole,
         default=5_000,
         metavar="MS",
         help="checkpoint interval; the output topic's transactions commit on checkpoints "
@@ -104,7 +97,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--transaction-timeout-ms",
-        type=_whole,
+        type=whole,
         default=600_000,
         metavar="MS",
         help="the sink producer's transaction.timeout.ms; at most the broker's "
@@ -144,7 +137,10 @@ def _spec(args: argparse.Namespace) -> object:
             raise UsageError(f"flink: {exc}") from None
     try:
         logic = LogicConfig.create(
-            revision_name(args), args.policy, assume_open_sessions=args.assume_open_sessions
+            revision_name(args),
+            args.policy,
+            assume_open_sessions=args.assume_open_sessions,
+            max_line=args.max_line_bytes,
         )
     except (UnknownRevisionError, PolicyError) as exc:
         raise UsageError(str(exc)) from None

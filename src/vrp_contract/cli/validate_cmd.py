@@ -8,6 +8,7 @@ import os
 import stat
 from typing import TYPE_CHECKING
 
+from vrp_contract.cli._arguments import add_max_line_argument, positive
 from vrp_contract.cli._io import IO, OutputError, UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
@@ -17,7 +18,6 @@ from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
 from vrp_contract.stream.parallel import choose_jobs, decode_ahead_pays, parallel_findings
-from vrp_contract.stream.reader import DEFAULT_MAX_LINE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -31,31 +31,11 @@ HELP = (
 )
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def _line_limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 (no limit) or more, got {value}")
-    return value
-
-
 def _jobs(text: str) -> int:
     if text == "auto":
         return 0  # `choose_jobs` decides
     try:
-        return _positive(text)
+        return positive(text)
     except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(f"{exc} (or auto)") from None
 
@@ -85,20 +65,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--remember-terminated",
-        type=_positive,
+        type=positive,
         default=200_000,
         metavar="N",
         help="how many terminated session ids to remember for session.terminated-final "
         "(bounds memory; default: 200000)",
     )
-    parser.add_argument(
-        "--max-line-bytes",
-        type=_line_limit,
-        default=DEFAULT_MAX_LINE,
-        metavar="N",
-        help="skip a line longer than N bytes unread and report it as input.line-too-long, so "
-        "that no input exhausts memory (default: 67108864, 64 MiB; 0: no limit)",
-    )
+    add_max_line_argument(parser)
     parser.add_argument(
         "--jobs",
         "-j",

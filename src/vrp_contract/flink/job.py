@@ -146,7 +146,7 @@ class _ReadUnits(FlatMapFunction):  # type: ignore[misc]
         assert self.logic is not None  # noqa: S101 - set in open()
         item = self.logic.item
         unit = Unit(*value)
-        for line, raw in read_unit(unit):
+        for line, raw in read_unit(unit, self.config.max_line):
             seq = sequence(unit.file_index, line)
             yield item(seq, unit.path, line, raw, seq)
 

@@ -18,6 +18,7 @@ from vrp_contract.findings import Finding, Severity
 from vrp_contract.reporters.events import audit_event
 from vrp_contract.stream.fold import Fold, Session
 from vrp_contract.stream.policy import Policy, load_policy
+from vrp_contract.stream.reader import DEFAULT_MAX_LINE
 from vrp_contract.stream.validator import StreamValidator
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class LogicConfig:
     max_recovery_attempts: int
     assume_open_sessions: bool = False
     node_id: str = "vrp-contract"
+    max_line: int = DEFAULT_MAX_LINE
+    """The longest line of a file read whole (see `Source.max_line`)."""
 
     @classmethod
     def create(
@@ -80,6 +83,7 @@ class LogicConfig:
         policy_path: str | None = None,
         *,
         assume_open_sessions: bool = False,
+        max_line: int = DEFAULT_MAX_LINE,
     ) -> LogicConfig:
         """Resolve the revision and the policy file now, on the client: workers get the values."""
         validator = StreamValidator(revision)
@@ -89,6 +93,7 @@ class LogicConfig:
             policy.max_recovery_ms,
             policy.max_recovery_attempts,
             assume_open_sessions,
+            max_line=max_line,
         )
 
     @property
