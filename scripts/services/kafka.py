@@ -120,8 +120,15 @@ def _port_open(port: int) -> bool:
 
 
 def _cluster_id() -> str:
-    # Kafka's Uuid text form: 16 random bytes, URL-safe base64 without padding (22 characters).
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+    """Kafka's Uuid text form: 16 random bytes, URL-safe base64 without padding (22 characters).
+
+    Never one that starts with `-` (1 in 64 do): the storage tool would read it as an option and
+    refuse to start (`--cluster-id: expected one argument`); Kafka's own `random-uuid` skips them.
+    """
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode("ascii")
+        if not text.startswith("-"):
+            return text
 
 
 def _java() -> str:

@@ -54,3 +54,13 @@ def test_run_sets_the_bootstrap_for_the_command_and_passes_its_exit_code(tmp_pat
     host, port = out.read_text().strip().split(":")
     assert host == "127.0.0.1"
     assert not _listening(int(port))
+
+
+def test_a_cluster_id_never_starts_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A random id starting with `-` (1 in 64) made the storage tool refuse it as an option."""
+    import uuid  # noqa: PLC0415
+
+    dashed = uuid.UUID(bytes=b"\xfb" + bytes(15))  # URL-safe base64 of 0xfb... starts with "-"
+    draws = iter([dashed, dashed, uuid.UUID(int=7)])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
+    assert kafka._cluster_id() == "AAAAAAAAAAAAAAAAAAAABw"

@@ -15,8 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests._support import run_cli
+from vrp_contract.flink.units import plan_units, read_unit
 from vrp_contract.stream import reader
-from vrp_contract.stream.reader import LongLine, Source, open_sources, split_lines
+from vrp_contract.stream.reader import LongLine, Source, open_sources, read_lines, split_lines
+from vrp_contract.stream.session import SessionTracker
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,3 +95,46 @@ def test_a_stream_with_no_newline_runs_in_bounded_memory() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_limit_beyond_any_memory_is_no_limit() -> None:
+    lines = [b"a" * 100 + b"\n", b"b"]
+    for limit in (2**62, 2**63 - 1, 10**30):
+        got = list(read_lines(io.BufferedReader(io.BytesIO(b"".join(lines))), limit))
+        assert got == lines
+    result = run_cli("validate", "--max-line-bytes", str(2**63 - 1), "-", stdin=b'{"a":1}\n')
+    assert result.code == 1
+    assert "Traceback" not in result.err
+
+
+def test_the_message_gives_the_length_and_the_limit_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "two.jsonl"
+    path.write_bytes(b"ab\n")
+    result = run_cli("validate", "--max-line-bytes", "1", str(path))
+    assert "The line is 2 bytes long, over the limit of 1 byte (--max-line-bytes)" in result.out
+
+
+def test_a_flink_unit_starting_inside_a_long_line_skips_it_unkept(tmp_path: Path) -> None:
+    import tracemalloc  # noqa: PLC0415
+
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b'{"a":1}\n' + b"x" * (80 << 20) + b'\n{"b":2}\n')
+    second = [u for u in plan_units([str(path)], 16 << 20) if u.start > 0]
+    tracemalloc.start()
+    try:
+        got = [(n, raw) for unit in second for n, raw in read_unit(unit, 1 << 20)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got == [(3, b'{"b":2}')]  # line 2 belongs to the first unit
+    assert peak < 32 << 20, peak  # reads of 4 and 8 MiB, not the 80 MiB line
+
+
+def test_a_remembered_count_the_memory_cannot_hold_is_refused() -> None:
+    from vrp_contract import load_revision  # noqa: PLC0415
+    from vrp_contract.stream.policy import load_policy  # noqa: PLC0415
+
+    revision = load_revision()
+    for bad in (-1, 2**32):
+        with pytest.raises(ValueError, match="remember_terminated must be 0 to 4294967295"):
+            SessionTracker(revision, load_policy(revision), remember_terminated=bad)

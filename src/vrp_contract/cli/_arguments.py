@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from vrp_contract.stream.reader import DEFAULT_MAX_LINE
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _at_least(text: str, least: int) -> int:
+
+def _at_least(text: str, least: int, most: int | None = None) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < least:
         raise argparse.ArgumentTypeError(f"expected at least {least}, got {value}")
+    if most is not None and value > most:
+        raise argparse.ArgumentTypeError(f"expected at most {most}, got {value}")
     return value
+
+
+def between(least: int, most: int) -> Callable[[str], int]:
+    """An `argparse` type: a whole number from `least` to `most`."""
+
+    def parse(text: str) -> int:
+        return _at_least(text, least, most)
+
+    return parse
 
 
 def whole(text: str) -> int:

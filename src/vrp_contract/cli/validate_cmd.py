@@ -8,7 +8,7 @@ import os
 import stat
 from typing import TYPE_CHECKING
 
-from vrp_contract.cli._arguments import add_max_line_argument, positive
+from vrp_contract.cli._arguments import add_max_line_argument, between, positive
 from vrp_contract.cli._io import IO, OutputError, UsageError
 from vrp_contract.cli._progress import Progress
 from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
@@ -18,6 +18,7 @@ from vrp_contract.reporters import formats_for, get_reporter
 from vrp_contract.revisions import UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
 from vrp_contract.stream.parallel import choose_jobs, decode_ahead_pays, parallel_findings
+from vrp_contract.stream.session import MAX_REMEMBERED
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -65,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--remember-terminated",
-        type=positive,
+        type=between(1, MAX_REMEMBERED),
         default=200_000,
         metavar="N",
         help="how many terminated session ids to remember for session.terminated-final "

@@ -15,7 +15,13 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vrp_contract.stream.reader import DEFAULT_MAX_LINE, InputError, LongLine, read_lines
+from vrp_contract.stream.reader import (
+    DEFAULT_MAX_LINE,
+    InputError,
+    LongLine,
+    read_lines,
+    skip_line,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -88,8 +94,9 @@ def read_unit(unit: Unit, max_line: int = DEFAULT_MAX_LINE) -> Iterator[tuple[in
             pos = unit.start
             if pos > 0:
                 handle.seek(pos - 1)
-                if handle.read(1) != b"\n":
-                    pos += len(handle.readline())  # the previous unit's last line
+                if handle.read(1) != b"\n":  # the previous unit's last line, skipped unkept
+                    rest, newline = skip_line(handle)
+                    pos += rest + newline
             number = _newlines_before(handle, pos) + 1
             handle.seek(pos)
             lines = read_lines(handle, max_line)

@@ -295,8 +295,8 @@ def long_line_problem(line: LongLine) -> Problem:
         "input.line-too-long",
         "",
         (
-            f"The line is {line.size:,} bytes long, over the limit of {line.limit:,} bytes "
-            "(--max-line-bytes); it was skipped unread."
+            f"The line is {line.size:,} bytes long, over the limit of {line.limit:,} "
+            f"byte{'s' if line.limit != 1 else ''} (--max-line-bytes); it was skipped unread."
         ),
     )
 

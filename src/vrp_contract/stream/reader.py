@@ -21,6 +21,7 @@ __all__ = [
     "open_sources",
     "read_lines",
     "regular_files",
+    "skip_line",
     "split_lines",
 ]
 
@@ -28,6 +29,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _BLOCK = 1 << 22
 DEFAULT_MAX_LINE = 1 << 26
 """The longest line read by default, in bytes (64 MiB; `--max-line-bytes`)."""
+_NO_LIMIT = 1 << 62
+"""A `max_line` this large is no limit: no line of that size fits in memory."""
 
 
 class InputError(Exception):
@@ -108,7 +111,7 @@ class Source:
 
     def _file_chunks(self) -> Iterator[bytes]:
         """The chunks of a file read in blocks (see `chunks`)."""
-        limit = self.max_line
+        limit = self.max_line if self.max_line < _NO_LIMIT else 0
         tail: list[bytes] = []  # the start of a line that continues in the next block
         kept = 0  # bytes in tail
         skipped = -1  # inside a line over the limit: how many of its bytes were skipped
@@ -180,7 +183,7 @@ def read_lines(stream: IO[bytes] | BinaryIO | gzip.GzipFile, limit: int) -> Iter
     A line over `limit` bytes (its newline excluded; 0: no limit) comes as a `LongLine`, its
     bytes skipped unkept.
     """
-    if not limit:
+    if not limit or limit >= _NO_LIMIT:  # beyond any memory: no limit (and `limit + 1` fits)
         yield from stream
         return
     readline = stream.readline
@@ -188,10 +191,21 @@ def read_lines(stream: IO[bytes] | BinaryIO | gzip.GzipFile, limit: int) -> Iter
         if len(raw) <= limit or raw[-1:] == b"\n":
             yield raw
             continue
-        size = len(raw)  # over the limit: skip to the end of the line
-        while (piece := readline(_BLOCK)) and piece[-1:] != b"\n":
-            size += len(piece)
-        yield _long_line(size + max(len(piece) - 1, 0), limit)
+        rest, _ = skip_line(stream)  # over the limit: skip to the end of the line
+        yield _long_line(len(raw) + rest, limit)
+
+
+def skip_line(stream: IO[bytes] | BinaryIO | gzip.GzipFile) -> tuple[int, bool]:
+    """Read past the next newline without keeping the line (4 MiB at a time at most).
+
+    Returns the bytes read before the newline, and whether there was one (no: the end came).
+    """
+    size = 0
+    while piece := stream.readline(_BLOCK):
+        if piece[-1:] == b"\n":
+            return size + len(piece) - 1, True
+        size += len(piece)
+    return size, False
 
 
 def _cut_long_lines(chunk: bytes, limit: int) -> Iterator[bytes]:

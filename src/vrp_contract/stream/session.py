@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from vrp_contract.stream.policy import Policy
     from vrp_contract.stream.types import Problem, Record
 
-__all__ = ["SessionTracker"]
+__all__ = ["MAX_REMEMBERED", "SessionTracker"]
+
+MAX_REMEMBERED = 2**32 - 1
+"""The most terminated ids a tracker remembers (the native memory numbers its slots in 32 bits)."""
 
 
 class SessionTracker:
@@ -42,6 +45,9 @@ class SessionTracker:
         remember_terminated: int = 200_000,
     ) -> None:
         """Track sessions of `revision` under `policy`."""
+        if not 0 <= remember_terminated <= MAX_REMEMBERED:
+            msg = f"remember_terminated must be 0 to {MAX_REMEMBERED}, not {remember_terminated}"
+            raise ValueError(msg)
         self._table: dict[str, Session] = {}
         """The open sessions by id."""
         self._memory: Terminated | None = None
