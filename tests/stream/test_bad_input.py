@@ -298,3 +298,9 @@ def test_keys_cannot_start_an_output_line(fmt: str):
     lines = result.out.splitlines()
     assert not [line for line in lines if line.startswith(("::warning", "::notice"))]
     assert sum("pwned" in line for line in lines) == 1  # one finding, one line
+
+
+def test_an_empty_session_id_is_shown_as_empty_quotes():
+    line = b'{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":""}\n'
+    result = run_cli("validate", stdin=line)
+    assert '[session "", at /session_id]' in result.out

@@ -59,7 +59,13 @@ class TextReporter(Reporter):
         line, pointer, session = finding.line, finding.pointer, finding.session_id
         where: list[str] = []
         if session is not None:
-            where.append(f"session {session if session.isprintable() else _printable(session)}")
+            # an empty id is shown as "" (not as nothing)
+            shown = (
+                session
+                if session and session.isprintable()
+                else json.dumps(session, ensure_ascii=False)
+            )
+            where.append(f"session {shown}")
         if line is not None and pointer:
             where.append(f"at {pointer if pointer.isprintable() else _printable(pointer)}")
         if finding.old_pointer is not None:
