@@ -159,9 +159,9 @@ impl Terminated {
         let n = if self.slots.len() < self.capacity {
             self.slots.push(slot);
             if self.slots.len() == self.capacity {
-                // full from now on: at most half the index's buckets in use, so that forgetting
-                // an id mostly frees its bucket for good and the index is never rebuilt, which
-                // would move every bucket
+                // full from now on: at most half the index's buckets in use (reserved up front
+                // up to 2^20 ids), so that forgetting an id mostly frees its bucket for good and
+                // the index is rarely rebuilt in place, which would move every bucket
                 self.index
                     .reserve(self.capacity, |&m| self.slots[m as usize].hash);
             }
