@@ -53,7 +53,8 @@ $(SETUP_STAMP): $(SETUP_INPUTS)
 	@$(MAKE) --no-print-directory setup
 
 demo: setup-runtime ## install the package only, then validate the bundled example stream (shows real findings)
-	$(BIN)/vrp-contract validate examples/demo.jsonl || [ $$? -eq 1 ]
+	@echo "$(BIN)/vrp-contract validate examples/demo.jsonl"
+	@$(BIN)/vrp-contract validate examples/demo.jsonl || [ $$? -eq 1 ]
 
 lint: ## ruff check and format check; rustfmt and clippy on the native engine
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 import jsonschema
@@ -113,7 +114,9 @@ def test_schema_file_stays_inside_the_revision(rel: str):
 def test_help_and_version():
     assert run_cli("--help").code == 0
     assert run_cli("validate", "--help").code == 0
-    assert run_cli("--version").code == 0
+    version = run_cli("--version")
+    assert version.code == 0
+    assert re.fullmatch(r"vrp-contract \S+ \(native engine \d+\.\d+\.\d+\)\n", version.out)
 
 
 def test_progress_counts_every_line_when_decoding_ahead(tmp_path):

@@ -138,7 +138,8 @@ def test_help_lists_exit_codes_and_the_default_format(command: str):
     text = result.out
     assert "exit codes:" in text
     assert re.search(r"^  0  ", text, re.MULTILINE)
-    assert re.search(r"^  2  usage or input error", text, re.MULTILINE)
+    assert re.search(r"^  2  usage, input or output error", text, re.MULTILINE)
+    assert re.search(r"^  130  interrupted \(Ctrl-C\)$", text, re.MULTILINE)
     if command != "schema":
         assert re.search(r"^default format( \(--check\))?: text$", text, re.MULTILINE)
 

@@ -34,7 +34,8 @@ _EXIT_CODES = """\
 exit codes:
   0  no error finding
   1  at least one error finding
-  2  usage or input error (one line on stderr, never a traceback)"""
+  2  usage, input or output error (one line on stderr, never a traceback)
+  130  interrupted (Ctrl-C)"""
 
 
 def _epilog(cmd: argparse.ArgumentParser) -> str:
@@ -51,6 +52,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{command}: {message}" if command else message)
 
 
+class _Version(argparse.Action):
+    """`--version`: the package's version and its native engine's (imported only then)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,  # noqa: ARG002
+        values: object,  # noqa: ARG002
+        option_string: str | None = None,  # noqa: ARG002
+    ) -> None:
+        from vrp_contract_engine import __version__ as engine  # noqa: PLC0415 - rarely needed
+
+        print(f"{parser.prog} {__version__} (native engine {engine})")  # as argparse's own
+        parser.exit()
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """Return the argument parser with every available sub-command.
 
@@ -62,7 +79,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="The VRP event contract: validate event streams, print schemas, "
         "check schema compatibility.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show the package's and the engine's version"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMANDS:
         if only is not None and name != only:

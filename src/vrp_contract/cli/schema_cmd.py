@@ -19,7 +19,8 @@ HELP = "Print the self-contained (bundled) event schema of a revision on stdout.
 EPILOG = """\
 exit codes:
   0  printed
-  2  usage or input error: unknown revision, no such file in the revision
+  2  usage, input or output error: unknown revision, no such file in the revision, a full disk
+  130  interrupted (Ctrl-C)
 
 output: JSON (the bundle, or the file given with --file); --list prints tab-separated text"""
 

@@ -29,7 +29,9 @@ examples:
 exit codes:
   0  written; with --check: every file matches {LOCK_NAME} and this package
   1  --check only: a file was edited, is missing or unexpected, or the copy is stale
-  2  usage or input error (unknown revision, a non-empty folder without a lock, a bad lock)
+  2  usage, input or output error (unknown revision, a non-empty folder without a lock, a bad
+     lock, a full disk)
+  130  interrupted (Ctrl-C)
 
 default format (--check): text"""
 
