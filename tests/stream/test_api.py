@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
-from tests._support import ROOT
+from tests._support import ROOT, run_cli
 from vrp_contract.stream import StreamValidator, validate_event
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _event(ts: int, event_type: str, sid: str, **extra: object) -> str:
@@ -70,3 +74,23 @@ def test_real_process_and_broken_pipe():
         proc.stdout.close()  # the reader goes away, like `| head -1`
         _, err = proc.communicate()
     assert b"Traceback" not in err
+
+
+def test_the_summary_says_when_forgotten_ids_may_explain_created_first(tmp_path: Path) -> None:
+    close = '"reason_code":"CLIENT_CLOSE","details":{"from_state":"BIRTH","to_state":"TERMINATED"}'
+    lines = []
+    for n in range(3):
+        lines.append(f'{{"ts_ms":{n * 10},"event_type":"SESSION_CREATED","session_id":"s{n}"}}')
+        lines.append(
+            f'{{"ts_ms":{n * 10 + 1},"event_type":"STATE_CHANGE","session_id":"s{n}",{close}}}'
+        )
+    lines.append('{"ts_ms":100,"event_type":"MUTATION_TICK","session_id":"s0"}')
+    path = tmp_path / "forgot.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    forgot = run_cli("validate", "--remember-terminated", "1", str(path))
+    assert "session.created-first" in forgot.out
+    note = "Note: 2 terminated session ids forgotten past the last 1 (--remember-terminated)"
+    assert note in forgot.out + forgot.err
+    remembered = run_cli("validate", str(path))
+    assert "session.terminated-final" in remembered.out
+    assert "forgotten" not in remembered.out + remembered.err

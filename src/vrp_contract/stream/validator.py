@@ -51,6 +51,10 @@ class StreamSummary:
     sessions: int = 0
     open_sessions: int = 0
     by_rule: Counter[str] = field(default_factory=Counter)
+    forgotten: int = 0
+    """Terminated session ids forgotten past `remembered` (not in `as_dict`: a hint for people)."""
+    remembered: int = 0
+    """How many terminated ids the run remembers (`--remember-terminated`)."""
 
     @property
     def failed(self) -> bool:
@@ -82,7 +86,16 @@ class StreamSummary:
         if self.by_rule:
             out.append(f"  {'findings':>9}  rule")
             out.extend(f"  {n:>9,}  {rule}" for rule, n in sorted(self.by_rule.items()))
+        if self.forgotten and self.by_rule[_CREATED_FIRST]:
+            out.append(
+                f"Note: {_n(self.forgotten, 'terminated session id')} forgotten past the last "
+                f"{self.remembered:,} (--remember-terminated); an event of a forgotten session "
+                f"is reported as {_CREATED_FIRST}."
+            )
         return out
+
+
+_CREATED_FIRST = "session.created-first"
 
 
 def _n(count: int, noun: str) -> str:
@@ -292,6 +305,8 @@ class StreamValidator:
             summary.invalid += invalid
             summary.sessions = tracker.seen
             summary.open_sessions = tracker.open_sessions
+            summary.remembered = tracker.remember_terminated
+            summary.forgotten = max(0, tracker.seen - tracker.open_sessions - summary.remembered)
 
     def explain(self, raw: bytes) -> Explained:
         """The stateless half of the reference path: input and schema problems, fold arguments.
