@@ -197,7 +197,10 @@ def test_usage_errors_exit_2_with_one_line(args, needle):
     [
         ("{not json", "not valid JSON"),
         ('{"max_recovery_ms": -5}', "field max_recovery_ms"),
-        ('{"max_recovery_attempts": 2, "colour": "red"}', "colour"),
+        (
+            '{"max_recovery_attempts": 2, "max_recovery_msx": 5}',
+            "unknown key 'max_recovery_msx'; a policy file holds max_recovery_attempts, max_recov",
+        ),
         ('{"max_recovery_ms": 10, "max_recovery_ms": 20}', "'max_recovery_ms' appears twice"),
         (None, "cannot read"),
     ],

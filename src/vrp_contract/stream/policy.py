@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -37,6 +37,18 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+def _wording(error: Any) -> str:  # noqa: ANN401 - a jsonschema ValidationError (a slow import)
+    """One policy-schema error as a sentence: an unknown key is named with the known ones."""
+    known = error.schema.get("properties") if isinstance(error.schema, dict) else None
+    if error.validator == "additionalProperties" and known and isinstance(error.instance, dict):
+        unknown = sorted(k for k in error.instance if k not in known)
+        if unknown:
+            names = ", ".join(map(repr, unknown))
+            return f"unknown key {names}; a policy file holds {', '.join(sorted(known))}"
+    where = "/".join(map(str, error.absolute_path)) or "(top level)"
+    return f"field {where}: {error.message}"
+
+
 def load_policy(revision: Revision, path: str | None = None) -> Policy:
     """Return the revision's default policy, with the keys of the JSON file at `path` applied."""
     values = dict(revision.default_policy)
@@ -60,7 +72,6 @@ def load_policy(revision: Revision, path: str | None = None) -> Policy:
             jsonschema.Draft202012Validator(schema).iter_errors(override)
         )
         if error is not None:
-            where = "/".join(map(str, error.absolute_path)) or "(top level)"
-            raise PolicyError(f"{path}: field {where}: {error.message}")
+            raise PolicyError(f"{path}: {_wording(error)}")
         values.update(override)
     return Policy(int(values["max_recovery_ms"]), int(values["max_recovery_attempts"]))
