@@ -153,3 +153,13 @@ def test_no_command_names_the_commands():
         f"({names}; see vrp-contract --help)\n"
     )
     assert names.startswith("validate, schema, compat")
+
+
+def test_a_mistyped_option_gets_the_closest_one_in_one_line():
+    result = run_cli("validate", "--formt", "jsonl", "-")
+    assert result.code == 2
+    assert result.err == (
+        "vrp-contract: error: validate: unrecognized arguments: --formt (did you mean --format?)\n"
+    )
+    far = run_cli("schema", "--zzz")
+    assert far.err == "vrp-contract: error: schema: unrecognized arguments: --zzz\n"

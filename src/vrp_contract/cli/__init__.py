@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import importlib
 import sys
 import textwrap
@@ -100,6 +101,29 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _unrecognized(parser: argparse.ArgumentParser, command: str | None, unknown: list[str]) -> str:
+    """What argparse says of arguments no parser took, with the closest option of the command."""
+    options: list[str] = list(parser._option_string_actions)  # noqa: SLF001 - argparse's own table
+    for action in parser._actions:  # noqa: SLF001
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:  # noqa: SLF001
+            options = list(action.choices[command]._option_string_actions)  # noqa: SLF001
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    guesses = difflib.get_close_matches(unknown[0].split("=", 1)[0], options, n=1)
+    if guesses:
+        message += f" (did you mean {guesses[0]}?)"
+    return f"{command}: {message}" if command else message
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The parsed command line; an argument no parser takes is a `UsageError` with a guess."""
+    command = argv[0] if argv and argv[0] in _COMMANDS else None
+    parser = build_parser(command)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        raise UsageError(_unrecognized(parser, command, unknown))
+    return args
+
+
 def main(
     argv: Sequence[str] | None = None,
     io: IO | None = None,
@@ -108,9 +132,7 @@ def main(
     io = io or IO.from_sys()
     try:
         with contextlib.redirect_stdout(io.stdout):  # --help and --version write to `io`
-            argv = list(sys.argv[1:] if argv is None else argv)
-            command = argv[0] if argv and argv[0] in _COMMANDS else None
-            args = build_parser(command).parse_args(argv)
+            args = _parse(list(sys.argv[1:] if argv is None else argv))
         code = int(args._run(args, io))  # noqa: SLF001 - set by build_parser
         io.stdout.flush()  # a full disk shows here at the latest, not in the interpreter's exit
     except UsageError as exc:
