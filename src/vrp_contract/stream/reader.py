@@ -16,6 +16,7 @@ __all__ = [
     "DEFAULT_MAX_LINE",
     "InputError",
     "LongLine",
+    "ReadError",
     "Source",
     "chunk_count",
     "open_sources",
@@ -35,6 +36,24 @@ _NO_LIMIT = 1 << 62
 
 class InputError(Exception):
     """An input that cannot be read at all (missing, unreadable, corrupt compression)."""
+
+
+class ReadError(InputError):
+    """A source whose reading failed part way: its name, why, and the lines read before."""
+
+    def __init__(self, name: str, reason: str, before: int | None) -> None:
+        """`before`: the number of whole lines read before the failure (None: not counted)."""
+        self.name, self.reason, self.before = name, reason, before
+        where = (
+            ""
+            if before is None
+            else f" {'its first line' if not before else f'past line {before}'}"
+        )
+        super().__init__(f"{name}: cannot read{where}: {reason}")
+
+    def after_line(self, before: int) -> ReadError:
+        """The same error, with the number of lines read before it (counted by the caller)."""
+        return ReadError(self.name, self.reason, before)
 
 
 class LongLine(bytes):
@@ -81,7 +100,7 @@ class Source:
         except (OSError, ValueError):
             return 0
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self, *, count: bool = True) -> Iterator[bytes]:
         """Yield the input as chunks of whole lines, each ending with a newline but the last.
 
         Regular files (gzip too) are read in blocks of 4 MiB: a chunk is everything up to the
@@ -89,6 +108,10 @@ class Source:
         worker cuts a file identically). Pipes yield one line at a time, so a live stream is
         checked as it comes. Only a newline byte ends a line, as for `readline()`. A line over
         `max_line` bytes is a `LongLine` chunk of its own, its bytes skipped unkept.
+
+        A read that fails raises `ReadError`, with the number of lines read before it; with
+        `count=False` a file's lines are not counted (a consumer that counts them fills the
+        number in: `ReadError.after_line`), which saves a pass over every chunk.
         """
         done = 0
         try:
@@ -97,13 +120,15 @@ class Source:
                     done += 1
                     yield raw
                 return
+            if not count:
+                yield from self._file_chunks()
+                return
             for chunk in self._file_chunks():
                 done += chunk.count(b"\n") if chunk.__class__ is bytes else 1
                 yield chunk
         except (OSError, EOFError, zlib.error) as exc:
-            where = f"past line {done}" if done else "its first line"
-            msg = f"{self.name}: cannot read {where}: {exc}"
-            raise InputError(msg) from None
+            counted = done if count or self.size is None else None
+            raise ReadError(self.name, str(exc), counted) from None
 
     def _pipe_lines(self) -> Iterator[bytes]:
         """The lines of a stream, one at a time (see `read_lines`)."""

@@ -17,7 +17,7 @@ from vrp_contract.stream.native import LineEngine
 from vrp_contract.stream.parallel import counted, decoded_ahead
 from vrp_contract.stream.parse import acyclic, duplicate_problems, json_kind, parse_line
 from vrp_contract.stream.policy import Policy, load_policy
-from vrp_contract.stream.reader import LongLine, split_lines
+from vrp_contract.stream.reader import LongLine, ReadError, split_lines
 from vrp_contract.stream.schema_check import FastChecker, ReferenceChecker, SchemaChecker
 from vrp_contract.stream.session import SessionTracker
 
@@ -166,7 +166,8 @@ class StreamValidator:
         `on_chunk(lines)` is told the number of lines of each chunk before it is folded.
         """
         decode = self.block_decoder()
-        chunks = decoded_ahead(decode, source.chunks()) if ahead else map(decode, source.chunks())
+        read = source.chunks(count=False)  # `fold` counts the lines: a read error gets its number
+        chunks = decoded_ahead(decode, read) if ahead else map(decode, read)
         if on_chunk is not None:
             chunks = counted(chunks, on_chunk)
         return self.fold(chunks, source.name)
@@ -297,6 +298,10 @@ class StreamValidator:
                     if problems is not None:
                         invalid += 1
                         yield from self._findings(problems, *_identity(item), source, number)
+        except ReadError as exc:
+            if exc.before is not None:
+                raise
+            raise exc.after_line(count) from None  # every line read before it was folded
         finally:
             if folding is not None and getgeneratorstate(folding) == GEN_CLOSED:  # ended (error?)
                 count = tracker.reached
