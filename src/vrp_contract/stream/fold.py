@@ -370,6 +370,13 @@ def step(sess, rec):
     return sess, out
 """
 
+_ADMIT_IN_TABLE = """\
+sess = reuse() if spares else new(Session)
+{open}
+table[sid] = sess
+"""
+"""A new id of the table: a spare `Session` (or a new one) is opened and enters the table."""
+
 _TABLE_STEP = """
 def step(rec):
     global seen
@@ -381,9 +388,7 @@ def step(rec):
             out = NONE
             {closed}
             return out
-        sess = reuse() if spares else new(Session)
-        {open}
-        table[sid] = sess
+        {admit}
         seen += 1
     out = NONE
     {event}
@@ -418,9 +423,7 @@ def lines(items, count):
                     if out is not NONE or first:
                         yield count, first + out, item
                     continue
-                sess = reuse() if spares else new(Session)
-                {open}
-                table[sid] = sess
+                {admit}
                 opened += 1
             out = NONE
             {event}
@@ -494,6 +497,7 @@ def _source(
     source = _fill(
         template,
         open=_OPEN,
+        admit=_fill(_ADMIT_IN_TABLE, open=_OPEN),
         recall=recall,
         closed=text["closed"],
         event=_fill(_EVENT, advance=_ADVANCE, close=close, **text),
