@@ -62,6 +62,12 @@ def test_sarif_is_valid_sarif_2_1_0(command, breaking):
     assert results
     rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
+    if command == "validate":  # stdin is described, not named "-" (no file of that name)
+        physical = results[0]["locations"][0]["physicalLocation"]
+        assert physical == {
+            "artifactLocation": {"description": {"text": "standard input"}},
+            "region": {"startLine": 1},
+        }
     if command == "compat":
         hit = next(r for r in results if r["ruleId"] == "object.required")
         assert hit["level"] == "error"

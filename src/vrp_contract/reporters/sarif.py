@@ -86,7 +86,9 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     """The SARIF result of one finding."""
     location: dict[str, Any] = {}
     if f.source:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": f.source}}
+        # standard input is no file a viewer could open: it is described, not named `-`
+        artifact = {"description": {"text": "standard input"}} if f.source == "-" else None
+        physical: dict[str, Any] = {"artifactLocation": artifact or {"uri": f.source}}
         if f.line is not None:
             physical["region"] = {"startLine": f.line}
         location["physicalLocation"] = physical
