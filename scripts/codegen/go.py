@@ -109,8 +109,19 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
             "",
         ]
     lines += [
-        "// decodeChecked builds the event type struct of an input the plan accepted.",
+        "// decodeChecked builds the event type struct of an input the plan accepted. The plan",
+        "// checked every field the structs read, so the readers cannot refuse it; should one",
+        "// still do, the error is a *DecodeError like every error of Decode.",
         "func decodeChecked(data []byte) (Event, error) {",
+        "\tevent, err := decodeStruct(data)",
+        "\tif err != nil {",
+        '\t\treturn nil, &DecodeError{"input.not-json", "", fmt.Sprintf(',
+        '\t\t\t"The event cannot be read into its Go struct: %v.", err)}',
+        "\t}",
+        "\treturn event, nil",
+        "}",
+        "",
+        "func decodeStruct(data []byte) (Event, error) {",
         "\tvar head struct {",
         '\t\tEventType string `json:"event_type"`',
         "\t}",
@@ -197,6 +208,28 @@ def _unchecked_readers(types_go: str, titles: list[str]) -> str:
     return types_go
 
 
+def _whole_integers(types_go: str) -> str:
+    """Every integer type (`type X int`) reads a whole-number float (`2000.0`, `2e3`) as well.
+
+    JSON Schema counts a number with a zero fractional part as an integer, and so does the plan;
+    encoding/json refuses it for an `int`. `wholeNumber` (strict.go) reads either form.
+    """
+    for name in re.findall(r"^type (\w+) int$", types_go, re.MULTILINE):
+        old = (
+            f"\ttype Plain {name}\n\tvar plain Plain\n"
+            "\tif err := unmarshalExact(value, &plain); err != nil {\n\t\treturn err\n\t}\n"
+        )
+        if types_go.count(old) != 1:
+            msg = f"go: go-jsonschema output changed, the UnmarshalJSON of {name} was not found"
+            raise GeneratorError(msg)
+        types_go = types_go.replace(
+            old,
+            f"\ttype Plain {name}\n\twhole, err := wholeNumber(value)\n"
+            "\tif err != nil {\n\t\treturn err\n\t}\n\tplain := Plain(whole)\n",
+        )
+    return types_go
+
+
 def _keep_empty_maps(types_go: str) -> str:
     """An optional open `details` map: `omitzero` only, so `details: {}` is written back.
 
@@ -234,6 +267,7 @@ def generate(revision: Revision, out: Path) -> None:
         types_go = _unchecked_readers(types_go, titles)
         # numbers inside open objects stay exact (json.Number), not float64
         types_go = types_go.replace("json.Unmarshal(", "unmarshalExact(")
+        types_go = _whole_integers(types_go)
         code = [ln for ln in types_go.splitlines() if not ln.lstrip().startswith(("//", "import"))]
         if not any("json." in line for line in code):
             types_go = types_go.replace('import "encoding/json"\n', "")

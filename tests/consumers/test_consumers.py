@@ -65,6 +65,11 @@ EDGE_CASES = [
         '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p",'
         '"rtt_ms":18.25,"hops":["a",{"b":null}],"note":"caf\\u00e9 \\ud83d\\ude00"}}'
     ),
+    # Go/Java trial (2026-11-29)
+    '{"ts_ms":2000.0,"event_type":"MUTATION_TICK","session_id":"s"}',
+    '{"ts_ms":2e3,"event_type":"MUTATION_TICK","session_id":"s"}',
+    '{"ts_ms":-0.0,"event_type":"MUTATION_TICK","session_id":"s"}',
+    '{"ts_ms":9.21e18,"event_type":"MUTATION_TICK","session_id":"s"}',
 ]
 ENCODE_CASES = {
     "path_id-empty": '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s",'

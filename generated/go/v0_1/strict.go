@@ -75,6 +75,24 @@ func unmarshalExact(data []byte, v any) error {
 	return dec.Decode(v)
 }
 
+// wholeNumber reads a JSON number of an integer field (the plan accepted it): written as an
+// integer (`2000`) or as a whole float (`2000.0`, `2e3`, `-0.0`), which JSON Schema counts as an
+// integer too. It must fit an int64 (the width of every integer type here).
+func wholeNumber(value []byte) (int64, error) {
+	var n json.Number
+	if err := unmarshalExact(value, &n); err != nil {
+		return 0, err
+	}
+	if overflows(n) {
+		return 0, fmt.Errorf("%s is not a 64-bit integer", n)
+	}
+	r := rat(n)
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return 0, fmt.Errorf("%s is not a 64-bit integer", n)
+	}
+	return r.Num().Int64(), nil
+}
+
 // ---- JSON text -> ordered values: exact numbers (json.Number), duplicate keys refused ----------
 
 type object struct {

@@ -659,10 +659,11 @@ type Timestamp int
 // UnmarshalJSON implements json.Unmarshaler.
 func (j *Timestamp) UnmarshalJSON(value []byte) error {
 	type Plain Timestamp
-	var plain Plain
-	if err := unmarshalExact(value, &plain); err != nil {
+	whole, err := wholeNumber(value)
+	if err != nil {
 		return err
 	}
+	plain := Plain(whole)
 	if 0 > plain {
 		return fmt.Errorf("field %s: must be >= %v", "", 0)
 	}

@@ -85,8 +85,19 @@ func (e AuditEvent) tagged() Event {
 	return e
 }
 
-// decodeChecked builds the event type struct of an input the plan accepted.
+// decodeChecked builds the event type struct of an input the plan accepted. The plan
+// checked every field the structs read, so the readers cannot refuse it; should one
+// still do, the error is a *DecodeError like every error of Decode.
 func decodeChecked(data []byte) (Event, error) {
+	event, err := decodeStruct(data)
+	if err != nil {
+		return nil, &DecodeError{"input.not-json", "", fmt.Sprintf(
+			"The event cannot be read into its Go struct: %v.", err)}
+	}
+	return event, nil
+}
+
+func decodeStruct(data []byte) (Event, error) {
 	var head struct {
 		EventType string `json:"event_type"`
 	}

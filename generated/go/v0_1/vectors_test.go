@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -161,5 +162,31 @@ func TestDeepNestingIsAnErrorNotACrash(t *testing.T) {
 	var de *DecodeError
 	if _, err := Decode(deep); !errors.As(err, &de) || de.Rule != "input.not-json" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A whole-number float is an integer in JSON Schema (and in the other bindings): Decode reads it
+// into the integer field, and every error Decode returns is a *DecodeError.
+func TestWholeFloatTimestampsDecode(t *testing.T) {
+	for text, want := range map[string]Timestamp{
+		"2000.0": 2000, "2e3": 2000, "1e7": 10000000, "0.0": 0, "-0.0": 0,
+		"9.21e18": 9210000000000000000, "9223372036854775807": 9223372036854775807,
+	} {
+		line := `{"event_type":"MUTATION_TICK","session_id":"s","ts_ms":` + text + `}`
+		event, err := Decode([]byte(line))
+		if err != nil {
+			t.Errorf("ts_ms %s: %T %v", text, err, err)
+			continue
+		}
+		if got := event.(MutationTick).TsMs; got != want {
+			t.Errorf("ts_ms %s read as %d, want %d", text, got, want)
+		}
+	}
+	for _, text := range []string{"2000.5", "-1", "-1.0", "9.3e18", "1e400", "9223372036854775808"} {
+		line := `{"event_type":"MUTATION_TICK","session_id":"s","ts_ms":` + text + `}`
+		var de *DecodeError
+		if _, err := Decode([]byte(line)); !errors.As(err, &de) || !strings.HasPrefix(de.Rule, "schema.") || de.Pointer != "/ts_ms" {
+			t.Errorf("ts_ms %s: got %T %v, want a *DecodeError at /ts_ms", text, err, err)
+		}
 	}
 }
