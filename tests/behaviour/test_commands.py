@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
+from scripts.codegen.behaviour.common import tables
 from tests.behaviour._checkers import CHECKERS
+from vrp_contract import catalog
+from vrp_contract.revisions import load_revision
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -15,11 +20,19 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.toolchain
 
 CREATED = '{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s1"}\n'
+REPORTS_BAD_LINES = frozenset({"go"})
+"""The commands that report a line holding no event (input.*, as `vrp-contract validate` words
+it) and go on, folding exactly the lines validate folds; the others stop at it (exit 2)."""
 
 
 @pytest.fixture(scope="module", params=sorted(CHECKERS))
-def command(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return CHECKERS[request.param](tmp_path_factory.mktemp(f"{request.param}-build"))
+def language(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def command(language: str, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return CHECKERS[language](tmp_path_factory.mktemp(f"{language}-build"))
 
 
 def _run(command: list[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +55,9 @@ def test_findings_exit_1(command, tmp_path: Path):
     assert '"line":2' in proc.stdout
 
 
-def test_a_line_that_is_not_json_exits_2_naming_file_and_line(command, tmp_path: Path):
+def test_a_line_that_is_not_json_exits_2_naming_file_and_line(language, command, tmp_path: Path):
+    if language in REPORTS_BAD_LINES:
+        pytest.skip(f"{language} reports the line and goes on (test_bad_lines_are_reported_...)")
     stream = tmp_path / "broken.jsonl"
     stream.write_text(CREATED + "{not json\n", "utf-8")
     proc = _run(command, str(stream))
@@ -67,7 +82,11 @@ def test_a_bad_policy_file_exits_2(command, tmp_path: Path):
     assert "policy.json" in proc.stderr
 
 
-def test_lines_end_at_newline_only_and_findings_before_a_bad_line_are_kept(command, tmp_path):
+def test_lines_end_at_newline_only_and_findings_before_a_bad_line_are_kept(
+    language, command, tmp_path
+):
+    if language in REPORTS_BAD_LINES:
+        pytest.skip(f"{language} reports the line and goes on (test_bad_lines_are_reported_...)")
     stream = tmp_path / "edge.jsonl"
     created = CREATED.rstrip("\n").encode()
     # CRLF, a blank line, a carriage return as JSON whitespace, then a line that is not UTF-8.
@@ -76,3 +95,85 @@ def test_lines_end_at_newline_only_and_findings_before_a_bad_line_are_kept(comma
     assert proc.returncode == 2
     assert f"{stream}:4: not UTF-8 text" in proc.stderr
     assert '"line":3' in proc.stdout  # the second creation, on line 3, was reported first
+
+
+def _validate(stream: Path, *args: str) -> tuple[int, list[tuple[int, str, str]]]:
+    """`vrp-contract validate`'s exit status and its input and stream findings (no schema.*)."""
+    proc = subprocess.run(  # the package's own command, on a local file
+        [sys.executable, "-m", "vrp_contract", "validate", "--format", "jsonl", *args, str(stream)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    found = [json.loads(line) for line in proc.stdout.splitlines()]
+    keep = [f for f in found if f["rule"] != "input.duplicate-key" and f["rule"] in FOLD_OR_LINE]
+    return proc.returncode, [(f["line"], f["rule"], f["pointer"]) for f in keep]
+
+
+FOLD_OR_LINE = frozenset(
+    [r.id for r in tables(load_revision()).rules]
+    + [r.id for r in catalog.rules() if r.category == "input"]
+)
+"""The rules a session checker command reports: the stream rules, and the input rules of a line
+that holds no event (a repeated key is folded from its last occurrence, as validate folds it; the
+repeat itself is the strict decoder's finding)."""
+
+BAD_LINES = [
+    b'{"ts_ms":5000,"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":1001,"event_type":"MUTATION_TICK","session_id":"t1"} {"x":1}',
+    b'{"ts_ms":1002,"event_type":"MUTATION_TICK","session_id":"u\\ud800"}',
+    b'{"ts_ms":1003,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":1004,"event_type":"MUTATION_TICK","session_id":"v"}\x00',
+    b'{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"w\xff"}',
+    b"",
+    b"not json",
+    b"[1, 2]",
+    b'{"ts_ms":-5,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":9.3e18,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":1004,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":9.21e18,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":2000.0,"event_type":"MUTATION_TICK","session_id":"s1"}',
+    b'{"ts_ms":1005,"event_type":"MUTATION_TICK","session_id":"x","session_id":"s1"}',
+]
+"""Lines the Go/Java trial (2026-11-29) found folded, or stopped at, unlike validate."""
+
+
+def test_bad_lines_are_reported_and_the_stream_goes_on_as_validate_does(
+    language, command, tmp_path
+):
+    if language not in REPORTS_BAD_LINES:
+        pytest.skip(f"{language} stops at a line that holds no event")
+    stream = tmp_path / "bad-lines.jsonl"
+    stream.write_bytes(CREATED.encode() + b"\n".join(BAD_LINES) + b"\n")
+    status, want = _validate(stream)
+    proc = _run(command, str(stream))
+    found = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert (proc.returncode, proc.stderr) == (status, "")
+    assert [(f["line"], f["rule"], f["pointer"]) for f in found] == want
+    lines = {f["line"]: f for f in found}
+    assert lines[9]["message"].startswith("The line is not valid JSON: ")
+    assert lines[10]["message"] == "The line holds a JSON array, not an event object."
+    assert lines[8]["severity"] == "warning"  # input.blank-line, as validate rates it
+
+
+def test_a_blank_line_alone_is_a_warning_and_exits_0(language, command, tmp_path):
+    if language not in REPORTS_BAD_LINES:
+        pytest.skip(f"{language} keeps a blank line silently")
+    stream = tmp_path / "blank.jsonl"
+    stream.write_text(CREATED + "\n" + CREATED.replace("s1", "s2"), "utf-8")
+    proc = _run(command, str(stream))
+    assert (proc.returncode, proc.stderr) == (_validate(stream)[0], "") == (0, "")
+    assert '"rule":"input.blank-line"' in proc.stdout
+
+
+@pytest.mark.parametrize("count", ["0", "-1"])
+def test_remember_terminated_must_be_at_least_1_as_in_validate(language, command, tmp_path, count):
+    if language not in REPORTS_BAD_LINES:
+        pytest.skip(f"{language}: not changed here")
+    (tmp_path / "ok.jsonl").write_text(CREATED, "utf-8")
+    assert _validate(tmp_path / "ok.jsonl", "--remember-terminated", count)[0] == 2
+    proc = _run(command, "--remember-terminated", count, str(tmp_path / "ok.jsonl"))
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1
+    assert _run(command, "--remember-terminated", "1", str(tmp_path / "ok.jsonl")).returncode == 0

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scripts.codegen.behaviour.common import ENGINE_RULES, Tables, pascal, suite_json, tables
+from scripts.codegen.behaviour.facts import clock_bounds
 from scripts.codegen.common import GeneratorError, header_lines, module_suffix, write
 from scripts.codegen.go import module_path
+from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -52,8 +54,13 @@ def _names(names: list[str]) -> str:
     return "[]string{" + ", ".join(_q(n) for n in names) + "}"
 
 
-def tables_go(tab: Tables, slash: str) -> str:
-    """The generated `tables.go` of one revision (before gofmt)."""
+def _input_rules() -> list[tuple[str, str]]:
+    """The catalog's `input` rules and their severities: a line a checker cannot read."""
+    return [(r.id, str(r.severity)) for r in catalog.rules() if r.category == "input"]
+
+
+def tables_go(tab: Tables, slash: str, clock: tuple[int, int]) -> str:
+    """The generated `tables.go` of one revision (before gofmt); `clock`: the clock's bounds."""
     state = {s.name: "State" + pascal(s.name) for s in tab.states}
     inv = {i.id: "Invariant" + pascal(i.id) for i in tab.invariants}
     lines = [
@@ -198,6 +205,19 @@ def tables_go(tab: Tables, slash: str) -> str:
         *(f"\t{pascal(k)}: {_q(v)}," for k, v in vars(tab.pointers).items()),
         "}",
         "",
+        "// The range the event schema allows at the clock pointer: a clock value outside it (or",
+        "// not an integer) is a schema finding and takes no part in the session checks.",
+        "const (",
+        f"\tClockMin int64 = {clock[0]}",
+        f"\tClockMax int64 = {clock[1]}",
+        ")",
+        "",
+        "// InputRules are the rules of a line that holds no event a checker can read (from the",
+        "// package's rule catalog), with their severity; `LineFinding` reports them.",
+        "var InputRules = map[string]Severity{",
+        *(f"\t{_q(rule)}: {_q(sev)}," for rule, sev in _input_rules()),
+        "}",
+        "",
         "// Policy bounds recovery (recovery.bounded-time and recovery.bounded-attempts).",
         "type Policy struct {",
         *(f'\t{pascal(p.name)} int64 `json:"{p.name}"`' for p in tab.policy),
@@ -268,7 +288,8 @@ def generate(revision: Revision, out: Path) -> None:
     base = f"generated/go/{rev_id}/behaviour"
     module = module_path(revision)
     slash = "\n".join("// " + line for line in header_lines(revision))
-    files = {"tables.go": tables_go(tables(revision), slash)}
+    tab = tables(revision)
+    files = {"tables.go": tables_go(tab, slash, clock_bounds(revision, tab.pointers.clock))}
     for name in FILES:
         if (TEMPLATES / name).is_file():
             text = (TEMPLATES / name).read_text("utf-8")

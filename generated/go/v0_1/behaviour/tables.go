@@ -171,6 +171,24 @@ var Pointers = struct{ SessionKey, Clock, EventType, TransitionFrom, TransitionT
 	TransitionTo:   "/details/to_state",
 }
 
+// The range the event schema allows at the clock pointer: a clock value outside it (or
+// not an integer) is a schema finding and takes no part in the session checks.
+const (
+	ClockMin int64 = 0
+	ClockMax int64 = 9223372036854775807
+)
+
+// InputRules are the rules of a line that holds no event a checker can read (from the
+// package's rule catalog), with their severity; `LineFinding` reports them.
+var InputRules = map[string]Severity{
+	"input.not-json":      "error",
+	"input.not-utf8":      "error",
+	"input.not-object":    "error",
+	"input.duplicate-key": "error",
+	"input.line-too-long": "error",
+	"input.blank-line":    "warning",
+}
+
 // Policy bounds recovery (recovery.bounded-time and recovery.bounded-attempts).
 type Policy struct {
 	MaxRecoveryMs       int64 `json:"max_recovery_ms"`

@@ -104,6 +104,15 @@ func escapeToken(s string) string {
 }
 
 func parseJSON(data []byte) (any, *DecodeError) {
+	value, _, derr := parseText(data, true)
+	return value, derr
+}
+
+// parseText is the strict parser. With firstRepeat, a repeated key is the error (Decode's
+// verdict); without it, a repeated key reads as its last occurrence and its input.duplicate-key
+// problem is returned beside the value, in the order Decode would meet them (a session
+// checker folds such a line, as `vrp-contract validate` does).
+func parseText(data []byte, firstRepeat bool) (any, []*DecodeError, *DecodeError) {
 	if !utf8.Valid(data) {
 		at := 0
 		for at < len(data) {
@@ -113,25 +122,26 @@ func parseJSON(data []byte) (any, *DecodeError) {
 			}
 			at += size
 		}
-		return nil, &DecodeError{"input.not-utf8", "", fmt.Sprintf("The input is not valid UTF-8: byte 0x%02x at byte offset %d cannot be decoded.", data[at], at)}
+		return nil, nil, &DecodeError{"input.not-utf8", "", fmt.Sprintf("The input is not valid UTF-8: byte 0x%02x at byte offset %d cannot be decoded.", data[at], at)}
 	}
 	data = bytes.TrimRight(data, "\r\n")
 	if loneSurrogate(data) {
-		return nil, &DecodeError{"input.not-utf8", "", "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold."}
+		return nil, nil, &DecodeError{"input.not-utf8", "", "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold."}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &DecodeError{"input.blank-line", "", "The input is blank; JSON Lines holds one event per line."}
+		return nil, nil, &DecodeError{"input.blank-line", "", "The input is blank; JSON Lines holds one event per line."}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	value, derr := readValue(dec, "", 0)
+	r := &reader{dec: dec, firstRepeat: firstRepeat}
+	value, derr := r.value("", 0)
 	if derr != nil {
-		return nil, derr
+		return nil, nil, derr
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &DecodeError{"input.not-json", "", "The input is not valid JSON: unexpected text after the value."}
+		return nil, nil, &DecodeError{"input.not-json", "", "The input is not valid JSON: unexpected text after the value."}
 	}
-	return value, nil
+	return value, r.repeats, nil
 }
 
 // loneSurrogate reports a \\uD800-\\uDFFF escape inside a JSON string that is not half of a
@@ -200,10 +210,18 @@ func notJSON(err error) *DecodeError {
 	return &DecodeError{"input.not-json", "", fmt.Sprintf("The input is not valid JSON: %v.", err)}
 }
 
-// maxDepth bounds the nesting readValue follows (each level is a Go call frame).
+// maxDepth bounds the nesting a reader follows (each level is a Go call frame).
 const maxDepth = 1000
 
-func readValue(dec *json.Decoder, ptr string, depth int) (any, *DecodeError) {
+// reader reads one JSON value token by token (encoding/json's tokenizer: strict JSON).
+type reader struct {
+	dec         *json.Decoder
+	firstRepeat bool            // a repeated key ends the read (Decode)
+	repeats     []*DecodeError // the repeated keys met, when they do not end it
+}
+
+func (r *reader) value(ptr string, depth int) (any, *DecodeError) {
+	dec := r.dec
 	if depth > maxDepth {
 		return nil, &DecodeError{"input.not-json", "", "The input nests JSON too deeply to be parsed."}
 	}
@@ -225,7 +243,7 @@ func readValue(dec *json.Decoder, ptr string, depth int) (any, *DecodeError) {
 					return nil, notJSON(err)
 				}
 				key := keyTok.(string)
-				item, derr := readValue(dec, ptr+"/"+escapeToken(key), depth+1)
+				item, derr := r.value(ptr+"/"+escapeToken(key), depth+1)
 				if derr != nil {
 					return nil, derr
 				}
@@ -240,14 +258,18 @@ func readValue(dec *json.Decoder, ptr string, depth int) (any, *DecodeError) {
 			}
 			for _, key := range obj.keys {
 				if counts[key] > 1 {
-					return nil, &DecodeError{"input.duplicate-key", ptr + "/" + escapeToken(key), fmt.Sprintf("The key '%s' appears %d times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.", key, counts[key])}
+					problem := &DecodeError{"input.duplicate-key", ptr + "/" + escapeToken(key), fmt.Sprintf("The key '%s' appears %d times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.", key, counts[key])}
+					if r.firstRepeat {
+						return nil, problem
+					}
+					r.repeats = append(r.repeats, problem)
 				}
 			}
 			return obj, nil
 		}
 		var arr []any
 		for dec.More() {
-			item, derr := readValue(dec, fmt.Sprintf("%s/%d", ptr, len(arr)), depth+1)
+			item, derr := r.value(fmt.Sprintf("%s/%d", ptr, len(arr)), depth+1)
 			if derr != nil {
 				return nil, derr
 			}
@@ -263,6 +285,51 @@ func readValue(dec *json.Decoder, ptr string, depth int) (any, *DecodeError) {
 	default:
 		return tok, nil
 	}
+}
+
+// ReadEvent reads one JSON event with Decode's own strict parser, without checking it against
+// the schema: for a session checker, which folds every line `vrp-contract validate` folds. The
+// event comes back as plain Go values (map[string]any, []any, json.Number, string, bool, nil).
+// A repeated key reads as its last occurrence (as Python's json module reads it) and is listed
+// in repeated (input.duplicate-key, in Decode's order). err is the *DecodeError of an input that
+// is no JSON object (not UTF-8, a lone surrogate, blank, not JSON, trailing data, too deep, an
+// array...): such a line holds no event.
+func ReadEvent(data []byte) (event map[string]any, repeated []*DecodeError, err error) {
+	value, repeats, derr := parseText(data, false)
+	if derr != nil {
+		return nil, nil, derr
+	}
+	obj, ok := value.(*object)
+	if !ok {
+		return nil, nil, notObject(value)
+	}
+	return plainValue(obj).(map[string]any), repeats, nil
+}
+
+func notObject(value any) *DecodeError {
+	k := kind(value)
+	if k == "integer" {
+		k = "number"
+	}
+	return &DecodeError{"input.not-object", "", fmt.Sprintf("The value is a JSON %s, not an event object.", k)}
+}
+
+func plainValue(v any) any {
+	switch t := v.(type) {
+	case *object:
+		out := make(map[string]any, len(t.keys))
+		for _, key := range t.keys {
+			out[key] = plainValue(t.vals[key])
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, item := range t {
+			out[i] = plainValue(item)
+		}
+		return out
+	}
+	return v
 }
 
 // ---- the plan -----------------------------------------------------------------------------
@@ -516,11 +583,7 @@ type checker struct {
 func (c *checker) check(value any) *DecodeError {
 	obj, ok := value.(*object)
 	if !ok {
-		k := kind(value)
-		if k == "integer" {
-			k = "number"
-		}
-		return &DecodeError{"input.not-object", "", fmt.Sprintf("The value is a JSON %s, not an event object.", k)}
+		return notObject(value)
 	}
 	node := c.plan.envelope
 	c.subject = "the event"

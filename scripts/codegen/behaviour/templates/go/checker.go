@@ -6,13 +6,16 @@
 package behaviour
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
+
+	vrpevent "@@MODULE@@"
 )
 
 // Finding is one problem of a session: the JSON form of `vrp-contract validate --format jsonl`.
@@ -23,15 +26,17 @@ type Finding struct {
 	// Pointer is a JSON Pointer into the event.
 	Pointer string `json:"pointer"`
 	// Line is the 1-based index of the event in the stream (its line in a JSON Lines file).
-	Line      int    `json:"line"`
-	SessionID string `json:"session_id"`
+	Line int `json:"line"`
+	// SessionID is empty (and left out of the JSON) for a line that holds no event (LineFinding).
+	SessionID string `json:"session_id,omitempty"`
 }
 
 // Record is what the fold reads of one event.
 type Record struct {
 	SessionID string
 	EventType string
-	// TS is the event time; HasTS is false when it is missing or not an integer.
+	// TS is the event time; HasTS is false when it is missing or schema-invalid (not an integer
+	// within ClockMin..ClockMax; a whole float such as 2000.0 is an integer), or repeated.
 	TS    int64
 	HasTS bool
 	// From and To are the states of a transition event, both set or both empty.
@@ -211,8 +216,14 @@ func (c *Checker) Check(event any) ([]Finding, error) {
 	return c.Step(rec, c.events), nil
 }
 
-// CheckJSON folds one JSON event found at `line` of the stream. An event that names no usable
-// session or event type is not folded (the schema check reports it).
+// CheckJSON folds one JSON event found at `line` of the stream, read by the module's own strict
+// parser (vrpevent.ReadEvent), so it folds exactly the lines `vrp-contract validate` folds: a
+// line that fails the schema is folded from its usable fields (a ts_ms the schema refuses, or
+// written twice, is absent; another repeated key reads as its last occurrence). An event that
+// names no usable session or event type is not folded (the schema check reports it). A line
+// that holds no JSON object (not UTF-8, a lone surrogate, blank, not JSON, trailing data...) is
+// counted and not folded: err is its *vrpevent.DecodeError, and LineFinding words it as
+// validate does.
 func (c *Checker) CheckJSON(raw []byte, line int) ([]Finding, error) {
 	c.events++
 	rec, ok, err := c.RecordOfJSON(raw)
@@ -220,6 +231,26 @@ func (c *Checker) CheckJSON(raw []byte, line int) ([]Finding, error) {
 		return nil, err
 	}
 	return c.Step(rec, line), nil
+}
+
+// LineFinding is the finding `vrp-contract validate` reports at `line` for a line that holds no
+// event (the *vrpevent.DecodeError of CheckJSON or RecordOfJSON); ok is false for another error.
+func LineFinding(err error, line int) (Finding, bool) {
+	var de *vrpevent.DecodeError
+	if !errors.As(err, &de) {
+		return Finding{}, false
+	}
+	severity, ok := InputRules[de.Rule]
+	if !ok {
+		return Finding{}, false
+	}
+	message := de.Message
+	if rest, found := strings.CutPrefix(message, "The value is a JSON "); found {
+		message = "The line holds a JSON " + rest
+	} else if rest, found := strings.CutPrefix(message, "The input "); found {
+		message = "The line " + rest
+	}
+	return Finding{InvariantID(de.Rule), severity, message, de.Pointer, line, ""}, true
 }
 
 // WouldFind returns the findings `event` would cause, without folding it: a producer asks
@@ -257,16 +288,21 @@ func (c *Checker) typedRecord(event any) (Record, error) {
 	return rec, nil
 }
 
-// RecordOfJSON reads what the fold needs of one JSON event; ok is false when the event names no
-// usable session or no event type of this revision.
+// RecordOfJSON reads what the fold needs of one JSON event with the module's strict parser; ok
+// is false when the event names no usable session or no event type of this revision; err is the
+// *vrpevent.DecodeError of a line that holds no JSON object.
 func (c *Checker) RecordOfJSON(raw []byte) (Record, bool, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return Record{}, false, fmt.Errorf("not a JSON value: %w", err)
+	doc, repeated, err := vrpevent.ReadEvent(raw)
+	if err != nil {
+		return Record{}, false, err
 	}
-	return c.RecordOf(doc)
+	rec, ok, err := c.RecordOf(doc)
+	for _, problem := range repeated {
+		if problem.Pointer == spec.Pointers.Clock { // which value is the time is ambiguous
+			rec.TS, rec.HasTS = 0, false
+		}
+	}
+	return rec, ok, err
 }
 
 // RecordOf reads what the fold needs of one decoded JSON event (numbers as json.Number or
@@ -282,7 +318,7 @@ func (c *Checker) RecordOf(doc any) (Record, bool, error) {
 		return Record{}, false, nil
 	}
 	rec := Record{SessionID: sid, EventType: kind}
-	rec.TS, rec.HasTS = integer(lookup(doc, m.paths[pathClock]))
+	rec.TS, rec.HasTS = clock(lookup(doc, m.paths[pathClock]))
 	if m.transition[kind] {
 		from, okF := lookup(doc, m.paths[pathFrom]).(string)
 		to, okT := lookup(doc, m.paths[pathTo]).(string)
@@ -293,22 +329,42 @@ func (c *Checker) RecordOf(doc any) (Record, bool, error) {
 	return rec, true, nil
 }
 
-func integer(v any) (int64, bool) {
-	switch n := v.(type) {
+var clockMin, clockMax = big.NewInt(ClockMin), big.NewInt(ClockMax)
+
+// clock is a clock value the schema accepts: an integer, or a whole number such as 2000.0 (read
+// as a 64-bit float, as Python reads it), within ClockMin..ClockMax; anything else is absent.
+func clock(v any) (int64, bool) {
+	var n *big.Int
+	switch t := v.(type) {
 	case json.Number:
-		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-			return i, true
+		if !strings.ContainsAny(string(t), ".eE") {
+			var ok bool
+			if n, ok = new(big.Int).SetString(string(t), 10); !ok {
+				return 0, false
+			}
+			break
 		}
-		f, err := n.Float64()
-		if err == nil && f == math.Trunc(f) && math.Abs(f) < 9.2e18 {
-			return int64(f), true
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil {
+			return 0, false
 		}
+		return clock(f)
 	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 9.2e18 {
-			return int64(n), true
+		if math.IsInf(t, 0) || math.IsNaN(t) || t != math.Trunc(t) {
+			return 0, false
 		}
+		n, _ = big.NewFloat(t).Int(nil)
+	case int:
+		n = big.NewInt(int64(t))
+	case int64:
+		n = big.NewInt(t)
+	default:
+		return 0, false
 	}
-	return 0, false
+	if n.Cmp(clockMin) < 0 || n.Cmp(clockMax) > 0 {
+		return 0, false
+	}
+	return n.Int64(), true
 }
 
 func tokens(pointer string) []string {

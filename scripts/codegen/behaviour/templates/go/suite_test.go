@@ -204,3 +204,70 @@ func TestTerminatedMemoryIsBounded(t *testing.T) {
 		t.Fatalf("memory holds %v", m.set)
 	}
 }
+
+// CheckJSON reads a line with the module's strict parser and folds exactly the lines
+// `vrp-contract validate` folds; a clock value the schema refuses (or written twice) is absent.
+func TestCheckJSONFoldsWhatValidateFolds(t *testing.T) {
+	created := `{"ts_ms":1000,"event_type":"` + spec.EventRoles.Create[0] + `","session_id":"s"}`
+	tick := func(ts string) string {
+		for _, name := range EventTypes {
+			if !contains(spec.EventRoles.Create, name) && !contains(spec.EventRoles.Transition, name) &&
+				!contains(spec.EventRoles.Bind, name) && !contains(spec.EventRoles.Audit, name) {
+				return `{"ts_ms":` + ts + `,"event_type":"` + name + `","session_id":"s"}`
+			}
+		}
+		t.Fatal("no event type without a role")
+		return ""
+	}
+	for _, c := range []struct {
+		line    string
+		rule    string // the input rule of an unreadable line, or "" when it is folded
+		moves   bool   // the line's clock is read (the next line at 1500 goes back)
+		comment string
+	}{
+		{tick("2000"), "", true, "a plain clock"},
+		{tick("2000.0"), "", true, "a whole float"},
+		{tick("9.21e18"), "", true, "a whole float near the top of the range"},
+		{tick("-5"), "", false, "below the schema's minimum"},
+		{tick("9.3e18"), "", false, "above the schema's maximum"},
+		{tick("9223372036854775808"), "", false, "2^63"},
+		{tick("2000.5"), "", false, "not an integer"},
+		{strings.Replace(tick("5000"), `{`, `{"ts_ms":2000,`, 1), "", false, "a repeated ts_ms"},
+		{tick("2000") + ` {"x":1}`, "input.not-json", false, "trailing data"},
+		{tick("2000") + "\x00", "input.not-json", false, "a trailing NUL"},
+		{strings.Replace(tick("2000"), `"s"`, `"s\ud800"`, 1), "input.not-utf8", false, "a lone surrogate"},
+		{strings.Replace(tick("2000"), `"s"`, "\"s\xff\"", 1), "input.not-utf8", false, "invalid UTF-8"},
+		{"", "input.blank-line", false, "a blank line"},
+		{"[1]", "input.not-object", false, "an array"},
+	} {
+		checker := NewChecker()
+		if _, err := checker.CheckJSON([]byte(created), 1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := checker.CheckJSON([]byte(c.line), 2)
+		finding, isLine := LineFinding(err, 2)
+		if c.rule != "" {
+			if !isLine || string(finding.Rule) != c.rule || finding.Line != 2 || !strings.HasPrefix(finding.Message, "The line ") {
+				t.Errorf("%s: got %v (%+v), want %s", c.comment, err, finding, c.rule)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", c.comment, err)
+		}
+		later, err := checker.CheckJSON([]byte(tick("1500")), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if backwards := len(later) == 1 && later[0].Rule == RuleSessionTsMonotonic; backwards != c.moves {
+			t.Errorf("%s: the clock moved: %v, want %v (%v)", c.comment, backwards, c.moves, later)
+		}
+	}
+}
+
+func contains(list []string, name string) bool {
+	for _, item := range list {
+		if item == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,22 +1,23 @@
 // @@HEADER@@
 
 // Command vrp-session-check folds a JSON Lines stream (a file, or stdin) with this revision's
-// session checker and prints each finding as one JSON line.
+// session checker and prints each finding as one JSON line. A line that holds no event (blank,
+// not UTF-8, not JSON, trailing data...) is reported at its line, as `vrp-contract validate`
+// reports it (input.*), and the stream goes on.
 //
 //	vrp-session-check [--assume-open-sessions] [--policy FILE] [--remember-terminated N] [STREAM.jsonl]
 //
-// Exit 0: no finding, 1: findings, 2: usage or input error.
+// Exit 0: no error finding (warnings such as input.blank-line may be printed), 1: error
+// findings, 2: usage error or a stream that cannot be read.
 package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"unicode/utf8"
 
 	"@@MODULE@@/behaviour"
 )
@@ -30,15 +31,15 @@ func main() {
 	flags := flag.NewFlagSet("vrp-session-check", flag.ContinueOnError)
 	assumeOpen := flags.Bool("assume-open-sessions", false, "accept events of sessions not created in the input")
 	policyPath := flags.String("policy", "", "recovery policy JSON overriding the revision's default")
-	remember := flags.Int("remember-terminated", 200000, "how many terminated session ids to remember")
+	remember := flags.Int("remember-terminated", 200000, "how many terminated session ids to remember (at least 1)")
 	if err := flags.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
 	if flags.NArg() > 1 {
 		fail("one stream at a time")
 	}
-	if *remember < 0 {
-		fail("--remember-terminated: %d is not a count", *remember)
+	if *remember < 1 { // as `vrp-contract validate`: without a memory, session.terminated-final is never found
+		fail("--remember-terminated: expected at least 1, got %d", *remember)
 	}
 	opts := []behaviour.Option{behaviour.WithRememberTerminated(*remember)}
 	if *assumeOpen {
@@ -74,26 +75,26 @@ func main() {
 	out := bufio.NewWriter(os.Stdout)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	found, line := 0, 0
+	errorsFound, line := 0, 0
 	for {
 		text, err := reader.ReadBytes('\n')
 		if len(text) > 0 {
 			line++
-			if !utf8.Valid(text) {
-				out.Flush()
-				fail("%s:%d: not UTF-8 text", name, line)
-			}
-			if trimmed := bytes.TrimSpace(text); len(trimmed) > 0 {
-				findings, cerr := checker.CheckJSON(trimmed, line)
-				if cerr != nil {
+			findings, cerr := checker.CheckJSON(text, line)
+			if cerr != nil {
+				finding, ok := behaviour.LineFinding(cerr, line)
+				if !ok {
 					out.Flush()
 					fail("%s:%d: %v", name, line, cerr)
 				}
-				for _, f := range findings {
-					found++
-					if err := enc.Encode(f); err != nil {
-						fail("writing findings: %v", err)
-					}
+				findings = []behaviour.Finding{finding}
+			}
+			for _, f := range findings {
+				if f.Severity == "error" {
+					errorsFound++
+				}
+				if err := enc.Encode(f); err != nil {
+					fail("writing findings: %v", err)
 				}
 			}
 		}
@@ -108,7 +109,7 @@ func main() {
 	if err := out.Flush(); err != nil {
 		fail("writing findings: %v", err)
 	}
-	if found > 0 {
+	if errorsFound > 0 {
 		os.Exit(1)
 	}
 }
