@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.toolchain
 
 CREATED = '{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s1"}\n'
-REPORTS_BAD_LINES = frozenset({"go"})
+REPORTS_BAD_LINES = frozenset({"go", "java"})
 """The commands that report a line holding no event (input.*, as `vrp-contract validate` words
 it) and go on, folding exactly the lines validate folds; the others stop at it (exit 2)."""
 

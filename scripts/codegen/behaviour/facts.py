@@ -1,9 +1,10 @@
 """Facts of a revision's schema files that the neutral tables do not carry.
 
-The JVM generators (`rust.py`, `java.py`) read them: their checkers also take raw JSON events, so
-they need the integer range the event schema allows at the clock pointer (a clock value outside it
-is a schema finding and takes no part in the session checks, as in the Python validator), and the
-severities an invariant may have (for a `Severity` enum).
+The generators (`rust.py`, `java.py`, `go.py`) read them: their checkers also take raw JSON
+events, so they need the integer range the event schema allows at the clock pointer (a clock
+value outside it is a schema finding and takes no part in the session checks, as in the Python
+validator), the severities an invariant may have (for a `Severity` enum), and the input rules a
+checker command reports for a line that holds no event.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scripts.codegen.common import GeneratorError
+from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from scripts.codegen.behaviour.common import Tables
     from vrp_contract.revisions import Revision
 
-__all__ = ["I64", "clock_bounds", "severities"]
+__all__ = ["I64", "clock_bounds", "input_rules", "severities"]
 
 I64 = (-(2**63), 2**63 - 1)
 """The range of a 64-bit signed integer, the clock's type in every language."""
@@ -48,3 +50,12 @@ def severities(revision: Revision, t: Tables) -> list[str]:
     names = [s for s in items if isinstance(s, str)]
     names += [i.severity for i in t.invariants if i.severity not in names]
     return list(dict.fromkeys(names))
+
+
+def input_rules() -> list[tuple[str, str]]:
+    """The package catalog's `input` rules and their severities, in catalog order.
+
+    A session checker command reports them for a line that holds no event, as `vrp-contract
+    validate` does (the catalog is the one place severity is decided).
+    """
+    return [(r.id, str(r.severity)) for r in catalog.rules() if r.category == "input"]

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scripts.codegen.behaviour.common import ENGINE_RULES, Tables, pascal, suite_json, tables
-from scripts.codegen.behaviour.facts import clock_bounds
+from scripts.codegen.behaviour.facts import clock_bounds, input_rules
 from scripts.codegen.common import GeneratorError, header_lines, module_suffix, write
 from scripts.codegen.go import module_path
-from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -52,11 +51,6 @@ def _bool(value: bool) -> str:
 
 def _names(names: list[str]) -> str:
     return "[]string{" + ", ".join(_q(n) for n in names) + "}"
-
-
-def _input_rules() -> list[tuple[str, str]]:
-    """The catalog's `input` rules and their severities: a line a checker cannot read."""
-    return [(r.id, str(r.severity)) for r in catalog.rules() if r.category == "input"]
 
 
 def tables_go(tab: Tables, slash: str, clock: tuple[int, int]) -> str:
@@ -215,7 +209,7 @@ def tables_go(tab: Tables, slash: str, clock: tuple[int, int]) -> str:
         "// InputRules are the rules of a line that holds no event a checker can read (from the",
         "// package's rule catalog), with their severity; `LineFinding` reports them.",
         "var InputRules = map[string]Severity{",
-        *(f"\t{_q(rule)}: {_q(sev)}," for rule, sev in _input_rules()),
+        *(f"\t{_q(rule)}: {_q(sev)}," for rule, sev in input_rules()),
         "}",
         "",
         "// Policy bounds recovery (recovery.bounded-time and recovery.bounded-attempts).",

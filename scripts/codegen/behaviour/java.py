@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scripts.codegen.behaviour.common import Tables, camel, suite_json, tables, upper_snake
-from scripts.codegen.behaviour.facts import clock_bounds, severities
+from scripts.codegen.behaviour.facts import clock_bounds, input_rules, severities
 from scripts.codegen.common import header_lines, module_suffix, write
 
 if TYPE_CHECKING:
@@ -114,6 +114,7 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
         "import java.util.Collections;",
         "import java.util.EnumSet;",
         "import java.util.List;",
+        "import java.util.Map;",
         "import java.util.Optional;",
         "import java.util.Set;",
         "",
@@ -338,6 +339,18 @@ def behaviour_java(revision: Revision, t: Tables, package: str) -> str:
             f"                    {_str(i.statement)},\n"
             f"                    {_str(i.check)})"
             for i in t.invariants
+        )
+        + ");",
+        "",
+        "    /**",
+        "     * The rules of a line that holds no event a checker can read (the package's",
+        "     * rule catalog), with their severity: {@code vrp-session-check} reports them as",
+        "     * validate does.",
+        "     */",
+        "    public static final Map<String, Severity> INPUT_RULES = Map.ofEntries(",
+        ",\n".join(
+            f"            Map.entry({_str(rule)}, Severity.{upper_snake(sev)})"
+            for rule, sev in input_rules()
         )
         + ");",
         "",

@@ -6,38 +6,36 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Session-checks a JSON Lines stream (a file, or stdin) with {@link SessionChecker} and prints
- * each finding as one JSON line (the keys of {@code vrp-contract validate --format jsonl}). A
- * blank line keeps its number and holds no event; a line that is not JSON is an input error.
+ * each finding as one JSON line (the keys of {@code vrp-contract validate --format jsonl}). Each
+ * line is read with the package's strict parser ({@link SessionChecker#checkLine}); a line that
+ * holds no event (blank, not UTF-8, not JSON, trailing data...) is reported at its line as
+ * {@code vrp-contract validate} reports it ({@code input.*}) and the stream goes on.
  *
  * <pre>
  * java -cp ... @@PACKAGE@@.VrpSessionCheck [--assume-open-sessions] [--policy FILE]
  *     [--remember-terminated N] [STREAM.jsonl]
  * </pre>
  *
- * <p>Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr naming
- * the file and line).
+ * <p>Exit status: 0 no error finding (warnings such as {@code input.blank-line} may be printed),
+ * 1 error findings, 2 a usage error or a stream that cannot be read (one line on stderr).
  */
 public final class VrpSessionCheck {
     private static final String USAGE = "usage: vrp-session-check [--assume-open-sessions]"
@@ -85,11 +83,16 @@ public final class VrpSessionCheck {
                 if (++i >= args.length) {
                     throw new Failure("--remember-terminated needs a whole number (" + USAGE + ")");
                 }
+                int count;
                 try {
-                    options = options.withRememberTerminated(Integer.parseInt(args[i]));
-                } catch (IllegalArgumentException e) { // not a number, or negative
+                    count = Integer.parseInt(args[i]);
+                } catch (NumberFormatException e) {
                     throw new Failure("--remember-terminated needs a whole number (" + USAGE + ")");
                 }
+                if (count < 1) { // as validate: without a memory, terminated-final is never found
+                    throw new Failure("--remember-terminated: expected at least 1, got " + count);
+                }
+                options = options.withRememberTerminated(count);
             } else if (path == null && (arg.equals("-") || !arg.startsWith("-"))) {
                 path = arg;
             } else {
@@ -146,10 +149,7 @@ public final class VrpSessionCheck {
             }
         }
         SessionChecker checker = new SessionChecker(options);
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        boolean found = false;
+        boolean errors = false;
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
         try (in) {
             ByteArrayOutputStream line = new ByteArrayOutputStream(256);
@@ -159,7 +159,7 @@ public final class VrpSessionCheck {
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] == '\n') {
                         line.write(buffer, start, i - start);
-                        found |= emit(checkLine(checker, utf8, line, name, out), out);
+                        errors |= checkLine(checker, line.toByteArray(), out);
                         line.reset();
                         start = i + 1;
                     }
@@ -167,22 +167,36 @@ public final class VrpSessionCheck {
                 line.write(buffer, start, n - start);
             }
             if (line.size() > 0) {
-                found |= emit(checkLine(checker, utf8, line, name, out), out); // no final newline
+                errors |= checkLine(checker, line.toByteArray(), out); // no final newline
             }
             out.flush();
         } catch (IOException e) {
             flushQuietly(out);
             throw new Failure(name + ":" + (checker.events() + 1) + ": cannot read: " + e.getMessage());
         }
-        return found ? 1 : 0;
+        return errors ? 1 : 0;
     }
 
-    private static boolean emit(List<SessionChecker.Finding> findings, BufferedWriter out) throws IOException {
-        for (SessionChecker.Finding finding : findings) {
-            out.write(finding.toJson().toString());
+    /** One line (without its newline); returns whether it had an error finding. */
+    private static boolean checkLine(SessionChecker checker, byte[] line, BufferedWriter out)
+            throws IOException {
+        boolean errors = false;
+        try {
+            for (SessionChecker.Finding finding : checker.checkLine(line)) {
+                out.write(finding.toJson().toString());
+                out.write('\n');
+                errors |= finding.severity() == Behaviour.Severity.ERROR;
+            }
+        } catch (DecodeException e) { // a line that holds no event: reported, and the stream goes on
+            Optional<ObjectNode> finding = SessionChecker.lineFinding(e, checker.events());
+            if (finding.isEmpty()) {
+                throw new IOException("line " + checker.events() + ": " + e.getMessage(), e);
+            }
+            out.write(finding.get().toString());
             out.write('\n');
+            errors |= Behaviour.INPUT_RULES.get(e.rule()) == Behaviour.Severity.ERROR;
         }
-        return !findings.isEmpty();
+        return errors;
     }
 
     private static void flushQuietly(BufferedWriter out) {
@@ -190,28 +204,6 @@ public final class VrpSessionCheck {
             out.flush();
         } catch (IOException e) {
             // the error being reported matters more
-        }
-    }
-
-    /** One line (without its newline): a blank line only counts; anything else is one JSON value. */
-    private static List<SessionChecker.Finding> checkLine(SessionChecker checker, CharsetDecoder utf8,
-            ByteArrayOutputStream line, String name, BufferedWriter out) throws Failure {
-        String text;
-        try {
-            text = utf8.decode(ByteBuffer.wrap(line.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            flushQuietly(out);
-            throw new Failure(name + ":" + (checker.events() + 1) + ": not UTF-8 text");
-        }
-        if (text.isBlank()) {
-            return checker.skip(); // a blank line keeps its number and holds no event
-        }
-        try {
-            return checker.check(JSON.readTree(text));
-        } catch (JsonProcessingException e) {
-            flushQuietly(out);
-            throw new Failure(name + ":" + (checker.events() + 1) + ": not a JSON value: "
-                    + e.getOriginalMessage());
         }
     }
 }

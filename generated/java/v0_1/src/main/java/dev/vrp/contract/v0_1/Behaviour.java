@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -326,6 +327,19 @@ public final class Behaviour {
             new Invariant("recovery.bounded-attempts", Severity.ERROR,
                     "Recovery is bounded by policy: a session makes at most the policy's `max_recovery_attempts` transitions into RECOVERING before it is ATTACHED again.",
                     "stream"));
+
+    /**
+     * The rules of a line that holds no event a checker can read (the package's
+     * rule catalog), with their severity: {@code vrp-session-check} reports them as
+     * validate does.
+     */
+    public static final Map<String, Severity> INPUT_RULES = Map.ofEntries(
+            Map.entry("input.not-json", Severity.ERROR),
+            Map.entry("input.not-utf8", Severity.ERROR),
+            Map.entry("input.not-object", Severity.ERROR),
+            Map.entry("input.duplicate-key", Severity.ERROR),
+            Map.entry("input.line-too-long", Severity.ERROR),
+            Map.entry("input.blank-line", Severity.WARNING));
 
     /** The catalog entry with this id, if there is one. */
     public static Optional<Invariant> invariant(String id) {

@@ -296,6 +296,65 @@ public final class SessionChecker {
         return out;
     }
 
+    /**
+     * Checks the next line of a JSON Lines stream (its bytes, with or without the newline), read
+     * with the package's own strict parser (the one of {@link VrpEvents#decode}, without the
+     * schema check), so it folds exactly the lines {@code vrp-contract validate} folds: a line
+     * that fails the schema is folded from its usable fields (a {@code ts_ms} the schema refuses,
+     * or written twice, is absent; another repeated key reads as its last occurrence).
+     *
+     * @throws DecodeException for a line that holds no JSON object (not UTF-8, a lone surrogate,
+     *     blank, not JSON, trailing data, an array...): the line is counted and not folded;
+     *     {@link #lineFinding} words it as validate does
+     */
+    public List<Finding> checkLine(byte[] line) throws DecodeException {
+        List<String> repeated = new ArrayList<>(0);
+        JsonNode event;
+        try {
+            event = Strict.parse(line, repeated);
+            if (!event.isObject()) {
+                throw Strict.notObject(event);
+            }
+        } catch (DecodeException e) {
+            skip();
+            throw e;
+        }
+        Optional<EventRecord> record = EventRecord.of(event);
+        if (record.isEmpty()) {
+            return skip();
+        }
+        EventRecord r = record.get();
+        if (repeated.contains(Behaviour.CLOCK)) { // which value is the time is ambiguous
+            r = new EventRecord(r.sessionId(), r.eventType(), null, r.transition());
+        }
+        return check(r);
+    }
+
+    /**
+     * The finding {@code vrp-contract validate} reports at {@code line} for a line that holds no
+     * event (the exception of {@link #checkLine}), in the JSON form of {@link Finding#toJson};
+     * empty for a rule that is not an input rule.
+     */
+    public static Optional<ObjectNode> lineFinding(DecodeException problem, long line) {
+        Behaviour.Severity severity = Behaviour.INPUT_RULES.get(problem.rule());
+        if (severity == null) {
+            return Optional.empty();
+        }
+        String message = problem.detail();
+        if (message.startsWith("The value is a JSON ")) {
+            message = "The line holds a JSON " + message.substring("The value is a JSON ".length());
+        } else if (message.startsWith("The input ")) {
+            message = "The line " + message.substring("The input ".length());
+        }
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("rule", problem.rule());
+        out.put("severity", severity.value());
+        out.put("message", message);
+        out.put("pointer", problem.pointer());
+        out.put("line", line);
+        return Optional.of(out);
+    }
+
     /** Counts one input line that is not an event the fold sees (for the line numbers). */
     public List<Finding> skip() {
         line++;

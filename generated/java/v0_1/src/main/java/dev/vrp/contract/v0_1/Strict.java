@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,18 +57,26 @@ final class Strict {
     }
 
     static JsonNode parse(byte[] input) throws DecodeException {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(input));
-        } catch (CharacterCodingException e) {
-            int at = 0;
-            while (at < input.length && (input[at] & 0x80) == 0) {
-                at++;
-            }
-            throw new DecodeException("input.not-utf8", "",
-                    "The input is not valid UTF-8: the bytes from byte offset " + at + " on cannot be decoded.");
+        return parse(input, null);
+    }
+
+    /**
+     * The strict parser. With {@code repeated} null a repeated key is the error (decode's
+     * verdict); else a repeated key reads as its last occurrence and its pointer is added to
+     * {@code repeated} (a session checker folds such a line, as {@code vrp-contract validate}
+     * does).
+     */
+    static JsonNode parse(byte[] input, List<String> repeated) throws DecodeException {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(input);
+        CoderResult result = utf8.decode(bytes, CharBuffer.allocate(input.length + 1), true);
+        if (result.isError()) {
+            int at = bytes.position();
+            throw new DecodeException("input.not-utf8", "", String.format(
+                    "The input is not valid UTF-8: byte 0x%02x at byte offset %d cannot be decoded.",
+                    input[at] & 0xff, at));
         }
         String text = new String(input, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
         if (text.isBlank()) {
@@ -76,7 +86,7 @@ final class Strict {
             if (p.nextToken() == null) {
                 throw new DecodeException("input.not-json", "", "The input is not valid JSON: no value.");
             }
-            JsonNode value = read(p, "");
+            JsonNode value = read(p, "", repeated);
             if (p.nextToken() != null) {
                 throw new DecodeException("input.not-json", "", "The input is not valid JSON: unexpected text after the value.");
             }
@@ -92,6 +102,11 @@ final class Strict {
 
     /** Read the value at the parser's current token (also what the Jackson deserializer calls). */
     static JsonNode read(JsonParser p, String ptr) throws IOException {
+        return read(p, ptr, null);
+    }
+
+    /** {@link #read(JsonParser, String)}; a repeated key is listed in {@code repeated} if given. */
+    static JsonNode read(JsonParser p, String ptr, List<String> repeated) throws IOException {
         JsonToken token = p.currentToken();
         switch (token) {
             case START_OBJECT: {
@@ -100,11 +115,13 @@ final class Strict {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = wellFormed(p.currentName());
                     p.nextToken();
-                    obj.set(key, read(p, ptr + "/" + escape(key)));
+                    obj.set(key, read(p, ptr + "/" + escape(key), repeated));
                     counts.merge(key, 1, Integer::sum);
                 }
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {
-                    if (e.getValue() > 1) {
+                    if (e.getValue() > 1 && repeated != null) {
+                        repeated.add(ptr + "/" + escape(e.getKey()));
+                    } else if (e.getValue() > 1) {
                         throw new DecodeException("input.duplicate-key", ptr + "/" + escape(e.getKey()),
                                 "The key '" + e.getKey() + "' appears " + e.getValue()
                                         + " times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.");
@@ -115,7 +132,7 @@ final class Strict {
             case START_ARRAY: {
                 ArrayNode arr = NODES.arrayNode();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    arr.add(read(p, ptr + "/" + arr.size()));
+                    arr.add(read(p, ptr + "/" + arr.size(), repeated));
                 }
                 return arr;
             }
@@ -264,11 +281,15 @@ final class Strict {
         return DecodeException.of(rule, ptr, message);
     }
 
+    static DecodeException notObject(JsonNode value) {
+        String k = kind(value).equals("integer") ? "number" : kind(value);
+        return problem("input.not-object", "", "The value is a JSON " + k + ", not an event object.");
+    }
+
     /** The first problem of a parsed value, or null when it is a valid event. */
     static DecodeException check(JsonNode value) {
         if (!value.isObject()) {
-            String k = kind(value).equals("integer") ? "number" : kind(value);
-            return problem("input.not-object", "", "The value is a JSON " + k + ", not an event object.");
+            return notObject(value);
         }
         JsonNode node = PLAN.get("envelope");
         String subject = "the event";

@@ -285,4 +285,60 @@ class BehaviourTest {
         assertEquals(3, checker.events());
         assertEquals(0, checker.openSessions());
     }
+
+    /** A line of an event of {@code type} in session s with {@code "ts_ms":TS}-style clock text. */
+    private static String line(Behaviour.EventType type, String clock) {
+        String head = "{\"" + Behaviour.CLOCK.substring(1) + "\":" + clock + ",";
+        return head + event("s", type).toString().substring(1);
+    }
+
+    /**
+     * checkLine reads a line with the package's strict parser and folds exactly the lines
+     * {@code vrp-contract validate} folds; a clock value the schema refuses (or written twice) is
+     * absent (Go/Java trial, 2026-11-29).
+     */
+    @Test
+    void checkLineFoldsWhatValidateFolds() throws IOException {
+        Behaviour.EventType tick = first(t -> !t.creates() && !t.transitions() && !t.binds() && !t.audits());
+        String created = line(first(Behaviour.EventType::creates), "1000");
+        String clock = Behaviour.CLOCK.substring(1);
+        Object[][] cases = {
+            {line(tick, "2000"), null, true},
+            {line(tick, "2000.0"), null, true},
+            {line(tick, "9.21e18"), null, true},
+            {line(tick, "-5"), null, false},
+            {line(tick, "9.3e18"), null, false},
+            {line(tick, "9223372036854775808"), null, false},
+            {line(tick, "2000.5"), null, false},
+            {"{\"" + clock + "\":2000," + line(tick, "5000").substring(1), null, false},
+            {line(tick, "2000") + " {\"x\":1}", "input.not-json", false},
+            {line(tick, "2000") + "\u0000", "input.not-json", false},
+            {line(tick, "2000").replace("\"s\"", "\"s\\ud800\""), "input.not-utf8", false},
+            {"", "input.blank-line", false},
+            {"[1]", "input.not-object", false},
+        };
+        for (Object[] c : cases) {
+            String text = (String) c[0];
+            SessionChecker checker = new SessionChecker();
+            assertEquals(List.of(), checker.checkLine(created.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            try {
+                checker.checkLine(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(null, c[1], text);
+            } catch (DecodeException e) {
+                assertEquals(c[1], e.rule(), text);
+                ObjectNode finding = SessionChecker.lineFinding(e, checker.events()).orElseThrow();
+                assertEquals(2, finding.get("line").asInt(), text);
+                assertTrue(finding.get("message").asText().startsWith("The line "), text);
+            }
+            List<SessionChecker.Finding> later = checker.checkLine(
+                    line(tick, "1500").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            boolean backwards = later.size() == 1 && later.get(0).rule() == Behaviour.Rule.SESSION_TS_MONOTONIC;
+            assertEquals(c[2], backwards, text);
+            assertEquals(3, checker.events(), text);
+        }
+        byte[] notUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'};
+        DecodeException e = org.junit.jupiter.api.Assertions.assertThrows(DecodeException.class,
+                () -> new SessionChecker().checkLine(notUtf8));
+        assertEquals("The input is not valid UTF-8: byte 0xff at byte offset 6 cannot be decoded.", e.detail());
+    }
 }
