@@ -173,7 +173,7 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
             "\t\t}",
             "\t}",
             "\tvar fields map[string]interface{}",
-            "\tif err := json.Unmarshal(named, &fields); err != nil {",
+            "\tif err := unmarshalExact(named, &fields); err != nil { // numbers as written",
             "\t\treturn nil, err",
             "\t}",
             '\tdelete(fields, "AdditionalProperties")',

@@ -22,6 +22,9 @@ def test_vet_and_vectors(module):
     assert "--- PASS: TestInvalidVectorsRefused" in out
     assert "--- PASS: TestEncodeRefusesWhatDecodeRefuses" in out
     assert "--- PASS: TestEventStructsReadAloneAreStrict" in out
+    assert "--- PASS: TestWholeFloatTimestampsDecode" in out
+    assert "--- PASS: TestDetailsNumbersRoundTripExactly" in out
+    assert "--- PASS: TestCheckJSONFoldsWhatValidateFolds" in out
 
 
 def test_docs_example_runs(tmp_path):

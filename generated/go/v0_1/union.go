@@ -236,7 +236,7 @@ func (j AuditEventDetails) MarshalJSON() ([]byte, error) {
 		}
 	}
 	var fields map[string]interface{}
-	if err := json.Unmarshal(named, &fields); err != nil {
+	if err := unmarshalExact(named, &fields); err != nil { // numbers as written
 		return nil, err
 	}
 	delete(fields, "AdditionalProperties")
@@ -261,7 +261,7 @@ func (j PathSelectedDetails) MarshalJSON() ([]byte, error) {
 		}
 	}
 	var fields map[string]interface{}
-	if err := json.Unmarshal(named, &fields); err != nil {
+	if err := unmarshalExact(named, &fields); err != nil { // numbers as written
 		return nil, err
 	}
 	delete(fields, "AdditionalProperties")
@@ -286,7 +286,7 @@ func (j StateChangeDetails) MarshalJSON() ([]byte, error) {
 		}
 	}
 	var fields map[string]interface{}
-	if err := json.Unmarshal(named, &fields); err != nil {
+	if err := unmarshalExact(named, &fields); err != nil { // numbers as written
 		return nil, err
 	}
 	delete(fields, "AdditionalProperties")

@@ -182,3 +182,29 @@ func TestWholeFloatTimestampsDecode(t *testing.T) {
 		}
 	}
 }
+
+// Numbers in open details are written back digit for digit, also past a float64's range and in
+// the details structs with named keys (their MarshalJSON). Go/Java trial (2026-11-29).
+func TestDetailsNumbersRoundTripExactly(t *testing.T) {
+	numbers := `"big":1e400,"long":123456789012345678901234567890,"small":-1.5e-400`
+	for _, line := range []string{
+		`{"ts_ms":1,"event_type":"STATE_CHANGE","session_id":"s","reason_code":"r","details":{"from_state":"BIRTH","to_state":"ATTACHED",` + numbers + `}}`,
+		`{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p",` + numbers + `}}`,
+		`{"ts_ms":1,"event_type":"AUDIT_EVENT","session_id":"s","details":{"invariant":"event.conforms",` + numbers + `}}`,
+		`{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{` + numbers + `}}`,
+	} {
+		event, err := Decode([]byte(line))
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		out, err := Encode(event)
+		if err != nil {
+			t.Fatalf("%s: encode: %v", event.EventTypeName(), err)
+		}
+		for _, digits := range []string{`"big":1e400`, `"long":123456789012345678901234567890`, `"small":-1.5e-400`} {
+			if !strings.Contains(string(out), digits) {
+				t.Errorf("%s: %s is not written back as read: %s", event.EventTypeName(), digits, out)
+			}
+		}
+	}
+}
