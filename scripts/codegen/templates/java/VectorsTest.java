@@ -117,4 +117,39 @@ class VectorsTest {
         assertEquals("schema.required", e.rule());
         assertEquals("/details", e.pointer());
     }
+
+    /** Go/Java trial (2026-11-29): a raw lone surrogate, NaN and unwritable values are refused. */
+    @Test
+    void loneSurrogatesNaNAndUnwritableValuesAreRefused() {
+        String raw = "{\"ts_ms\":1,\"event_type\":\"MUTATION_TICK\",\"session_id\":\"s\uD800\"}";
+        DecodeException d = assertThrows(DecodeException.class, () -> VrpEvents.decode(raw));
+        assertEquals("input.not-utf8", d.rule());
+        assertEquals("The input is not valid UTF-8: byte 0xed at byte offset 55 cannot be decoded.", d.detail());
+        assertEquals("input.not-utf8",
+                assertThrows(DecodeException.class, () -> VrpEvents.decode(raw, MutationTick.class)).rule());
+        MutationTick tick = new MutationTick();
+        tick.setTsMs(1L);
+        tick.setSessionId("s\uD800");
+        assertEquals("input.not-utf8", assertThrows(EncodeException.class, () -> VrpEvents.encode(tick)).rule());
+        tick.setSessionId("s\uD83D\uDE00"); // a pair is one character, written as such
+        try {
+            assertEquals("s\uD83D\uDE00", ((MutationTick) VrpEvents.decode(VrpEvents.encode(tick))).getSessionId());
+        } catch (DecodeException e) {
+            throw new AssertionError(e);
+        }
+        MutationTickDetails details = new MutationTickDetails();
+        tick.setDetails(details);
+        for (Object bad : new Object[] {Double.NaN, Double.POSITIVE_INFINITY, Float.NaN}) {
+            details.setAdditionalProperty("x", bad);
+            EncodeException e = assertThrows(EncodeException.class, () -> VrpEvents.encode(tick));
+            assertEquals("input.not-json", e.rule());
+            assertTrue(e.detail().contains("/details/x"), e.detail());
+        }
+        List<Object> cycle = new ArrayList<>();
+        cycle.add(cycle);
+        details.setAdditionalProperty("x", cycle);
+        assertEquals("input.not-json", assertThrows(EncodeException.class, () -> VrpEvents.encode(tick)).rule());
+        details.setAdditionalProperty("x", new Object());
+        assertEquals("input.not-json", assertThrows(EncodeException.class, () -> VrpEvents.encode(tick)).rule());
+    }
 }

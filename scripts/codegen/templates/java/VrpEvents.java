@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -53,7 +52,7 @@ public final class VrpEvents {
 
     /** Decode one event from JSON text: the strict entry point. */
     public static VrpEvent decode(String json) throws DecodeException {
-        return decode(json.getBytes(StandardCharsets.UTF_8));
+        return decode(Strict.bytesOf(json));
     }
 
     /** Decode one event from UTF-8 bytes. */
@@ -66,7 +65,7 @@ public final class VrpEvents {
      * is refused as {@code schema.const} at {@code /event_type}.
      */
     public static <T extends VrpEvent> T decode(String json, Class<T> type) throws DecodeException {
-        return bindAs(Strict.parse(json.getBytes(StandardCharsets.UTF_8)), type);
+        return bindAs(Strict.parse(Strict.bytesOf(json)), type);
     }
 
     /** The first problem of one JSON input, or null when it is a valid event of this revision. */
@@ -111,11 +110,23 @@ public final class VrpEvents {
         if (event == null) {
             throw new EncodeException(new DecodeException("input.not-object", "", "The value is a JSON null, not an event object."));
         }
-        ObjectNode tree = MAPPER.valueToTree(event);
+        ObjectNode tree;
+        try {
+            tree = MAPPER.valueToTree(event);
+        } catch (IllegalArgumentException e) { // a value Jackson cannot write (a cycle, a bean...)
+            throw new EncodeException(DecodeException.of("input.not-json", "",
+                    "The event cannot be written as JSON: " + e.getMessage() + "."));
+        }
+        String nonFinite = Strict.nonFinite(tree, "");
+        if (nonFinite != null) { // Jackson would write NaN or Infinity as a string
+            throw new EncodeException(DecodeException.of("input.not-json", "",
+                    "The event cannot be written as JSON: the number at " + nonFinite
+                            + " is not finite (NaN or Infinity), which JSON cannot hold."));
+        }
         tree.put("event_type", TAGS.get(event.getClass()));
         String text = tree.toString();
-        try {
-            DecodeException problem = Strict.check(Strict.parse(text.getBytes(StandardCharsets.UTF_8)));
+        try { // the bytes keep a lone surrogate as such (refused as input.not-utf8), never as '?'
+            DecodeException problem = Strict.check(Strict.parse(Strict.bytesOf(text)));
             if (problem != null) {
                 throw new EncodeException(problem);
             }

@@ -61,6 +61,71 @@ final class Strict {
     }
 
     /**
+     * The UTF-8 bytes of a Java string, a lone surrogate written as its own three bytes (Python's
+     * {@code surrogatepass}, what {@code typed.decode} sees of such a str): the parser then
+     * refuses it as {@code input.not-utf8}, where {@code getBytes} would write a {@code ?}.
+     */
+    static byte[] bytesOf(String text) {
+        boolean lone = false;
+        for (int i = 0; i < text.length() && !lone; i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else {
+                lone = Character.isSurrogate(c);
+            }
+        }
+        if (!lone) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length() + 8);
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp < 0x80) {
+                out.write(cp);
+            } else if (cp < 0x800) {
+                out.write(0xC0 | cp >> 6);
+                out.write(0x80 | cp & 0x3F);
+            } else if (cp < 0x10000) { // a lone surrogate too
+                out.write(0xE0 | cp >> 12);
+                out.write(0x80 | cp >> 6 & 0x3F);
+                out.write(0x80 | cp & 0x3F);
+            } else {
+                out.write(0xF0 | cp >> 18);
+                out.write(0x80 | cp >> 12 & 0x3F);
+                out.write(0x80 | cp >> 6 & 0x3F);
+                out.write(0x80 | cp & 0x3F);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** The JSON Pointer of the first NaN or infinite number in a tree, or null. */
+    static String nonFinite(JsonNode node, String ptr) {
+        if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+            return ptr.isEmpty() ? "/" : ptr;
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String found = nonFinite(e.getValue(), ptr + "/" + escape(e.getKey()));
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nonFinite(node.get(i), ptr + "/" + i);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * The strict parser. With {@code repeated} null a repeated key is the error (decode's
      * verdict); else a repeated key reads as its last occurrence and its pointer is added to
      * {@code repeated} (a session checker folds such a line, as {@code vrp-contract validate}
