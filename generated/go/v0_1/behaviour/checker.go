@@ -205,9 +205,10 @@ func (c *Checker) StateOf(sessionID string) (State, bool) {
 }
 
 // Check folds the next event of the stream (a typed event of this revision, or any value that
-// encodes to its JSON) and returns its findings; the event's line is its 1-based index. An event
-// that names no session or no event type of this revision (a zero EventType or SessionId) is an
-// error: a program's own event must be attributable.
+// encodes to its JSON) and returns its findings; the event's line is its 1-based index. A typed
+// event is checked as vrpevent.Encode writes it: its event type is its struct's, whatever its
+// EventType field holds. An event that names no session (a zero SessionId) or no event type of
+// this revision is an error: a program's own event must be attributable.
 func (c *Checker) Check(event any) ([]Finding, error) {
 	c.events++
 	rec, err := c.typedRecord(event)
@@ -277,7 +278,14 @@ func (c *Checker) typedRecord(event any) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("encoding the event: %w", err)
 	}
-	rec, ok, err := c.RecordOfJSON(raw)
+	doc, _, err := vrpevent.ReadEvent(raw)
+	if err != nil {
+		return Record{}, err
+	}
+	if typed, isEvent := event.(vrpevent.Event); isEvent { // the type Encode writes, whatever
+		setAt(doc, c.m.paths[pathEventType], typed.EventTypeName()) // the EventType field holds
+	}
+	rec, ok, err := c.RecordOf(doc)
 	if err != nil {
 		return Record{}, err
 	}
@@ -388,6 +396,20 @@ func lookup(doc any, path []string) any {
 		}
 	}
 	return node
+}
+
+// setAt sets the value at a path of object keys, making the objects on the way.
+func setAt(doc map[string]any, path []string, value any) {
+	node := doc
+	for _, token := range path[:len(path)-1] {
+		next, ok := node[token].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			node[token] = next
+		}
+		node = next
+	}
+	node[path[len(path)-1]] = value
 }
 
 func names(list []string) string {

@@ -68,6 +68,16 @@ public final class VrpEvents {
         return bindAs(Strict.parse(Strict.bytesOf(json)), type);
     }
 
+    /**
+     * An event as {@link #encode} writes it, unchecked, as a tree: its {@code event_type} is its
+     * class's, whatever its field holds (what a session checker judges).
+     */
+    static ObjectNode treeOf(VrpEvent event) {
+        ObjectNode tree = MAPPER.valueToTree(event);
+        tree.put("event_type", TAGS.get(event.getClass()));
+        return tree;
+    }
+
     /** The first problem of one JSON input, or null when it is a valid event of this revision. */
     public static DecodeException check(byte[] json) {
         try {

@@ -271,3 +271,26 @@ func contains(list []string, name string) bool {
 	}
 	return false
 }
+
+// Check and WouldFind judge a typed event as vrpevent.Encode writes it: the event type of its
+// struct, whatever its EventType field holds (Go/Java trial, 2026-11-29).
+func TestTypedEventsAreCheckedAsEncodeWritesThem(t *testing.T) {
+	for _, mislabel := range []string{"", spec.EventRoles.Bind[0], spec.EventRoles.Create[0]} {
+		checker := NewChecker()
+		created := vrpevent.SessionCreated{TsMs: 1, SessionId: "s", EventType: mislabel}
+		if found, err := checker.Check(created); err != nil || len(found) != 0 {
+			t.Fatalf("SessionCreated labelled %q: %v %v", mislabel, found, err)
+		}
+		tick := vrpevent.MutationTick{TsMs: 2, SessionId: "s", EventType: mislabel}
+		raw, err := vrpevent.Encode(tick)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, check := range []func(any) ([]Finding, error){checker.WouldFind, checker.Check} {
+			found, err := check(&tick)
+			if err != nil || len(found) != 0 {
+				t.Errorf("MutationTick labelled %q (encoded %s): %v %v", mislabel, raw, found, err)
+			}
+		}
+	}
+}

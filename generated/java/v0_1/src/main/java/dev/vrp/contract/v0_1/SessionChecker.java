@@ -258,9 +258,12 @@ public final class SessionChecker {
         return options;
     }
 
-    /** Checks the next event, a typed event of this package. */
+    /**
+     * Checks the next event, a typed event of this package, as {@link VrpEvents#encode} writes
+     * it: its event type is its class's, whatever its {@code eventType} field holds.
+     */
     public List<Finding> check(VrpEvent event) {
-        return check(MAPPER.<JsonNode>valueToTree(event));
+        return check(VrpEvents.treeOf(event));
     }
 
     /** Checks the next event, given as JSON; an event the fold does not see still takes a line. */
@@ -366,7 +369,7 @@ public final class SessionChecker {
      * service asks this before it emits the event.
      */
     public List<Finding> preview(VrpEvent event) {
-        return preview(MAPPER.<JsonNode>valueToTree(event));
+        return preview(VrpEvents.treeOf(event));
     }
 
     /** {@link #preview(VrpEvent)} for an event given as JSON. */

@@ -341,4 +341,28 @@ class BehaviourTest {
                 () -> new SessionChecker().checkLine(notUtf8));
         assertEquals("The input is not valid UTF-8: byte 0xff at byte offset 6 cannot be decoded.", e.detail());
     }
+
+    /**
+     * check and preview judge a typed event as VrpEvents.encode writes it: its class's event
+     * type, whatever its eventType field holds (Go/Java trial, 2026-11-29).
+     */
+    @Test
+    void typedEventsAreCheckedAsEncodeWritesThem() {
+        String create = first(Behaviour.EventType::creates).value();
+        String bind = first(Behaviour.EventType::binds).value();
+        for (String mislabel : new String[] {create, bind}) {
+            SessionChecker checker = new SessionChecker();
+            SessionCreated created = new SessionCreated();
+            created.setTsMs(1L);
+            created.setSessionId("s");
+            created.setEventType(mislabel);
+            assertEquals(List.of(), checker.check(created), mislabel);
+            MutationTick tick = new MutationTick();
+            tick.setTsMs(2L);
+            tick.setSessionId("s");
+            tick.setEventType(mislabel);
+            assertEquals(List.of(), checker.preview(tick), mislabel);
+            assertEquals(List.of(), checker.check(tick), mislabel);
+        }
+    }
 }
