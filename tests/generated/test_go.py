@@ -25,6 +25,8 @@ def test_vet_and_vectors(module):
     assert "--- PASS: TestWholeFloatTimestampsDecode" in out
     assert "--- PASS: TestDetailsNumbersRoundTripExactly" in out
     assert "--- PASS: TestCheckJSONFoldsWhatValidateFolds" in out
+    assert "--- PASS: TestNestingLimitIsPythons" in out
+    assert "--- PASS: TestTypedEventsAreCheckedAsEncodeWritesThem" in out
 
 
 def test_docs_example_runs(tmp_path):

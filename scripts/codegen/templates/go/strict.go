@@ -210,8 +210,10 @@ func notJSON(err error) *DecodeError {
 	return &DecodeError{"input.not-json", "", fmt.Sprintf("The input is not valid JSON: %v.", err)}
 }
 
-// maxDepth bounds the nesting a reader follows (each level is a Go call frame).
-const maxDepth = 1000
+// maxDepth bounds the nesting a reader follows (each level is a Go call frame): 1,024 nested
+// arrays and objects, the limit of the Python reference (orjson), so every binding refuses the
+// same inputs.
+const maxDepth = 1024
 
 // reader reads one JSON value token by token (encoding/json's tokenizer: strict JSON).
 type reader struct {
@@ -222,9 +224,6 @@ type reader struct {
 
 func (r *reader) value(ptr string, depth int) (any, *DecodeError) {
 	dec := r.dec
-	if depth > maxDepth {
-		return nil, &DecodeError{"input.not-json", "", "The input nests JSON too deeply to be parsed."}
-	}
 	tok, err := dec.Token()
 	if err != nil {
 		if err == io.EOF {
@@ -234,6 +233,9 @@ func (r *reader) value(ptr string, depth int) (any, *DecodeError) {
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if depth >= maxDepth { // this array or object is one level too many
+			return nil, &DecodeError{"input.not-json", "", "The input nests JSON too deeply to be parsed."}
+		}
 		if t == '{' {
 			obj := &object{vals: map[string]any{}}
 			counts := map[string]int{}

@@ -208,3 +208,20 @@ func TestDetailsNumbersRoundTripExactly(t *testing.T) {
 		}
 	}
 }
+
+// The nesting limit is the Python reference's: 1,024 arrays and objects, scalars not counted.
+func TestNestingLimitIsPythons(t *testing.T) {
+	line := func(arrays int, inner string) []byte {
+		return []byte(`{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"x":` +
+			strings.Repeat("[", arrays) + inner + strings.Repeat("]", arrays) + `}}`)
+	}
+	for _, inner := range []string{"", "1", `"s"`} {
+		if _, err := Decode(line(1022, inner)); err != nil { // 1,024 levels with the two objects
+			t.Errorf("1,024 levels (%q inside): %v", inner, err)
+		}
+		var de *DecodeError
+		if _, err := Decode(line(1023, inner)); !errors.As(err, &de) || de.Rule != "input.not-json" {
+			t.Errorf("1,025 levels (%q inside): got %v", inner, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -33,7 +34,17 @@ import java.util.Map;
 final class Strict {
     static final String UNKNOWN_EVENT_TYPE = "schema.unknown-event-type";
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * The parser's limits are those of the Python reference: 1,024 nested arrays and objects
+     * (orjson) and strings as long as a line may be ({@code validate --max-line-bytes}, 64 MiB);
+     * Jackson's defaults (1,000 levels, 20 MB strings) would refuse valid events Python reads.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(1024)
+                    .maxStringLength(64 << 20)
+                    .build())
+            .build();
     private static final JsonNode PLAN = loadPlan();
 
     private Strict() {}

@@ -153,4 +153,19 @@ class VectorsTest {
         details.setAdditionalProperty("x", new Object());
         assertEquals("input.not-json", assertThrows(EncodeException.class, () -> VrpEvents.encode(tick)).rule());
     }
+
+    /**
+     * The parser's limits are the Python reference's: 1,024 nested arrays and objects, and a
+     * string as long as a line may be (Jackson's defaults refuse 1,001 levels and 20 MB).
+     */
+    @Test
+    void limitsAreThoseOfThePythonReference() throws DecodeException {
+        String head = "{\"ts_ms\":1,\"event_type\":\"MUTATION_TICK\",\"session_id\":\"s\",\"details\":{\"x\":";
+        for (String inner : new String[] {"", "1", "\"s\""}) {
+            VrpEvents.decode(head + "[".repeat(1022) + inner + "]".repeat(1022) + "}}"); // 1,024 levels
+            String deeper = head + "[".repeat(1023) + inner + "]".repeat(1023) + "}}";
+            assertEquals("input.not-json", assertThrows(DecodeException.class, () -> VrpEvents.decode(deeper)).rule());
+        }
+        VrpEvents.decode(head + "\"" + "a".repeat(30 << 20) + "\"}}");
+    }
 }
