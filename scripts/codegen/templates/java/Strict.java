@@ -36,13 +36,15 @@ final class Strict {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     /**
      * The parser's limits are those of the Python reference: 1,024 nested arrays and objects
-     * (orjson) and strings as long as a line may be ({@code validate --max-line-bytes}, 64 MiB);
-     * Jackson's defaults (1,000 levels, 20 MB strings) would refuse valid events Python reads.
+     * (orjson) and strings and numbers as long as a line may be ({@code validate
+     * --max-line-bytes}, 64 MiB); Jackson's defaults (1,000 levels, 20 MB strings, numbers of
+     * 1,000 characters) would refuse valid events Python reads.
      */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(1024)
                     .maxStringLength(64 << 20)
+                    .maxNumberLength(64 << 20)
                     .build())
             .build();
     private static final JsonNode PLAN = loadPlan();

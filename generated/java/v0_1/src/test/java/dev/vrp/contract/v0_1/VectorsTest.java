@@ -167,5 +167,6 @@ class VectorsTest {
             assertEquals("input.not-json", assertThrows(DecodeException.class, () -> VrpEvents.decode(deeper)).rule());
         }
         VrpEvents.decode(head + "\"" + "a".repeat(30 << 20) + "\"}}");
+        VrpEvents.decode(head + "9".repeat(5000) + ", \"y\": 0." + "9".repeat(5000) + "}}");
     }
 }
