@@ -23,8 +23,9 @@ HELP = (
 )
 EPILOG = f"""\
 examples:
-  vrp-contract vendor --revision 0.1 vendor/vrp/v0.1   write (or update) the copy and its lock
-  vrp-contract vendor --check vendor/vrp/v0.1          in CI: exit 1 when it was edited or is stale
+  vrp-contract vendor --revision 0.1 contract/vrp/v0.1  write (or update) the copy and its lock
+  vrp-contract vendor --check contract/vrp/v0.1         in CI: exit 1 when it was edited or stale
+  (not under a top-level vendor/: Go modules, Composer and Bundler own that folder)
 
 exit codes:
   0  written; with --check: every file matches {LOCK_NAME} and this package
