@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +13,6 @@ from scripts.codegen.behaviour.common import tables
 from tests.behaviour._checkers import CHECKERS
 from vrp_contract import catalog
 from vrp_contract.revisions import load_revision
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 pytestmark = pytest.mark.toolchain
 
@@ -107,7 +104,7 @@ def _validate(stream: Path, *args: str) -> tuple[int, list[tuple[int, str, str]]
         check=False,
     )
     found = [json.loads(line) for line in proc.stdout.splitlines()]
-    keep = [f for f in found if f["rule"] != "input.duplicate-key" and f["rule"] in FOLD_OR_LINE]
+    keep = [f for f in found if f["rule"] in FOLD_OR_LINE]
     return proc.returncode, [(f["line"], f["rule"], f["pointer"]) for f in keep]
 
 
@@ -115,9 +112,9 @@ FOLD_OR_LINE = frozenset(
     [r.id for r in tables(load_revision()).rules]
     + [r.id for r in catalog.rules() if r.category == "input"]
 )
-"""The rules a session checker command reports: the stream rules, and the input rules of a line
-that holds no event (a repeated key is folded from its last occurrence, as validate folds it; the
-repeat itself is the strict decoder's finding)."""
+"""The rules a session checker command reports: the stream rules and the input rules (a line that
+holds no event; a repeated key, whose line is still folded from its last occurrence, as validate
+folds it)."""
 
 BAD_LINES = [
     b'{"ts_ms":5000,"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s1"}',
@@ -177,3 +174,23 @@ def test_remember_terminated_must_be_at_least_1_as_in_validate(language, command
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1
     assert _run(command, "--remember-terminated", "1", str(tmp_path / "ok.jsonl")).returncode == 0
+
+
+STREAM_CASES = sorted(
+    folder
+    for folder in (Path(__file__).parents[1] / "stream" / "cases").iterdir()
+    if not (folder / "args.json").exists()  # options of validate alone (--max-line-bytes)
+)
+
+
+def test_the_input_stream_cases_fold_as_validate_folds_them(language, command):
+    """tests/stream/cases (input edge cases, ts_ms edge values) through the command and validate."""
+    if language not in REPORTS_BAD_LINES:
+        pytest.skip(f"{language} stops at a line that holds no event")
+    for folder in STREAM_CASES:
+        for name in ("pass.jsonl", "fail.jsonl"):
+            status, want = _validate(folder / name)
+            proc = _run(command, str(folder / name))
+            found = [json.loads(line) for line in proc.stdout.splitlines()]
+            got = [(f["line"], f["rule"], f["pointer"]) for f in found]
+            assert (proc.returncode, got) == (status, want), f"{folder.name}/{name}: {proc.stderr}"

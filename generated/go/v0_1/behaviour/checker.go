@@ -221,18 +221,32 @@ func (c *Checker) Check(event any) ([]Finding, error) {
 // CheckJSON folds one JSON event found at `line` of the stream, read by the module's own strict
 // parser (vrpevent.ReadEvent), so it folds exactly the lines `vrp-contract validate` folds: a
 // line that fails the schema is folded from its usable fields (a ts_ms the schema refuses, or
-// written twice, is absent; another repeated key reads as its last occurrence). An event that
-// names no usable session or event type is not folded (the schema check reports it). A line
-// that holds no JSON object (not UTF-8, a lone surrogate, blank, not JSON, trailing data...) is
-// counted and not folded: err is its *vrpevent.DecodeError, and LineFinding words it as
-// validate does.
+// written twice, is absent; another repeated key reads as its last occurrence, and is reported
+// first, as input.duplicate-key, as validate reports it). An event that names no usable session
+// or event type is not folded (the schema check reports it). A line that holds no JSON object
+// (not UTF-8, a lone surrogate, blank, not JSON, trailing data...) is counted and not folded: err
+// is its *vrpevent.DecodeError, and LineFinding words it as validate does.
 func (c *Checker) CheckJSON(raw []byte, line int) ([]Finding, error) {
 	c.events++
-	rec, ok, err := c.RecordOfJSON(raw)
-	if err != nil || !ok {
+	doc, repeated, err := vrpevent.ReadEvent(raw)
+	if err != nil {
 		return nil, err
 	}
-	return c.Step(rec, line), nil
+	rec, ok, err := c.recordOf(doc, repeated)
+	if err != nil {
+		return nil, err
+	}
+	var out []Finding
+	for _, problem := range repeated {
+		if finding, isInput := LineFinding(problem, line); isInput {
+			finding.SessionID, _ = lookup(doc, c.m.paths[pathSessionKey]).(string)
+			out = append(out, finding)
+		}
+	}
+	if ok {
+		out = append(out, c.Step(rec, line)...)
+	}
+	return out, nil
 }
 
 // LineFinding is the finding `vrp-contract validate` reports at `line` for a line that holds no
@@ -305,6 +319,11 @@ func (c *Checker) RecordOfJSON(raw []byte) (Record, bool, error) {
 	if err != nil {
 		return Record{}, false, err
 	}
+	return c.recordOf(doc, repeated)
+}
+
+// recordOf is RecordOf of a line read with its repeated keys: a repeated clock is absent.
+func (c *Checker) recordOf(doc map[string]any, repeated []*vrpevent.DecodeError) (Record, bool, error) {
 	rec, ok, err := c.RecordOf(doc)
 	for _, problem := range repeated {
 		if problem.Pointer == spec.Pointers.Clock { // which value is the time is ambiguous

@@ -139,11 +139,11 @@ final class Strict {
 
     /**
      * The strict parser. With {@code repeated} null a repeated key is the error (decode's
-     * verdict); else a repeated key reads as its last occurrence and its pointer is added to
-     * {@code repeated} (a session checker folds such a line, as {@code vrp-contract validate}
-     * does).
+     * verdict); else a repeated key reads as its last occurrence and its problem is added to
+     * {@code repeated}, in decode's order (a session checker folds such a line, as {@code
+     * vrp-contract validate} does).
      */
-    static JsonNode parse(byte[] input, List<String> repeated) throws DecodeException {
+    static JsonNode parse(byte[] input, List<DecodeException> repeated) throws DecodeException {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -183,7 +183,7 @@ final class Strict {
     }
 
     /** {@link #read(JsonParser, String)}; a repeated key is listed in {@code repeated} if given. */
-    static JsonNode read(JsonParser p, String ptr, List<String> repeated) throws IOException {
+    static JsonNode read(JsonParser p, String ptr, List<DecodeException> repeated) throws IOException {
         JsonToken token = p.currentToken();
         switch (token) {
             case START_OBJECT: {
@@ -196,12 +196,14 @@ final class Strict {
                     counts.merge(key, 1, Integer::sum);
                 }
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {
-                    if (e.getValue() > 1 && repeated != null) {
-                        repeated.add(ptr + "/" + escape(e.getKey()));
-                    } else if (e.getValue() > 1) {
-                        throw new DecodeException("input.duplicate-key", ptr + "/" + escape(e.getKey()),
+                    if (e.getValue() > 1) {
+                        DecodeException problem = new DecodeException("input.duplicate-key", ptr + "/" + escape(e.getKey()),
                                 "The key '" + e.getKey() + "' appears " + e.getValue()
                                         + " times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.");
+                        if (repeated == null) {
+                            throw problem;
+                        }
+                        repeated.add(problem);
                     }
                 }
                 return obj;

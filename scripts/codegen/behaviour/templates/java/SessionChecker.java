@@ -310,24 +310,62 @@ public final class SessionChecker {
      *     {@link #lineFinding} words it as validate does
      */
     public List<Finding> checkLine(byte[] line) throws DecodeException {
-        List<String> repeated = new ArrayList<>(0);
-        JsonNode event;
+        return checkLine(line, new ArrayList<>(0), new JsonNode[1]);
+    }
+
+    /**
+     * {@link #checkLine(byte[])} with every finding in the JSON form of {@code vrp-contract
+     * validate --format jsonl} (what {@code vrp-session-check} prints): a repeated key first
+     * ({@code input.duplicate-key}, as validate reports it; the line is still folded), then the
+     * stream findings; a line that holds no event gives its {@code input.*} finding
+     * ({@link #lineFinding}) instead of an exception.
+     */
+    public List<ObjectNode> checkLineAsJson(byte[] line) {
+        List<DecodeException> repeated = new ArrayList<>(0);
+        JsonNode[] event = new JsonNode[1];
+        List<ObjectNode> out = new ArrayList<>(0);
+        List<Finding> findings;
         try {
-            event = Strict.parse(line, repeated);
-            if (!event.isObject()) {
-                throw Strict.notObject(event);
+            findings = checkLine(line, repeated, event);
+        } catch (DecodeException e) {
+            lineFinding(e, events()).ifPresent(out::add);
+            return out;
+        }
+        JsonNode sid = event[0].at(SESSION_KEY);
+        for (DecodeException problem : repeated) {
+            lineFinding(problem, events()).ifPresent(finding -> {
+                if (sid.isTextual()) {
+                    finding.put("session_id", sid.textValue());
+                }
+                out.add(finding);
+            });
+        }
+        for (Finding finding : findings) {
+            out.add(finding.toJson());
+        }
+        return out;
+    }
+
+    private List<Finding> checkLine(byte[] line, List<DecodeException> repeated, JsonNode[] event)
+            throws DecodeException {
+        try {
+            event[0] = Strict.parse(line, repeated);
+            if (!event[0].isObject()) {
+                throw Strict.notObject(event[0]);
             }
         } catch (DecodeException e) {
             skip();
             throw e;
         }
-        Optional<EventRecord> record = EventRecord.of(event);
+        Optional<EventRecord> record = EventRecord.of(event[0]);
         if (record.isEmpty()) {
             return skip();
         }
         EventRecord r = record.get();
-        if (repeated.contains(Behaviour.CLOCK)) { // which value is the time is ambiguous
-            r = new EventRecord(r.sessionId(), r.eventType(), null, r.transition());
+        for (DecodeException problem : repeated) {
+            if (problem.pointer().equals(Behaviour.CLOCK)) { // which value is the time is ambiguous
+                r = new EventRecord(r.sessionId(), r.eventType(), null, r.transition());
+            }
         }
         return check(r);
     }

@@ -181,20 +181,10 @@ public final class VrpSessionCheck {
     private static boolean checkLine(SessionChecker checker, byte[] line, BufferedWriter out)
             throws IOException {
         boolean errors = false;
-        try {
-            for (SessionChecker.Finding finding : checker.checkLine(line)) {
-                out.write(finding.toJson().toString());
-                out.write('\n');
-                errors |= finding.severity() == Behaviour.Severity.ERROR;
-            }
-        } catch (DecodeException e) { // a line that holds no event: reported, and the stream goes on
-            Optional<ObjectNode> finding = SessionChecker.lineFinding(e, checker.events());
-            if (finding.isEmpty()) {
-                throw new IOException("line " + checker.events() + ": " + e.getMessage(), e);
-            }
-            out.write(finding.get().toString());
+        for (ObjectNode finding : checker.checkLineAsJson(line)) {
+            out.write(finding.toString());
             out.write('\n');
-            errors |= Behaviour.INPUT_RULES.get(e.rule()) == Behaviour.Severity.ERROR;
+            errors |= finding.get("severity").asText().equals(Behaviour.Severity.ERROR.value());
         }
         return errors;
     }
