@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -148,7 +149,14 @@ class VectorsTest {
         List<Object> cycle = new ArrayList<>();
         cycle.add(cycle);
         details.setAdditionalProperty("x", cycle);
-        assertEquals("input.not-json", assertThrows(EncodeException.class, () -> VrpEvents.encode(tick)).rule());
+        EncodeException cyclic = assertThrows(EncodeException.class, () -> VrpEvents.encode(tick));
+        assertEquals("input.not-json", cyclic.rule());
+        assertTrue(cyclic.detail().length() < 300, cyclic.detail()); // one line, not the reference chain
+        Map<String, Object> self = new java.util.LinkedHashMap<>();
+        self.put("self", self);
+        details.setAdditionalProperty("x", self);
+        cyclic = assertThrows(EncodeException.class, () -> VrpEvents.encode(tick));
+        assertTrue(cyclic.detail().length() < 300, cyclic.detail());
         details.setAdditionalProperty("x", new Object());
         assertEquals("input.not-json", assertThrows(EncodeException.class, () -> VrpEvents.encode(tick)).rule());
     }

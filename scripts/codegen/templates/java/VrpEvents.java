@@ -124,8 +124,11 @@ public final class VrpEvents {
         try {
             tree = MAPPER.valueToTree(event);
         } catch (IllegalArgumentException e) { // a value Jackson cannot write (a cycle, a bean...)
+            String why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() // without the reference chain (a cycle's is endless)
+                    : e.getMessage();
             throw new EncodeException(DecodeException.of("input.not-json", "",
-                    "The event cannot be written as JSON: " + e.getMessage() + "."));
+                    "The event cannot be written as JSON: " + why + "."));
         }
         String nonFinite = Strict.nonFinite(tree, "");
         if (nonFinite != null) { // Jackson would write NaN or Infinity as a string
