@@ -132,6 +132,11 @@ BAD_LINES = [
     b'{"ts_ms":9.21e18,"event_type":"MUTATION_TICK","session_id":"s1"}',
     b'{"ts_ms":2000.0,"event_type":"MUTATION_TICK","session_id":"s1"}',
     b'{"ts_ms":1005,"event_type":"MUTATION_TICK","session_id":"x","session_id":"s1"}',
+    b'{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"f"}',
+    b'{"ts_ms":9223372036854775807.0,"event_type":"MUTATION_TICK","session_id":"f"}',
+    b'{"ts_ms":9223372036854775806.0,"event_type":"MUTATION_TICK","session_id":"f"}',
+    b'{"ts_ms":2000.000000000000000001,"event_type":"MUTATION_TICK","session_id":"f"}',
+    b'{"ts_ms":1999,"event_type":"MUTATION_TICK","session_id":"f"}',
 ]
 """Lines the Go/Java trial (2026-11-29) found folded, or stopped at, unlike validate."""
 

@@ -233,6 +233,8 @@ func TestCheckJSONFoldsWhatValidateFolds(t *testing.T) {
 		{tick("9.3e18"), "", false, "above the schema's maximum"},
 		{tick("9223372036854775808"), "", false, "2^63"},
 		{tick("2000.5"), "", false, "not an integer"},
+		{tick("2000.000000000000000001"), "", true, "2000.0 as a float, as Python reads it"},
+		{tick("9223372036854775807.0"), "", false, "2^63 as a float: past the maximum"},
 		{strings.Replace(tick("5000"), `{`, `{"ts_ms":2000,`, 1), "", false, "a repeated ts_ms"},
 		{tick("2000") + ` {"x":1}`, "input.not-json", false, "trailing data"},
 		{tick("2000") + "\x00", "input.not-json", false, "a trailing NUL"},

@@ -309,6 +309,8 @@ class BehaviourTest {
             {line(tick, "9.3e18"), null, false},
             {line(tick, "9223372036854775808"), null, false},
             {line(tick, "2000.5"), null, false},
+            {line(tick, "2000.000000000000000001"), null, true}, // 2000.0 as a float, as in Python
+            {line(tick, "9223372036854775807.0"), null, false}, // 2^63 as a float: past the maximum
             {"{\"" + clock + "\":2000," + line(tick, "5000").substring(1), null, false},
             {line(tick, "2000") + " {\"x\":1}", "input.not-json", false},
             {line(tick, "2000") + "\u0000", "input.not-json", false},

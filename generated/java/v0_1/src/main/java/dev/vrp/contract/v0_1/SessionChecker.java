@@ -137,14 +137,12 @@ public final class SessionChecker {
             BigInteger value;
             if (node.isIntegralNumber()) {
                 value = node.bigIntegerValue();
-            } else if (node.isFloatingPointNumber()) {
-                BigDecimal exact = node.isBigDecimal()
-                        ? node.decimalValue()
-                        : (Double.isFinite(node.doubleValue()) ? new BigDecimal(node.doubleValue()) : null);
-                if (exact == null || exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+            } else if (node.isFloatingPointNumber()) { // read as a 64-bit float, as Python reads it
+                double d = node.doubleValue();
+                if (!Double.isFinite(d) || d != Math.rint(d)) {
                     return null;
                 }
-                value = exact.toBigInteger();
+                value = new BigDecimal(d).toBigInteger();
             } else {
                 return null;
             }
