@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,8 +95,9 @@ def test_lines_end_at_newline_only_and_findings_before_a_bad_line_are_kept(
     assert '"line":3' in proc.stdout  # the second creation, on line 3, was reported first
 
 
-def _validate(stream: Path, *args: str) -> tuple[int, list[tuple[int, str, str]]]:
-    """`vrp-contract validate`'s exit status and its input and stream findings (no schema.*)."""
+def _validate(stream: Path, *args: str, messages: bool = False) -> tuple[int, list[Any]]:
+    """`vrp-contract validate`'s exit status and its input and stream findings (no schema.*):
+    (line, rule, pointer) each, or their messages."""
     proc = subprocess.run(  # the package's own command, on a local file
         [sys.executable, "-m", "vrp_contract", "validate", "--format", "jsonl", *args, str(stream)],
         capture_output=True,
@@ -105,6 +107,8 @@ def _validate(stream: Path, *args: str) -> tuple[int, list[tuple[int, str, str]]
     )
     found = [json.loads(line) for line in proc.stdout.splitlines()]
     keep = [f for f in found if f["rule"] in FOLD_OR_LINE]
+    if messages:
+        return proc.returncode, [f["message"] for f in keep]
     return proc.returncode, [(f["line"], f["rule"], f["pointer"]) for f in keep]
 
 
@@ -153,6 +157,10 @@ def test_bad_lines_are_reported_and_the_stream_goes_on_as_validate_does(
     found = [json.loads(line) for line in proc.stdout.splitlines()]
     assert (proc.returncode, proc.stderr) == (status, "")
     assert [(f["line"], f["rule"], f["pointer"]) for f in found] == want
+    words = _validate(stream, messages=True)[1]  # validate's sentences, but Python's JSON errors
+    assert [f["message"] for f in found if f["rule"] != "input.not-json"] == [
+        w for w, f in zip(words, found, strict=True) if f["rule"] != "input.not-json"
+    ]
     lines = {f["line"]: f for f in found}
     assert lines[9]["message"].startswith("The line is not valid JSON: ")
     assert lines[10]["message"] == "The line holds a JSON array, not an event object."

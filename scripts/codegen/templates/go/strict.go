@@ -125,8 +125,8 @@ func parseText(data []byte, firstRepeat bool) (any, []*DecodeError, *DecodeError
 		return nil, nil, &DecodeError{"input.not-utf8", "", fmt.Sprintf("The input is not valid UTF-8: byte 0x%02x at byte offset %d cannot be decoded.", data[at], at)}
 	}
 	data = bytes.TrimRight(data, "\r\n")
-	if loneSurrogate(data) {
-		return nil, nil, &DecodeError{"input.not-utf8", "", "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold."}
+	if lone, found := loneSurrogate(data); found {
+		return nil, nil, &DecodeError{"input.not-utf8", "", fmt.Sprintf("The input is not valid Unicode: the escape \\u%04x is a lone surrogate, which no UTF-8 text can hold.", lone)}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, &DecodeError{"input.blank-line", "", "The input is blank; JSON Lines holds one event per line."}
@@ -144,9 +144,9 @@ func parseText(data []byte, firstRepeat bool) (any, []*DecodeError, *DecodeError
 	return value, r.repeats, nil
 }
 
-// loneSurrogate reports a \\uD800-\\uDFFF escape inside a JSON string that is not half of a
-// high-low pair (encoding/json would silently read it as U+FFFD).
-func loneSurrogate(data []byte) bool {
+// loneSurrogate finds the first \\uD800-\\uDFFF escape inside a JSON string that is not half
+// of a high-low pair (encoding/json would silently read it as U+FFFD).
+func loneSurrogate(data []byte) (int, bool) {
 	hex4 := func(at int) (int, bool) {
 		if at+4 > len(data) {
 			return 0, false
@@ -190,20 +190,20 @@ func loneSurrogate(data []byte) bool {
 		}
 		i += 4
 		if v >= 0xDC00 && v <= 0xDFFF {
-			return true
+			return v, true
 		}
 		if v >= 0xD800 && v <= 0xDBFF {
 			if i+2 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
-				return true
+				return v, true
 			}
 			low, ok := hex4(i + 3)
 			if !ok || low < 0xDC00 || low > 0xDFFF {
-				return true
+				return v, true
 			}
 			i += 6
 		}
 	}
-	return false
+	return 0, false
 }
 
 func notJSON(err error) *DecodeError {

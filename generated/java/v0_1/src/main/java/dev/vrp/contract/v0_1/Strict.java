@@ -240,8 +240,9 @@ final class Strict {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new DecodeException("input.not-utf8", "",
-                        "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.");
+                throw new DecodeException("input.not-utf8", "", String.format(
+                        "The input is not valid Unicode: the escape \\u%04x is a lone surrogate, which no UTF-8 text can hold.",
+                        (int) c));
             }
         }
         return s;
