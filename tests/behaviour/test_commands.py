@@ -187,6 +187,9 @@ def test_remember_terminated_must_be_at_least_1_as_in_validate(language, command
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1
     assert _run(command, "--remember-terminated", "1", str(tmp_path / "ok.jsonl")).returncode == 0
+    for bad in (["--remember-terminated", "many"], ["--no-such-option"]):
+        proc = _run(command, *bad, str(tmp_path / "ok.jsonl"))
+        assert (proc.returncode, proc.stderr.count("\n")) == (2, 1), proc.stderr
 
 
 STREAM_CASES = sorted(

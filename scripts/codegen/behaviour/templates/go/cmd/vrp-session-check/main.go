@@ -22,6 +22,8 @@ import (
 	"@@MODULE@@/behaviour"
 )
 
+const usage = "usage: vrp-session-check [--assume-open-sessions] [--policy FILE] [--remember-terminated N] [STREAM.jsonl]"
+
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "vrp-session-check: "+format+"\n", args...)
 	os.Exit(2)
@@ -32,8 +34,14 @@ func main() {
 	assumeOpen := flags.Bool("assume-open-sessions", false, "accept events of sessions not created in the input")
 	policyPath := flags.String("policy", "", "recovery policy JSON overriding the revision's default")
 	remember := flags.Int("remember-terminated", 200000, "how many terminated session ids to remember (at least 1)")
-	if err := flags.Parse(os.Args[1:]); err != nil {
-		os.Exit(2)
+	flags.SetOutput(io.Discard) // one line on a usage error, the flags only for -h
+	if err := flags.Parse(os.Args[1:]); err == flag.ErrHelp {
+		fmt.Println(usage)
+		flags.SetOutput(os.Stdout)
+		flags.PrintDefaults()
+		os.Exit(0)
+	} else if err != nil {
+		fail("%v (%s)", err, usage)
 	}
 	if flags.NArg() > 1 {
 		fail("one stream at a time")
