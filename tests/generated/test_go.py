@@ -26,6 +26,7 @@ def test_vet_and_vectors(module):
     assert "--- PASS: TestDetailsNumbersRoundTripExactly" in out
     assert "--- PASS: TestCheckJSONFoldsWhatValidateFolds" in out
     assert "--- PASS: TestNestingLimitIsPythons" in out
+    assert "--- PASS: TestEncodeRefusesTextThatIsNotUTF8" in out
     assert "--- PASS: TestTypedEventsAreCheckedAsEncodeWritesThem" in out
 
 

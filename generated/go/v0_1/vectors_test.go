@@ -233,3 +233,25 @@ func TestNestingLimitIsPythons(t *testing.T) {
 		}
 	}
 }
+
+// A Go string may hold any bytes: Encode refuses text that is not valid UTF-8 (encoding/json
+// would write U+FFFD in its place) and names where it is. Go/Java trial (2026-11-29).
+func TestEncodeRefusesTextThatIsNotUTF8(t *testing.T) {
+	cases := map[string]Event{
+		"/session_id":      MutationTick{TsMs: 1, SessionId: "s\xed\xa0\x80"},
+		"/details/k\xff":   MutationTick{TsMs: 1, SessionId: "s", Details: MutationTickDetails{"k\xff": 1}},
+		"/details/a/0":     MutationTick{TsMs: 1, SessionId: "s", Details: MutationTickDetails{"a": []any{"\xff"}}},
+		"/details/path_id": PathSelected{TsMs: 1, SessionId: "s", Details: PathSelectedDetails{PathId: "p\xff"}},
+		"/details/note":    PathSelected{TsMs: 1, SessionId: "s", Details: PathSelectedDetails{PathId: "p", AdditionalProperties: map[string]interface{}{"note": "\xc3"}}},
+	}
+	for where, event := range cases {
+		_, err := Encode(event)
+		var ee *EncodeError
+		if !errors.As(err, &ee) || ee.Rule != "input.not-utf8" || ee.Pointer != where {
+			t.Errorf("%q: got %v", where, err)
+		}
+	}
+	if _, err := Encode(MutationTick{TsMs: 1, SessionId: "caf\u00e9 \U0001F600"}); err != nil {
+		t.Errorf("valid UTF-8 refused: %v", err)
+	}
+}

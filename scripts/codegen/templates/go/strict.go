@@ -16,6 +16,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -783,6 +784,9 @@ func Encode(event Event) ([]byte, error) {
 	if event == nil {
 		return nil, &EncodeError{"input.not-object", "", "The value is a JSON null, not an event object."}
 	}
+	if where, found := notUTF8(reflect.ValueOf(event), ""); found {
+		return nil, &EncodeError{"input.not-utf8", where, fmt.Sprintf("The event cannot be written as JSON: the text at %s is not valid UTF-8 (encoding/json would write U+FFFD in its place).", field(where))}
+	}
 	data, err := json.Marshal(event.tagged())
 	if err != nil {
 		return nil, &EncodeError{"input.not-json", "", fmt.Sprintf("The event cannot be written as JSON: %v.", err)}
@@ -791,4 +795,56 @@ func Encode(event Event) ([]byte, error) {
 		return nil, &EncodeError{problem.Rule, problem.Pointer, problem.Message}
 	}
 	return data, nil
+}
+
+// notUTF8 finds a string (or an object key) that is not valid UTF-8 in a value to encode, and its
+// JSON Pointer (a Go string may hold any bytes; encoding/json would replace them silently).
+func notUTF8(v reflect.Value, ptr string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return ptr, !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return notUTF8(v.Elem(), ptr)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			at := ptr // a field without a json name (AdditionalProperties) is written inline
+			if name != "" {
+				at = ptr + "/" + escapeToken(name)
+			}
+			if where, found := notUTF8(v.Field(i), at); found {
+				return where, true
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			key := fmt.Sprint(iter.Key().Interface())
+			if !utf8.ValidString(key) {
+				return ptr + "/" + escapeToken(key), true
+			}
+			if where, found := notUTF8(iter.Value(), ptr+"/"+escapeToken(key)); found {
+				return where, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false // []byte is written as base64
+		}
+		for i := 0; i < v.Len(); i++ {
+			if where, found := notUTF8(v.Index(i), fmt.Sprintf("%s/%d", ptr, i)); found {
+				return where, true
+			}
+		}
+	}
+	return "", false
 }
