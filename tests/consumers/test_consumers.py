@@ -41,10 +41,20 @@ VERSION = package_version(REVISION)
 CONSUMERS = Path(__file__).parent / "programs"
 TOOLS = REPO / "scripts" / "codegen" / "node" / "node_modules"
 OVERFLOW = '{"ts_ms":1e400,"event_type":"MUTATION_TICK","session_id":"s"}'
-DIVERGENCES = {("rust", OVERFLOW): ("input.not-json", "")}
+_TICK = '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":'
+DETAILS_OVERFLOW = [
+    _TICK + '{"x":1e400}}',
+    _TICK + '{"n":' + "9" * 400 + "}}",
+    '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p","rtt_ms":-1e400}}',
+]
+DIVERGENCES = {("rust", OVERFLOW): ("input.not-json", "")} | {
+    ("rust", text): ("input.not-json", "") for text in DETAILS_OVERFLOW
+}
 """Documented in docs/languages/rust.md: without the crate's `exact-numbers` feature serde_json
-refuses a number past the range of an f64 while parsing, before any check sees it (the verdict is
-the same: refused). With the feature (language `rust/exact-numbers`) there is no divergence."""
+refuses a number past the range of an f64 while parsing, before any check sees it: `ts_ms: 1e400`
+is refused either way (the verdict is the same), but such a number inside open `details`, valid
+elsewhere, refuses the event in Rust (its `serde_json::Value` cannot hold it without the feature).
+With the feature (language `rust/exact-numbers`) there is no divergence."""
 EDGE_CASES = [
     OVERFLOW,
     '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\ud800"}',
@@ -65,6 +75,14 @@ EDGE_CASES = [
         '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p",'
         '"rtt_ms":18.25,"hops":["a",{"b":null}],"note":"caf\\u00e9 \\ud83d\\ude00"}}'
     ),
+    # Rust trial (2026-11-29)
+    *(
+        f'{{"ts_ms":{ts},"event_type":"MUTATION_TICK","session_id":"s"}}'
+        for ts in ("2000.0", "2.0e3", "1e7", "1.7e12", "0.0", "-0", "-0.0", "2000.5", "-1.0")
+    ),
+    '{"ts_ms":9223372036854775807.0,"event_type":"MUTATION_TICK","session_id":"s"}',
+    '{"ts_ms":9.2233720368547748e18,"event_type":"MUTATION_TICK","session_id":"s"}',
+    *DETAILS_OVERFLOW,
 ]
 ENCODE_CASES = {
     "path_id-empty": '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s",'

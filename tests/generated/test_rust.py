@@ -6,6 +6,7 @@ import tomllib
 
 import pytest
 
+from tests.consumers.test_consumers import CONSUMERS, _cases, _check
 from tests.generated._toolchain import GENERATED, docs_example, need, run
 
 CRATES = sorted(p for p in (GENERATED / "rust").iterdir() if (p / "Cargo.toml").is_file())
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.toolchain
 def test_vectors(crate, features):
     cargo = need("cargo", "Rust via rustup")
     out = run([cargo, "test", "--locked", *features], cwd=crate, timeout=3600)
-    assert "test result: ok. 5 passed" in out  # tests/vectors.rs, numbers_past_64_bits either way
+    assert "test result: ok. 6 passed" in out  # tests/vectors.rs, numbers_past_64_bits either way
 
 
 def test_docs_example_runs(tmp_path):
@@ -46,5 +47,40 @@ def test_docs_example_runs(tmp_path):
         env={"CARGO_TARGET_DIR": str(crate / "target")},
         timeout=3600,
     ).splitlines()
-    assert out[0] == 'udp-a Some(Number(18))'
+    assert out[0] == "udp-a Some(Number(18))"
     assert out[2:] == ["schema.required /details/path_id", "skipped /event_type"]
+
+
+@pytest.mark.parametrize("features", ["", ', features = ["exact-numbers"]'], ids=["", "exact"])
+def test_crate_agrees_with_python(tmp_path, features):
+    """The consumer program of tests/consumers on the crate of the checkout (no `make dist`).
+
+    Every vector, the demo stream, `EDGE_CASES` and the corpus mutations: the verdict, rule id,
+    pointer and message of `vrp_contract.typed.decode` (`DIVERGENCES` apart), exact round trips.
+    """
+    cargo = need("cargo", "Rust via rustup")
+    crate = CRATES[-1]
+    manifest = tomllib.loads((crate / "Cargo.toml").read_text())["package"]
+    name, version = manifest["name"], manifest["version"]
+    cases = _cases()
+    (tmp_path / "cases.jsonl").write_text("\n".join(cases) + "\n", "utf-8")
+    project = tmp_path / "consumer"
+    (project / "src").mkdir(parents=True)
+    source = (CONSUMERS / "rust" / "main.rs").read_text("utf-8")
+    (project / "src" / "main.rs").write_text(source.replace("@@LIB@@", name.replace("-", "_")))
+    (project / "Cargo.toml").write_text(
+        '[package]\nname = "consumer"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
+        f'[dependencies]\n{name} = {{ path = "{crate}"{features} }}\nserde_json = "1"\n'
+    )
+    (project / "Cargo.lock").write_text(
+        (crate / "Cargo.lock").read_text().replace(f'name = "{name}"', 'name = "consumer"')
+        + f'\n[[package]]\nname = "{name}"\nversion = "{version}"\n'
+        'dependencies = [\n "serde",\n "serde_json",\n]\n'
+    )
+    out = run(
+        [cargo, "run", "--quiet", "--offline", "--", str(tmp_path / "cases.jsonl")],
+        cwd=project,
+        env={"CARGO_TARGET_DIR": str(crate / "target")},
+        timeout=3600,
+    )
+    _check(out, cases, "rust/exact-numbers" if features else "rust")
