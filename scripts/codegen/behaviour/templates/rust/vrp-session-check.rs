@@ -1,18 +1,21 @@
 // @@HEADER@@
 //! Session-checks a JSON Lines stream (a file, or stdin) with `SessionChecker` and prints each
-//! finding as one JSON line (the keys of `vrp-contract validate --format jsonl`). A blank line
-//! keeps its number and holds no event; a line that is not JSON is an input error.
+//! finding as one JSON line (the keys of `vrp-contract validate --format jsonl`). A line that is
+//! no usable event (not UTF-8, not JSON, not an object, blank) gets the `input.*` finding
+//! `vrp-contract validate` reports at its line, and the check goes on with the next line.
 //!
 //!     cargo run --release --bin vrp-session-check -- [--assume-open-sessions]
 //!         [--policy FILE] [--remember-terminated N] [STREAM.jsonl]
 //!
-//! Exit status: 0 no finding, 1 findings, 2 usage or input error (one line on stderr naming the
-//! file and line).
+//! Exit status: 0 no error finding, 1 at least one, 2 usage or I/O error (one line on stderr
+//! naming the file, and the line for a read error).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
+use @@LIB@@::behaviour::{input_severity, Severity};
+use @@LIB@@::check;
 use @@LIB@@::session::{Options, SessionChecker};
 
 const USAGE: &str =
@@ -50,6 +53,21 @@ fn load_policy(options: &mut Options, path: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The finding `vrp-contract validate` reports on a line that holds no usable event (its
+/// `input.*` rule, with the strict decoder's message), or None if the line is a JSON object.
+fn input_finding(at: u64, line: &[u8]) -> Option<(Value, Severity)> {
+    let problem = check(line)?;
+    let severity = input_severity(problem.rule())?;
+    let finding = json!({
+        "rule": problem.rule(),
+        "severity": severity.name(),
+        "message": problem.message(),
+        "pointer": problem.pointer(),
+        "line": at,
+    });
+    Some((finding, severity))
 }
 
 fn main() -> ExitCode {
@@ -103,25 +121,26 @@ fn main() -> ExitCode {
                 ));
             }
         }
-        let at = checker.events() + 1;
-        let Ok(text) = std::str::from_utf8(&line) else {
-            let _ = out.flush();
-            return fail(&format!("{name}:{at}: not UTF-8 text"));
-        };
-        let findings = if text.trim().is_empty() {
-            checker.skip() // a blank line keeps its number and holds no event
-        } else {
-            match serde_json::from_str::<Value>(text) {
-                Ok(event) => checker.check_json(&event),
-                Err(e) => {
-                    let _ = out.flush();
-                    return fail(&format!("{name}:{at}: not a JSON value: {e}"));
-                }
+        let event = std::str::from_utf8(&line)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+            .filter(Value::is_object);
+        let findings: Vec<(Value, Severity)> = match event {
+            Some(event) => checker
+                .check_json(&event)
+                .into_iter()
+                .map(|finding| (finding.to_json(), finding.severity()))
+                .collect(),
+            None => {
+                // no usable event: the strict decoder's `input.*` problem, the line keeps its number
+                let at = checker.events() + 1;
+                checker.skip();
+                input_finding(at, &line).into_iter().collect()
             }
         };
-        for finding in findings {
-            found = true;
-            if let Err(e) = writeln!(out, "{}", finding.to_json()) {
+        for (finding, severity) in findings {
+            found |= severity == Severity::Error;
+            if let Err(e) = writeln!(out, "{finding}") {
                 return fail(&format!("cannot write the findings: {e}"));
             }
         }
