@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from tests.consumers.test_consumers import CONSUMERS, _cases, _check
-from tests.generated._toolchain import GENERATED, docs_example, need, run
+from tests.generated._toolchain import GENERATED, REPO, docs_example, need, run
 
 CRATES = sorted(p for p in (GENERATED / "rust").iterdir() if (p / "Cargo.toml").is_file())
 pytestmark = pytest.mark.toolchain
@@ -84,3 +84,20 @@ def test_crate_agrees_with_python(tmp_path, features):
         timeout=3600,
     )
     _check(out, cases, "rust/exact-numbers" if features else "rust")
+
+
+def test_docs_vendoring_copies_the_crate_without_target(tmp_path):
+    """The docs' vendoring commands copy the crate's tracked files, never a built `target/`."""
+    crate = CRATES[-1]
+    docs = (REPO / "docs" / "languages" / "rust.md").read_text("utf-8")
+    assert "from the registry" not in docs  # the crate is not published
+    script = docs_example("rust", "tested vendoring").replace(
+        "generated/rust/v0_1", crate.relative_to(REPO).as_posix()
+    )
+    run(["bash", "-euo", "pipefail", "-c", script], tmp_path, env={"VRP_CONTRACT": str(REPO)})
+    vendored = tmp_path / "third_party" / "vrp-contract-event-v0_1"
+    copied = sorted(p.relative_to(vendored).as_posix() for p in vendored.rglob("*") if p.is_file())
+    tracked = run(["git", "ls-tree", "-r", "--name-only", "HEAD", "."], crate).split()
+    assert copied == sorted(tracked)
+    assert "Cargo.toml" in copied
+    assert not (vendored / "target").exists()
