@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.behaviour._checkers import CHECKERS
+from tests.generated._toolchain import REPO
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -138,3 +139,38 @@ def test_bad_lines_are_reported_as_validate_reports_them_and_the_check_goes_on(
     assert len(want) == 8, validate.stdout  # seven bad lines, one stream finding
     assert got == want, proc.stdout
     assert (proc.returncode, proc.stderr) == (validate.returncode, "") == (1, "")
+
+
+WHOLE_NUMBER_POLICY = {"rust", "typescript"}
+"""Checkers whose `--policy` reads a whole-number float (`1.0`) as the integer, as JSON Schema and
+`vrp-contract validate --policy` do (Rust's since the trial of 2026-11-29); Go's and Java's still
+refuse it."""
+
+
+def test_a_whole_number_float_in_the_policy_is_the_integer(command, language, tmp_path):
+    """The suite's policy-file case with its policy written `1.0`, `1e0`...: the same findings."""
+    if language not in WHOLE_NUMBER_POLICY:
+        pytest.skip(f"{language}'s --policy still refuses a whole-number float")
+    case = REPO / "schema" / "supplements" / "v0.1" / "streams" / "policy-file"
+    policy = json.loads((case / "case.json").read_text("utf-8"))["policy"]
+    stream = str(case / "fail.jsonl")
+    runs = {}
+    for name, spell in (("int", str), ("float", "{}.0".format), ("exp", "{}e0".format)):
+        path = tmp_path / f"{name}.json"
+        members = ", ".join(f'"{k}": {spell(v)}' for k, v in policy.items())
+        path.write_text("{" + members + "}")
+        runs[name] = _run(command, "--policy", str(path), stream)
+        validate = subprocess.run(  # the Python reference reads the same policy file the same way
+            [sys.executable, "-m", "vrp_contract", "validate", "--policy", str(path), stream],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert validate.returncode == runs[name].returncode == 1, (name, runs[name].stderr)
+    assert runs["int"].stdout, "the stricter policy finds something"
+    assert runs["float"].stdout == runs["exp"].stdout == runs["int"].stdout
+    (tmp_path / "half.json").write_text('{"max_recovery_attempts": 1.5}')
+    proc = _run(command, "--policy", str(tmp_path / "half.json"), stream)
+    assert proc.returncode == 2
+    assert "half.json" in proc.stderr

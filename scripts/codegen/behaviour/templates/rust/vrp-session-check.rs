@@ -43,7 +43,9 @@ fn load_policy(options: &mut Options, path: &str) -> Result<(), String> {
         if key == "$schema" {
             continue;
         }
-        let Some(n) = value.as_i64().filter(|n| *n >= 1) else {
+        // an integer is a value, as in JSON Schema: `3.0` is 3 (`vrp-contract validate --policy`)
+        let whole = value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 2f64.powi(63));
+        let Some(n) = value.as_i64().or(whole.map(|f| f as i64)).filter(|n| *n >= 1) else {
             return Err(format!(
                 "{path}: field {key}: must be an integer of at least 1, not {value}"
             ));
