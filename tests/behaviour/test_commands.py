@@ -123,6 +123,13 @@ def test_bad_lines_are_reported_as_validate_reports_them_and_the_check_goes_on(
         b'{"ts_ms":1,',
         b'{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\ud800"}',
         CREATED.rstrip("\n").encode(),  # the session again: session.created-first, line 9
+        # repeated keys: reported, and the event is folded as validate folds it (the last value
+        # wins; a repeated ts_ms leaves it without a clock, so 0 breaks no ts-monotonic here) ...
+        b'{"ts_ms":5,"event_type":"MUTATION_TICK","session_id":"s1","ts_ms":0}',
+        b'{"ts_ms":6,"event_type":"MUTATION_TICK","session_id":"s1","details":{"k":1,"k":2,"k":3}}',
+        b'{"ts_ms":7,"event_type":"MUTATION_TICK","session_id":"s1","details":{"a":[{"x":1,"x":2}]}}',
+        # ... so this one is 1 ms earlier than line 12: session.ts-monotonic
+        b'{"ts_ms":6,"event_type":"MUTATION_TICK","session_id":"s1"}',
     ]
     stream.write_bytes(b"\n".join(lines) + b"\n")
     proc = _run(command, str(stream))
@@ -136,7 +143,9 @@ def test_bad_lines_are_reported_as_validate_reports_them_and_the_check_goes_on(
     keys = ("line", "rule", "pointer", "severity")
     got = [tuple(f[k] for k in keys) for f in map(json.loads, proc.stdout.splitlines())]
     want = [tuple(f[k] for k in keys) for f in map(json.loads, validate.stdout.splitlines())]
-    assert len(want) == 8, validate.stdout  # seven bad lines, one stream finding
+    assert len(want) == 12, (
+        validate.stdout
+    )  # seven bad lines, three repeated keys, two stream findings
     assert got == want, proc.stdout
     assert (proc.returncode, proc.stderr) == (validate.returncode, "") == (1, "")
 
