@@ -246,11 +246,17 @@ def may_repeat_keys(raw: bytes, obj: Any) -> bool:  # noqa: ANN401
 
 
 def find_duplicates(raw: bytes) -> list[tuple[str, str, int]]:
-    """Parse `raw` (valid JSON) pair by pair; return (pointer of object, key, occurrences)."""
+    """Parse `raw` (valid JSON) pair by pair; return (pointer of object, key, occurrences).
+
+    An object is named by where it was written, also when it is the value of a key written
+    twice and so not in the parsed value (`{"d": {"k": 1, "k": 2}, "d": {}}` names `/d`).
+    """
     dups: list[tuple[int, str, int]] = []
+    written: dict[int, list[tuple[str, Any]]] = {}
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out = dict(pairs)
+        written[id(out)] = pairs  # every pair as written; it keeps every object alive (ids hold)
         if len(out) != len(pairs):
             seen: dict[str, int] = {}
             for key, _ in pairs:
@@ -268,19 +274,19 @@ def find_duplicates(raw: bytes) -> list[tuple[str, str, int]]:
         sys.setrecursionlimit(limit)
     if not dups:
         return []
-    paths = _object_paths(reparsed)
-    return [(paths.get(oid, ""), key, n) for oid, key, n in dups]
+    paths = _object_paths(reparsed, written)
+    return [(paths[oid], key, n) for oid, key, n in dups]
 
 
-def _object_paths(root: Any) -> dict[int, str]:  # noqa: ANN401
-    """Map id() of every object in a parsed value to its JSON Pointer."""
+def _object_paths(root: Any, written: dict[int, list[tuple[str, Any]]]) -> dict[int, str]:  # noqa: ANN401
+    """Map id() of every object in a parsed value to its JSON Pointer, by the pairs written."""
     paths: dict[int, str] = {}
     stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
         node, path = stack.pop()
         if isinstance(node, dict):
             paths[id(node)] = path
-            stack.extend((v, f"{path}/{escape(k)}") for k, v in node.items())
+            stack.extend((v, f"{path}/{escape(k)}") for k, v in written[id(node)])
         elif isinstance(node, list):
             stack.extend((v, f"{path}/{i}") for i, v in enumerate(node))
     return paths
