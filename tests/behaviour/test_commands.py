@@ -147,6 +147,14 @@ def test_bad_lines_are_reported_as_validate_reports_them_and_the_check_goes_on(
         validate.stdout
     )  # seven bad lines, three repeated keys, two stream findings
     assert got == want, proc.stdout
+    # the sentences too, but for input.not-json, whose parser error differs by language
+    said = [(f["line"], f["message"]) for f in map(json.loads, proc.stdout.splitlines())]
+    reference = [(f["line"], f["message"]) for f in map(json.loads, validate.stdout.splitlines())]
+    for (line, message), (_, expected), rule in zip(
+        said, reference, (w[1] for w in want), strict=True
+    ):
+        if rule != "input.not-json":
+            assert message == expected, line
     assert (proc.returncode, proc.stderr) == (validate.returncode, "") == (1, "")
 
 

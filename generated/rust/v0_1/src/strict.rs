@@ -228,8 +228,8 @@ fn problem_from_serde(err: serde_json::Error) -> DecodeError {
     DecodeError::new("input.not-json", String::new(), format!("The input is not valid JSON: {text}."))
 }
 
-/// A `\\uD800`-`\\uDFFF` escape inside a JSON string that is not half of a high-low pair.
-fn lone_surrogate(data: &[u8]) -> bool {
+/// The first `\\uD800`-`\\uDFFF` escape inside a JSON string that is not half of a high-low pair.
+fn lone_surrogate(data: &[u8]) -> Option<u32> {
     let hex4 = |at: usize| -> Option<u32> {
         let digits = data.get(at..at + 4)?;
         u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
@@ -247,14 +247,14 @@ fn lone_surrogate(data: &[u8]) -> bool {
                 if let Some(v) = hex4(i + 1) {
                     i += 4;
                     if (0xDC00..=0xDFFF).contains(&v) {
-                        return true;
+                        return Some(v);
                     }
                     if (0xD800..=0xDBFF).contains(&v) {
                         let paired = data.get(i + 1) == Some(&b'\\')
                             && data.get(i + 2) == Some(&b'u')
                             && hex4(i + 3).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low));
                         if !paired {
-                            return true;
+                            return Some(v);
                         }
                         i += 6;
                     }
@@ -263,7 +263,7 @@ fn lone_surrogate(data: &[u8]) -> bool {
         }
         i += 1;
     }
-    false
+    None
 }
 
 pub(crate) fn parse(input: &[u8]) -> Result<Json, DecodeError> {
@@ -280,11 +280,11 @@ pub(crate) fn parse(input: &[u8]) -> Result<Json, DecodeError> {
         end -= 1;
     }
     let input = &input[..end];
-    if lone_surrogate(input) {
+    if let Some(v) = lone_surrogate(input) {
         return Err(DecodeError::new(
             "input.not-utf8",
             String::new(),
-            "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.".to_string(),
+            format!("The input is not valid Unicode: the escape \\u{v:04x} is a lone surrogate, which no UTF-8 text can hold."),
         ));
     }
     if input.iter().all(|b| b.is_ascii_whitespace()) {

@@ -179,10 +179,17 @@ impl<'de> Visitor<'de> for Reader<'_> {
 fn input_finding(at: u64, line: &[u8]) -> Option<(Value, Severity)> {
     let problem = check(line)?;
     let severity = input_severity(problem.rule())?;
+    // the decoder speaks of its input; validate of the line (same sentences otherwise)
+    let message = problem.message();
+    let message = match (message.strip_prefix("The input "), message.strip_prefix("The value is ")) {
+        (Some(rest), _) => format!("The line {rest}"),
+        (_, Some(rest)) => format!("The line holds {rest}"),
+        _ => message.to_owned(),
+    };
     let finding = json!({
         "rule": problem.rule(),
         "severity": severity.name(),
-        "message": problem.message(),
+        "message": message,
         "pointer": problem.pointer(),
         "line": at,
     });
