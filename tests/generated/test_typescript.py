@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.generated._toolchain import GENERATED, REPO, docs_example, need, run
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 TOOLS = REPO / "scripts" / "codegen" / "node" / "node_modules"
 PACKAGES = sorted(p for p in (GENERATED / "typescript").iterdir() if p.is_dir())
@@ -56,3 +61,35 @@ def test_docs_example_compiles_and_runs(tmp_path):
         "schema.required /details/path_id",
         "skipped",
     ]
+
+
+STREAM_CASES = REPO / "tests" / "stream" / "cases"
+
+
+def _session_check(package: Path, stream: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    node = need("node", "Node.js 20+")
+    return subprocess.run(  # noqa: PLW1510 - callers check the exit code
+        [node, str(package / "bin" / "vrp-session-check.js"), *args, str(stream)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("case", ["ts-ms-edge-values"])
+def test_session_check_tool_matches_the_stream_case(case):
+    """`vrp-session-check` reports a stream case's findings that are not schema findings."""
+    folder = STREAM_CASES / case
+    expected = [
+        {k: f[k] for k in ("line", "rule", "pointer")}
+        for f in map(json.loads, (folder / "fail.expected.jsonl").read_text("utf-8").splitlines())
+        if not f["rule"].startswith("schema.")
+    ]
+    proc = _session_check(PACKAGES[-1], folder / "fail.jsonl")
+    got = [
+        {k: f[k] for k in ("line", "rule", "pointer")}
+        for f in map(json.loads, proc.stdout.splitlines())
+    ]
+    assert got == expected, proc.stderr
+    assert proc.returncode == (1 if expected else 0), proc.stderr
+    assert _session_check(PACKAGES[-1], folder / "pass.jsonl").stdout == ""

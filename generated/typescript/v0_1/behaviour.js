@@ -196,6 +196,10 @@ const tables = deepFreeze({
     "transitionFrom": "/details/from_state",
     "transitionTo": "/details/to_state"
   },
+  "clockRange": [
+    "0",
+    "9223372036854775807"
+  ],
   "defaultPolicy": {
     "max_recovery_ms": 300000,
     "max_recovery_attempts": 5

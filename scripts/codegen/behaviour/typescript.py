@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.behaviour.common import Tables, camel, pascal, suite_json, tables
+from scripts.codegen.behaviour.facts import clock_bounds
 from scripts.codegen.common import dump_json, header_lines, module_suffix, write
 
 if TYPE_CHECKING:
@@ -48,9 +49,14 @@ def _union(names: list[str]) -> str:
     return " | ".join(_js(n) for n in names) if names else "never"
 
 
-def tables_json(tab: Tables) -> dict[str, Any]:
-    """The tables as the TypeScript package exports them (`tables`)."""
+def tables_json(revision: Revision, tab: Tables) -> dict[str, Any]:
+    """The tables as the TypeScript package exports them (`tables`).
+
+    `clockRange` holds the schema's integer range at the clock pointer as decimal strings (int64
+    is past the exact range of a JavaScript number): a clock outside it counts as absent.
+    """
     p = tab.pointers
+    lo, hi = clock_bounds(revision, p.clock)
     return {
         "revision": tab.revision,
         "states": [
@@ -85,6 +91,7 @@ def tables_json(tab: Tables) -> dict[str, Any]:
             "transitionFrom": p.transition_from,
             "transitionTo": p.transition_to,
         },
+        "clockRange": [str(lo), str(hi)],
         "defaultPolicy": {row.name: row.value for row in tab.policy},
         "invariants": [
             {"id": i.id, "severity": i.severity, "statement": i.statement, "check": i.check}
@@ -97,8 +104,8 @@ def tables_json(tab: Tables) -> dict[str, Any]:
     }
 
 
-def _behaviour_js(tab: Tables, slash: str) -> str:
-    data = tables_json(tab)
+def _behaviour_js(revision: Revision, tab: Tables, slash: str) -> str:
+    data = tables_json(revision, tab)
     state_enum = {pascal(s.name): s.name for s in tab.states}
     invariant_enum = {pascal(i.id): i.id for i in tab.invariants}
     roles = {
@@ -287,7 +294,7 @@ def generate(revision: Revision, out: Path) -> None:
     base = f"generated/typescript/{module_suffix(revision)}"
     slash = "\n".join("// " + line for line in header_lines(revision))
     tab = tables(revision)
-    write(out, f"{base}/behaviour.js", _behaviour_js(tab, slash))
+    write(out, f"{base}/behaviour.js", _behaviour_js(revision, tab, slash))
     write(out, f"{base}/behaviour.d.ts", _behaviour_dts(tab, slash))
     for name in FILES:
         if (TEMPLATES / name).is_file():

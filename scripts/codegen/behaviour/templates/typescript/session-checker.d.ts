@@ -29,6 +29,8 @@ export interface BehaviourTables {
     readonly transitionFrom: string;
     readonly transitionTo: string;
   };
+  /** The schema's integer range at the clock pointer, as decimal strings (int64 is past 2^53). */
+  readonly clockRange: readonly [string, string];
   readonly defaultPolicy: Readonly<Record<string, number>>;
   readonly invariants: readonly {
     readonly id: string;

@@ -68,6 +68,8 @@ function compile(tables) {
     bindingNames: tables.states.filter((s) => s.binding).map((s) => s.name),
     rules,
     pointers: tables.pointers,
+    clockMin: BigInt(tables.clockRange[0]),
+    clockMax: BigInt(tables.clockRange[1]),
     paths: {
       sessionKey: tokens(tables.pointers.sessionKey),
       clock: tokens(tables.pointers.clock),
@@ -124,8 +126,11 @@ class SessionEngine {
     const type = lookup(event, m.paths.eventType);
     if (typeof sid !== "string" || sid === "" || typeof type !== "string") return null;
     if (!m.eventTypes.has(type) || m.audit.has(type)) return null; // audits are not folded
+    // A clock the schema refuses (not an integer, or outside its range) takes no part in the
+    // session checks: one mistake, one finding (a number and a bigint compare exactly in JS).
     let ts = lookup(event, m.paths.clock);
     if (typeof ts !== "bigint" && (typeof ts !== "number" || !Number.isInteger(ts))) ts = null;
+    else if (ts < m.clockMin || ts > m.clockMax) ts = null;
     let from = null;
     let to = null;
     if (m.transition.has(type)) {
