@@ -65,6 +65,15 @@ EDGE_CASES = [
         '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p",'
         '"rtt_ms":18.25,"hops":["a",{"b":null}],"note":"caf\\u00e9 \\ud83d\\ude00"}}'
     ),
+    # TypeScript trial (2026-11-29)
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"n":' + "9" * 401 + "}}",
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"n":0.' + "1" * 401 + "}}",
+    '{"ts_ms":' + "9" * 401 + ',"event_type":"MUTATION_TICK","session_id":"s"}',
+    "\u00a0",
+    "\ufeff",
+    "\u2028",
+    "\u3000",
+    "\u00a0\u00a0 ",
 ]
 ENCODE_CASES = {
     "path_id-empty": '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s",'

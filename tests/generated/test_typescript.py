@@ -93,3 +93,64 @@ def test_session_check_tool_matches_the_stream_case(case):
     assert got == expected, proc.stderr
     assert proc.returncode == (1 if expected else 0), proc.stderr
     assert _session_check(PACKAGES[-1], folder / "pass.jsonl").stdout == ""
+
+
+_VERDICTS_JS = """
+const vrp = require(process.argv[1]);
+const texts = JSON.parse(require("fs").readFileSync(0, "utf8"));
+console.log(JSON.stringify(texts.map((text) => {
+  try { vrp.decode(text); return null; } catch (err) {
+    if (!(err instanceof vrp.DecodeError)) return ["not a DecodeError", String(err), ""];
+    return [err.rule, err.pointer, err.detail];
+  }
+})));
+"""
+TICK = '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s"'
+DECODE_CASES = {
+    "details-401-digits": TICK + ',"details":{"n":' + "9" * 401 + "}}",
+    "details-5000-digits": TICK + ',"details":{"n":-' + "9" * 5000 + "}}",
+    "details-401-fraction-digits": TICK + ',"details":{"n":0.' + "1" * 401 + "}}",
+    "ts_ms-401-digits": '{"ts_ms":' + "9" * 401 + ',"event_type":"MUTATION_TICK","session_id":"s"}',
+    "ts_ms-401-digits-float": '{"ts_ms":1'
+    + "0" * 400
+    + '.0,"event_type":"MUTATION_TICK","session_id":"s"}',
+    "nbsp": "\u00a0",
+    "bom": "\ufeff",
+    "line-separator": "\u2028",
+    "ideographic-space": "\u3000",
+    "nbsp-and-space": "\u00a0\u00a0 ",
+    "vertical-tab": "\x0b",
+    "form-feed": "\x0c",
+    "json-whitespace": " \t\r ",
+}
+
+
+def _python_verdict(text: str) -> list[str] | None:
+    from vrp_contract.typed import DecodeError, decode  # noqa: PLC0415 - the reference
+
+    try:
+        decode(text)
+    except DecodeError as err:
+        return [err.rule, err.pointer, err.message]
+    return None
+
+
+def test_decode_agrees_with_python():
+    """The package's `decode` gives Python's verdict, rule, pointer and message on edge inputs."""
+    node = need("node", "Node.js 20+")
+    texts = list(DECODE_CASES.values())
+    proc = subprocess.run(  # noqa: PLW1510 - checked below
+        [node, "-e", _VERDICTS_JS, str(PACKAGES[-1])],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for (name, text), got in zip(DECODE_CASES.items(), json.loads(proc.stdout), strict=True):
+        want = _python_verdict(text)
+        assert (got and got[:2]) == (want and want[:2]), f"{name}: got {got}, want {want}"
+        if want is not None and want[0].startswith("schema."):
+            assert got[2] == want[2], name
+        elif got is not None:  # the input.* messages name each parser's own complaint
+            assert got[2].endswith("."), got

@@ -38,6 +38,8 @@ class EncodeError extends DecodeError {
 // ---- JSON text -> value: exact int64 (bigint above 2^53), duplicate keys refused ----------------
 
 const MAX_DEPTH = 1000;
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const JSON_BLANK = /^[ \t\r\n]*$/; // JSON whitespace only (String.prototype.trim takes more)
 
 class Parser {
   constructor(text) {
@@ -199,7 +201,8 @@ class Parser {
   }
 
   number() {
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.at, this.at + 400));
+    NUMBER.lastIndex = this.at; // sticky: matches at this.at, a number of any length
+    const m = NUMBER.exec(this.text);
     if (m === null) this.fail("bad number");
     this.at += m[0].length;
     if (m[2] === undefined && m[3] === undefined) {
@@ -225,7 +228,7 @@ function parse(input) {
     }
   }
   text = text.replace(/[\r\n]+$/, "");
-  if (text.trim() === "") {
+  if (JSON_BLANK.test(text)) {
     throw new DecodeError("input.blank-line", "", "The input is blank; JSON Lines holds one event per line.");
   }
   return new Parser(text).document();

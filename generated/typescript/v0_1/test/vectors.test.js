@@ -48,3 +48,22 @@ test("encode refuses what decode refuses", () => {
   assert.throws(() => vrp.encode(bad), (err) => err instanceof vrp.EncodeError && err.pointer === "/details/path_id");
   assert.equal(vrp.isVrpEvent(bad), false);
 });
+
+test("numbers of any length parse", () => {
+  const tick = '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"n":';
+  assert.equal(vrp.decode(`${tick}${"9".repeat(401)}}}`).details.n, BigInt("9".repeat(401)));
+  assert.equal(vrp.decode(`${tick}0.${"1".repeat(401)}}}`).details.n, 0.1111111111111111);
+  assert.throws(
+    () => vrp.decode(`{"ts_ms":${"9".repeat(401)},"event_type":"MUTATION_TICK","session_id":"s"}`),
+    (err) => err.rule === "schema.maximum" && err.pointer === "/ts_ms",
+  );
+});
+
+test("only JSON whitespace makes a blank line", () => {
+  for (const text of ["", " \t\r", "\r\n"]) {
+    assert.throws(() => vrp.decode(text), (err) => err.rule === "input.blank-line");
+  }
+  for (const text of ["\u00a0", "\ufeff", "\u2028", "\u3000", "\u00a0\u00a0 ", "\v", "\f"]) {
+    assert.throws(() => vrp.decode(text), (err) => err.rule === "input.not-json", JSON.stringify(text));
+  }
+});
