@@ -154,3 +154,27 @@ def test_decode_agrees_with_python():
             assert got[2] == want[2], name
         elif got is not None:  # the input.* messages name each parser's own complaint
             assert got[2].endswith("."), got
+
+
+POLICIES = {
+    "unknown-key": '{"max_recovery_msec": 10}',
+    "zero": '{"max_recovery_ms": 0, "max_recovery_attempts": 0}',
+    "past-int64": '{"$schema": "x", "max_recovery_ms": 9223372036854775808}',
+    "string": '{"max_recovery_attempts": "3"}',
+    "not-object": "[1]",
+}
+
+
+@pytest.mark.parametrize("name", POLICIES)
+def test_session_check_tool_refuses_a_policy_as_python_does(name, tmp_path):
+    """`vrp-session-check --policy` exits 2 with the sentence of `validate --policy`."""
+    from vrp_contract.revisions import load_revision  # noqa: PLC0415 - the reference
+    from vrp_contract.stream.policy import PolicyError, load_policy  # noqa: PLC0415
+
+    policy = tmp_path / "policy.json"
+    policy.write_text(POLICIES[name], "utf-8")
+    with pytest.raises(PolicyError) as refused:
+        load_policy(load_revision("0.1"), str(policy))
+    want = f"vrp-session-check: {refused.value}".replace("a policy file holds", "a policy holds")
+    proc = _session_check(PACKAGES[-1], REPO / "examples" / "demo.jsonl", "--policy", str(policy))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", want + "\n")

@@ -204,6 +204,20 @@ const tables = deepFreeze({
     "max_recovery_ms": 300000,
     "max_recovery_attempts": 5
   },
+  "policySchema": {
+    "properties": {
+      "max_recovery_ms": {
+        "type": "integer",
+        "minimum": "1",
+        "maximum": "9223372036854775807"
+      },
+      "max_recovery_attempts": {
+        "type": "integer",
+        "minimum": "1"
+      }
+    },
+    "additionalProperties": false
+  },
   "invariants": [
     {
       "id": "event.conforms",
@@ -364,3 +378,4 @@ class SessionChecker extends engine.SessionEngine {
   }
 }
 exports.SessionChecker = SessionChecker;
+exports.PolicyError = engine.PolicyError;

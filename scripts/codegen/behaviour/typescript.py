@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.behaviour.common import Tables, camel, pascal, suite_json, tables
-from scripts.codegen.behaviour.facts import clock_bounds
+from scripts.codegen.behaviour.facts import clock_bounds, policy_schema
 from scripts.codegen.common import dump_json, header_lines, module_suffix, write
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ def tables_json(revision: Revision, tab: Tables) -> dict[str, Any]:
 
     `clockRange` holds the schema's integer range at the clock pointer as decimal strings (int64
     is past the exact range of a JavaScript number): a clock outside it counts as absent.
+    `policySchema` is policy.schema.json as the checker reads it (`facts.policy_schema`).
     """
     p = tab.pointers
     lo, hi = clock_bounds(revision, p.clock)
@@ -93,6 +94,7 @@ def tables_json(revision: Revision, tab: Tables) -> dict[str, Any]:
         },
         "clockRange": [str(lo), str(hi)],
         "defaultPolicy": {row.name: row.value for row in tab.policy},
+        "policySchema": policy_schema(revision),
         "invariants": [
             {"id": i.id, "severity": i.severity, "statement": i.statement, "check": i.check}
             for i in tab.invariants
@@ -156,6 +158,7 @@ class SessionChecker extends engine.SessionEngine {{
   }}
 }}
 exports.SessionChecker = SessionChecker;
+exports.PolicyError = engine.PolicyError;
 """
 
 
@@ -186,6 +189,7 @@ import type {{
 }} from "./session-checker";
 
 export type {{ BehaviourTables, CheckerOptions }} from "./session-checker";
+export {{ PolicyError }} from "./session-checker";
 
 /** Revision of these tables. */
 export declare const revision: {_js(tab.revision)};
@@ -266,7 +270,10 @@ export declare const defaultPolicy: Readonly<Policy>;
 export type Finding = EngineFinding<RuleId>;
 export type SessionRecord = EngineRecord<State, EventType>;
 
-/** The session checker of this revision: feed it events in order, many sessions interleaved. */
+/**
+ * The session checker of this revision: feed it events in order, many sessions interleaved.
+ * The constructor throws `PolicyError` for a policy the revision's policy schema refuses.
+ */
 export declare class SessionChecker extends SessionEngine<State, EventType, RuleId, Policy> {{
   constructor(options?: CheckerOptions<Policy>);
 }}

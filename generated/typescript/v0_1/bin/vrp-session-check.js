@@ -7,7 +7,8 @@
 // each finding as one JSON line. Exit 0: no finding, 1: findings, 2: usage or input error.
 "use strict";
 const fs = require("fs");
-const { SessionChecker } = require("../behaviour.js");
+const { SessionChecker, PolicyError } = require("../behaviour.js");
+const { parse } = require("../strict.js");
 
 const USAGE =
   "usage: vrp-session-check [--assume-open-sessions] [--policy FILE] " +
@@ -40,14 +41,17 @@ function parseArgs(argv) {
         }
         let policy;
         try {
-          policy = JSON.parse(text);
+          policy = parse(text); // exact integers; a repeated key is refused
         } catch (err) {
-          fail(`${value}: the policy file is not valid JSON: ${err.message}`);
+          if (err.rule === "input.duplicate-key") {
+            const key = err.pointer.slice(err.pointer.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
+            fail(`${value}: the key '${key}' appears more than once in one object; give it once`);
+          }
+          fail(`${value}: the policy file is not valid JSON: ${err.detail || err.message}`);
         }
-        if (policy === null || typeof policy !== "object" || Array.isArray(policy)) {
-          fail(`${value}: the policy file must hold a JSON object`);
+        if (policy !== null && typeof policy === "object" && !Array.isArray(policy)) {
+          delete policy.$schema;
         }
-        delete policy.$schema;
         options.policy = policy;
         options.policyPath = value;
       }
@@ -67,7 +71,8 @@ async function main() {
   try {
     checker = new SessionChecker(options);
   } catch (err) {
-    fail(options.policyPath ? `${options.policyPath}: ${err.message}` : err.message);
+    const why = err instanceof PolicyError ? err.detail : err.message;
+    fail(options.policyPath ? `${options.policyPath}: ${why}` : why);
   }
   const input = path === "-" ? process.stdin : fs.createReadStream(path);
   const name = path === "-" ? "<stdin>" : path;
