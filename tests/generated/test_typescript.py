@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -76,7 +77,13 @@ def _session_check(package: Path, stream: Path, *args: str) -> subprocess.Comple
     )
 
 
-@pytest.mark.parametrize("case", ["ts-ms-edge-values"])
+# every stream case but input.line-too-long (the tool has no line length limit; see the docs)
+TOOL_CASES = sorted(
+    p.name for p in STREAM_CASES.iterdir() if p.is_dir() and p.name != "input.line-too-long"
+)
+
+
+@pytest.mark.parametrize("case", TOOL_CASES)
 def test_session_check_tool_matches_the_stream_case(case):
     """`vrp-session-check` reports a stream case's findings that are not schema findings."""
     folder = STREAM_CASES / case
@@ -91,8 +98,46 @@ def test_session_check_tool_matches_the_stream_case(case):
         for f in map(json.loads, proc.stdout.splitlines())
     ]
     assert got == expected, proc.stderr
-    assert proc.returncode == (1 if expected else 0), proc.stderr
+    errors = [f for f in map(json.loads, proc.stdout.splitlines()) if f["severity"] == "error"]
+    assert proc.returncode == (1 if errors else 0), proc.stderr
     assert _session_check(PACKAGES[-1], folder / "pass.jsonl").stdout == ""
+
+
+BAD_LINES = (
+    b'{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s"}\n'
+    b'\n   \n[1]\nnull\n"x"\n\xff\n'
+    b'{"a":1,"a":2}\n'
+    b'{"ts_ms":2,"event_type":"MUTATION_TICK","session_id":"s","session_id":"s"}\n'
+    b"\xc2\xa0\nthis line is not JSON\n"
+    b'{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s"}\n'
+)
+
+
+@pytest.mark.parametrize("stream", ["demo", "bad-lines"])
+def test_session_check_tool_reports_bad_lines_and_goes_on(stream, tmp_path):
+    """Every line `vrp-contract validate` reports (but schema findings) and its exit code."""
+    path = REPO / "examples" / "demo.jsonl"
+    if stream == "bad-lines":
+        path = tmp_path / "bad.jsonl"
+        path.write_bytes(BAD_LINES)
+    keys = ("line", "rule", "severity", "pointer", "session_id")
+    validate = subprocess.run(  # noqa: PLW1510 - the exit code is compared below
+        [sys.executable, "-m", "vrp_contract", "validate", "--format", "jsonl", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    want = [
+        {k: f.get(k) for k in keys}
+        for f in map(json.loads, validate.stdout.splitlines())
+        if not f["rule"].startswith("schema.")
+    ]
+    proc = _session_check(PACKAGES[-1], path)
+    got = [{k: f.get(k) for k in keys} for f in map(json.loads, proc.stdout.splitlines())]
+    assert got == want, proc.stderr
+    assert any(f["rule"].startswith("input.") for f in got)
+    assert all(json.loads(line)["message"].endswith(".") for line in proc.stdout.splitlines())
+    assert (proc.returncode, proc.stderr) == (validate.returncode, "")
 
 
 _VERDICTS_JS = """

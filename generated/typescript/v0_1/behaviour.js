@@ -218,6 +218,14 @@ const tables = deepFreeze({
     },
     "additionalProperties": false
   },
+  "inputRules": {
+    "input.not-json": "error",
+    "input.not-utf8": "error",
+    "input.not-object": "error",
+    "input.duplicate-key": "error",
+    "input.line-too-long": "error",
+    "input.blank-line": "warning"
+  },
   "invariants": [
     {
       "id": "event.conforms",

@@ -40,6 +40,8 @@ export interface BehaviourTables {
     >;
     readonly additionalProperties: boolean;
   };
+  /** The severity of each `input.*` rule of the catalog (a line that is no usable event). */
+  readonly inputRules: Readonly<Record<string, "error" | "warning" | "info">>;
   readonly invariants: readonly {
     readonly id: string;
     readonly severity: "error" | "warning" | "info";

@@ -42,10 +42,11 @@ const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 const JSON_BLANK = /^[ \t\r\n]*$/; // JSON whitespace only (String.prototype.trim takes more)
 
 class Parser {
-  constructor(text) {
+  constructor(text, duplicates) {
     this.text = text;
     this.at = 0;
     this.depth = 0;
+    this.duplicates = duplicates; // an array: collect repeated keys (the last value wins), else throw
   }
 
   fail(what) {
@@ -123,11 +124,13 @@ class Parser {
     }
     for (const [key, n] of counts) {
       if (n > 1) {
-        throw new DecodeError(
+        const err = new DecodeError(
           "input.duplicate-key",
           `${ptr}/${escape(key)}`,
           `The key '${key}' appears ${n} times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.`,
         );
+        if (!this.duplicates) throw err;
+        this.duplicates.push(err);
       }
     }
     this.depth--;
@@ -217,8 +220,12 @@ function escape(token) {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-/** Parse JSON text (a string or UTF-8 bytes) into a value; integers beyond 2^53 become bigint. */
-function parse(input) {
+/**
+ * Parse JSON text (a string or UTF-8 bytes) into a value; integers beyond 2^53 become bigint.
+ * A repeated key throws, unless `duplicates` is an array: then its DecodeError is pushed there
+ * and the last value wins (a stream checker reports it and goes on, as `vrp-contract validate`).
+ */
+function parse(input, duplicates) {
   let text = input;
   if (typeof input !== "string") {
     try {
@@ -231,7 +238,7 @@ function parse(input) {
   if (JSON_BLANK.test(text)) {
     throw new DecodeError("input.blank-line", "", "The input is blank; JSON Lines holds one event per line.");
   }
-  return new Parser(text).document();
+  return new Parser(text, duplicates).document();
 }
 
 // ---- value -> JSON text: refuse what JSON cannot hold, never drop or rewrite it -----------------

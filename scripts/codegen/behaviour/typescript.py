@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scripts.codegen.behaviour.common import Tables, camel, pascal, suite_json, tables
 from scripts.codegen.behaviour.facts import clock_bounds, policy_schema
 from scripts.codegen.common import dump_json, header_lines, module_suffix, write
+from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -54,7 +55,8 @@ def tables_json(revision: Revision, tab: Tables) -> dict[str, Any]:
 
     `clockRange` holds the schema's integer range at the clock pointer as decimal strings (int64
     is past the exact range of a JavaScript number): a clock outside it counts as absent.
-    `policySchema` is policy.schema.json as the checker reads it (`facts.policy_schema`).
+    `policySchema` is policy.schema.json as the checker reads it (`facts.policy_schema`);
+    `inputRules` the severity of each `input.*` rule of the catalog (the tool reports bad lines).
     """
     p = tab.pointers
     lo, hi = clock_bounds(revision, p.clock)
@@ -95,6 +97,9 @@ def tables_json(revision: Revision, tab: Tables) -> dict[str, Any]:
         "clockRange": [str(lo), str(hi)],
         "defaultPolicy": {row.name: row.value for row in tab.policy},
         "policySchema": policy_schema(revision),
+        "inputRules": {
+            r.id: str(r.severity) for r in catalog.rules(revision) if r.category == "input"
+        },
         "invariants": [
             {"id": i.id, "severity": i.severity, "statement": i.statement, "check": i.check}
             for i in tab.invariants
