@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -56,6 +57,31 @@ def test_docs_example_compiles_and_runs(tmp_path):
         cwd=tmp_path,
     )
     out = run([node, "example.js"], cwd=tmp_path)
+    assert out.splitlines() == [
+        "udp-a 9223372036854775807n",
+        "true",
+        "schema.required /details/path_id",
+        "skipped",
+    ]
+
+
+def test_docs_project_setup_compiles_and_runs(tmp_path):
+    """The docs' project setup: `"type": "module"`, their tsconfig.json, the package vendored."""
+    node, tsc = _tools()
+    npm = need("npm", "Node.js 20+ with npm")
+    package = PACKAGES[-1]
+    name = json.loads((package / "package.json").read_text("utf-8"))["name"]
+    vendored = tmp_path / "vendor" / name
+    shutil.copytree(package, vendored)
+    (tmp_path / "package.json").write_text('{"private": true, "type": "module"}\n', "utf-8")
+    run([npm, "install", "--offline", "--no-audit", "--no-fund", f"./vendor/{name}"], tmp_path)
+    # what `npm install -D @types/node` puts there (offline here: the pinned copy)
+    (tmp_path / "node_modules" / "@types").symlink_to(TOOLS / "@types")
+    (tmp_path / "tsconfig.json").write_text(docs_example("typescript", "tested tsconfig"), "utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "example.ts").write_text(docs_example("typescript"), "utf-8")
+    run([tsc, "-p", "."], cwd=tmp_path)
+    out = run([node, "dist/example.js"], cwd=tmp_path)
     assert out.splitlines() == [
         "udp-a 9223372036854775807n",
         "true",
