@@ -84,6 +84,9 @@ test("encode refuses, naming the pointer, what JSON cannot hold; check and isVrp
     [withDetails({ m: new Map([["k", 1]]) }), "input.not-json", "/details/m", /a Map/],
     [withDetails({ f: () => 1 }), "input.not-json", "/details/f", /a function/],
     [withDetails({ s: Symbol("s") }), "input.not-json", "/details/s", /a symbol/],
+    [withDetails({ [Symbol("k")]: 1 }), "input.not-json", "/details", /a symbol key/],
+    [Object.create(base()), "input.not-json", "", /The event is an object with a custom prototype/],
+    [withDetails({ n: new Number(1) }), "input.not-json", "/details/n", /a Number, not a plain/], // eslint-disable-line no-new-wrappers
     [withDetails({ u: undefined }), "input.not-json", "/details/u", /undefined/],
     [{ ...base(), node_id: undefined }, "input.not-json", "/node_id", /undefined/],
     [withDetails({ a: [1, , 3] }), "input.not-json", "/details/a/1", /hole in a sparse array/], // eslint-disable-line no-sparse-arrays
@@ -107,7 +110,7 @@ test("encode refuses, naming the pointer, what JSON cannot hold; check and isVrp
     assert.match(thrown.detail, message);
     // the sentence names the pointer (a key with a lone surrogate: its object's, printable)
     const named = pointer.isWellFormed() ? pointer : pointer.slice(0, pointer.lastIndexOf("/"));
-    assert.ok(thrown.detail.includes(named) || pointer.startsWith("/details/d/"), thrown.detail);
+    assert.ok(thrown.detail.includes(named || "The event") || pointer.startsWith("/details/d/"), thrown.detail);
     assert.deepEqual(vrp.check(event), { rule, pointer, message: thrown.detail });
     assert.equal(vrp.isVrpEvent(event), false);
   }

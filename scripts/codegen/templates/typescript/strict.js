@@ -248,7 +248,8 @@ function where(ptr) {
 
 function describe(value) {
   const proto = Object.getPrototypeOf(value);
-  const name = proto && proto.constructor && typeof proto.constructor.name === "string" ? proto.constructor.name : "";
+  const made = proto && Object.prototype.hasOwnProperty.call(proto, "constructor") ? proto.constructor : null;
+  const name = typeof made === "function" && made.prototype === proto ? made.name : "";
   return name ? `${"AEIOU".includes(name[0]) ? "an" : "a"} ${name}` : "an object with a custom prototype";
 }
 
@@ -318,7 +319,10 @@ function unrepresentable(value) {
         problem = i in v ? visit(v[i], `${ptr}/${i}`) : ["input.not-json", `${ptr}/${i}`, `${where(`${ptr}/${i}`)} is a hole in a sparse array, which JSON cannot hold.`];
       }
     } else {
-      for (const key of Object.keys(v)) {
+      if (Object.getOwnPropertySymbols(v).some((k) => Object.prototype.propertyIsEnumerable.call(v, k))) {
+        problem = ["input.not-json", ptr, `${where(ptr)} has a symbol key, which JSON cannot hold.`];
+      }
+      for (const key of problem ? [] : Object.keys(v)) {
         const bad = key.isWellFormed() ? null : lone(key);
         problem = bad ? ["input.not-utf8", `${ptr}/${escape(key)}`, `A key of ${ptr ? `the field ${ptr}` : "the event"} holds a lone surrogate (${bad}), which no UTF-8 text can hold.`] : visit(v[key], `${ptr}/${escape(key)}`);
         if (problem) break;
