@@ -50,9 +50,14 @@ DETAILS_OVERFLOW = [
 ]
 DETAILS_DEEP = [_TICK + '{"d":' + "[" * (n - 2) + "]" * (n - 2) + "}}" for n in (128, 200)]
 """Arrays and objects nested 128 and 200 levels deep (the event object is level 1, `details` 2)."""
+LONG_NUMBERS = [
+    _TICK + '{"n":' + "9" * 401 + "}}",
+    '{"ts_ms":' + "9" * 401 + ',"event_type":"MUTATION_TICK","session_id":"s"}',
+]
+"""Integers of 401 digits, in `details` and as the clock (TypeScript read only 400 characters)."""
 DIVERGENCES = (
     {("rust", OVERFLOW): ("input.not-json", "")}
-    | {("rust", text): ("input.not-json", "") for text in DETAILS_OVERFLOW}
+    | {("rust", text): ("input.not-json", "") for text in DETAILS_OVERFLOW + LONG_NUMBERS}
     | {(rust, text): ("input.not-json", "") for text in DETAILS_DEEP for rust in RUST_LANGUAGES}
 )
 """Documented in docs/languages/rust.md: without the crate's `exact-numbers` feature serde_json
@@ -92,6 +97,14 @@ EDGE_CASES = [
     *DETAILS_OVERFLOW,
     _TICK + '{"d":' + "[" * 125 + "]" * 125 + "}}",  # 127 levels: Rust's deepest
     *DETAILS_DEEP,
+    # TypeScript trial (2026-11-29)
+    *LONG_NUMBERS,
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"n":0.' + "1" * 401 + "}}",
+    "\u00a0",
+    "\ufeff",
+    "\u2028",
+    "\u3000",
+    "\u00a0\u00a0 ",
 ]
 ENCODE_CASES = {
     "path_id-empty": '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s",'
