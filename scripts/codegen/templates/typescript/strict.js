@@ -197,7 +197,12 @@ class Parser {
     out += t.slice(this.at, end);
     this.at = end + 1;
     if (!out.isWellFormed()) {
-      throw new DecodeError("input.not-utf8", "", "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.");
+      const code = loneSurrogate(out).toString(16).padStart(4, "0");
+      throw new DecodeError(
+        "input.not-utf8",
+        "",
+        `The input is not valid Unicode: the escape \\u${code} is a lone surrogate, which no UTF-8 text can hold.`,
+      );
     }
     return out;
   }
@@ -219,6 +224,51 @@ function escape(token) {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/** The code unit of the first lone surrogate of `text` (which is not well formed). */
+function loneSurrogate(text) {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i += 1;
+      else return c;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return c;
+  }
+  return 0xfffd;
+}
+
+/**
+ * The offset of the first byte of `bytes` that starts no well-formed UTF-8 sequence (Unicode's
+ * table 3-7), as Python's `UnicodeDecodeError.start` and Rust's `valid_up_to` give it.
+ */
+function validUpTo(bytes) {
+  let i = 0;
+  while (i < bytes.length) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    let need;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c === 0xe0) [need, lo] = [2, 0xa0];
+    else if (c === 0xed) [need, hi] = [2, 0x9f];
+    else if (c >= 0xe1 && c <= 0xef) need = 2;
+    else if (c === 0xf0) [need, lo] = [3, 0x90];
+    else if (c === 0xf4) [need, hi] = [3, 0x8f];
+    else if (c >= 0xf1 && c <= 0xf3) need = 3;
+    else return i;
+    for (let k = 1; k <= need; k += 1) {
+      const d = bytes[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
 /**
  * Parse JSON text (a string or UTF-8 bytes) into a value; integers beyond 2^53 become bigint.
  * A repeated key throws, unless `duplicates` is an array: then its DecodeError is pushed there
@@ -230,7 +280,13 @@ function parse(input, duplicates) {
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(input);
     } catch {
-      throw new DecodeError("input.not-utf8", "", "The input is not valid UTF-8.");
+      const at = validUpTo(input);
+      const byte = input[at].toString(16).padStart(2, "0");
+      throw new DecodeError(
+        "input.not-utf8",
+        "",
+        `The input is not valid UTF-8: byte 0x${byte} at byte offset ${at} cannot be decoded.`,
+      );
     }
   }
   text = text.replace(/[\r\n]+$/, "");
