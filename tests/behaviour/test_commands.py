@@ -162,10 +162,9 @@ def test_bad_lines_are_reported_as_validate_reports_them_and_the_check_goes_on(
     assert (proc.returncode, proc.stderr) == (validate.returncode, "") == (1, "")
 
 
-WHOLE_NUMBER_POLICY = {"rust", "typescript"}
+WHOLE_NUMBER_POLICY = {"go", "java", "rust", "typescript"}
 """Checkers whose `--policy` reads a whole-number float (`1.0`) as the integer, as JSON Schema and
-`vrp-contract validate --policy` do (Rust's since the trial of 2026-11-29); Go's and Java's still
-refuse it."""
+`vrp-contract validate --policy` do (all four since the trials of 2026-11-29)."""
 
 
 def test_a_whole_number_float_in_the_policy_is_the_integer(command, language, tmp_path):
@@ -320,3 +319,15 @@ def test_the_input_stream_cases_fold_as_validate_folds_them(language, command):
             found = [json.loads(line) for line in proc.stdout.splitlines()]
             got = [(f["line"], f["rule"], f["pointer"]) for f in found]
             assert (proc.returncode, got) == (status, want), f"{folder.name}/{name}: {proc.stderr}"
+
+
+@pytest.mark.parametrize("value", ["0", "0.0", "-1"])
+def test_a_policy_below_the_schema_minimum_exits_2_as_in_validate(command, tmp_path, value):
+    """policy.schema.json's minimum (1): Go's checker took 0 (its check was `>= 0`)."""
+    (tmp_path / "ok.jsonl").write_text(CREATED, "utf-8")
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"max_recovery_attempts": ' + value + "}", "utf-8")
+    proc = _run(command, "--policy", str(policy), str(tmp_path / "ok.jsonl"))
+    assert _validate(tmp_path / "ok.jsonl", "--policy", str(policy))[0] == 2
+    assert (proc.returncode, proc.stderr.count("\n")) == (2, 1), proc.stderr
+    assert "policy.json" in proc.stderr

@@ -17,10 +17,10 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.behaviour.common import ENGINE_RULES, Tables, pascal, suite_json, tables
-from scripts.codegen.behaviour.facts import clock_bounds, input_rules
+from scripts.codegen.behaviour.facts import I64, clock_bounds, input_rules, policy_schema
 from scripts.codegen.common import GeneratorError, header_lines, module_suffix, write
 from scripts.codegen.go import module_path
 
@@ -53,8 +53,30 @@ def _names(names: list[str]) -> str:
     return "[]string{" + ", ".join(_q(n) for n in names) + "}"
 
 
-def tables_go(tab: Tables, slash: str, clock: tuple[int, int]) -> str:
-    """The generated `tables.go` of one revision (before gofmt); `clock`: the clock's bounds."""
+def _policy_checks(tab: Tables, policy: dict[str, Any]) -> list[str]:
+    """The bound checks of `Policy.Validate`, from the policy schema (`facts.policy_schema`)."""
+    out: list[str] = []
+    fields = policy["properties"]
+    for row in tab.policy:
+        bounds = fields.get(row.name, {})
+        go = f"p.{pascal(row.name)}"
+        for key, op, words in (("minimum", "<", "less than"), ("maximum", ">", "greater than")):
+            if key in bounds and int(bounds[key]) < I64[1]:  # int64 stops at 2^63-1 anyway
+                out.append(
+                    f'\tif {go} {op} {bounds[key]} {{\n\t\treturn fmt.Errorf("field {row.name}: '
+                    f'%d is {words} the {key} of {bounds[key]}", {go})\n\t}}'
+                )
+    return out
+
+
+def tables_go(
+    tab: Tables, slash: str, clock: tuple[int, int], policy: dict[str, Any] | None = None
+) -> str:
+    """The generated `tables.go` of one revision (before gofmt).
+
+    `clock`: the clock's bounds; `policy`: the policy schema as `facts.policy_schema` reads it.
+    """
+    policy = policy or {"properties": {}}
     state = {s.name: "State" + pascal(s.name) for s in tab.states}
     inv = {i.id: "Invariant" + pascal(i.id) for i in tab.invariants}
     lines = [
@@ -217,13 +239,10 @@ def tables_go(tab: Tables, slash: str, clock: tuple[int, int]) -> str:
         *(f'\t{pascal(p.name)} int64 `json:"{p.name}"`' for p in tab.policy),
         "}",
         "",
-        "// Validate reports the first field that is negative.",
+        "// Validate reports the first field outside the bounds of the revision's policy schema",
+        "// (policy.schema.json), in the words of `vrp-contract validate --policy`.",
         "func (p Policy) Validate() error {",
-        *(
-            f'\tif p.{pascal(p.name)} < 0 {{\n\t\treturn fmt.Errorf("policy field {p.name} '
-            f'must be a non-negative integer, not %d", p.{pascal(p.name)})\n\t}}'
-            for p in tab.policy
-        ),
+        *_policy_checks(tab, policy),
         "\treturn nil",
         "}",
         "",
@@ -283,7 +302,8 @@ def generate(revision: Revision, out: Path) -> None:
     module = module_path(revision)
     slash = "\n".join("// " + line for line in header_lines(revision))
     tab = tables(revision)
-    files = {"tables.go": tables_go(tab, slash, clock_bounds(revision, tab.pointers.clock))}
+    clock = clock_bounds(revision, tab.pointers.clock)
+    files = {"tables.go": tables_go(tab, slash, clock, policy_schema(revision))}
     for name in FILES:
         if (TEMPLATES / name).is_file():
             text = (TEMPLATES / name).read_text("utf-8")

@@ -195,13 +195,14 @@ type Policy struct {
 	MaxRecoveryAttempts int64 `json:"max_recovery_attempts"`
 }
 
-// Validate reports the first field that is negative.
+// Validate reports the first field outside the bounds of the revision's policy schema
+// (policy.schema.json), in the words of `vrp-contract validate --policy`.
 func (p Policy) Validate() error {
-	if p.MaxRecoveryMs < 0 {
-		return fmt.Errorf("policy field max_recovery_ms must be a non-negative integer, not %d", p.MaxRecoveryMs)
+	if p.MaxRecoveryMs < 1 {
+		return fmt.Errorf("field max_recovery_ms: %d is less than the minimum of 1", p.MaxRecoveryMs)
 	}
-	if p.MaxRecoveryAttempts < 0 {
-		return fmt.Errorf("policy field max_recovery_attempts must be a non-negative integer, not %d", p.MaxRecoveryAttempts)
+	if p.MaxRecoveryAttempts < 1 {
+		return fmt.Errorf("field max_recovery_attempts: %d is less than the minimum of 1", p.MaxRecoveryAttempts)
 	}
 	return nil
 }

@@ -121,11 +121,18 @@ public final class VrpSessionCheck {
                 continue;
             }
             JsonNode value = field.getValue();
-            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+            long whole; // a whole-number float (1.0, 1e0) is the integer, as validate --policy reads it
+            try {
+                whole = value.isNumber() && Double.isFinite(value.doubleValue())
+                        ? value.decimalValue().longValueExact() : 0;
+            } catch (ArithmeticException e) {
+                whole = 0;
+            }
+            if (whole < 1) {
                 throw new Failure(file + ": field " + field.getKey() + ": must be an integer of at least 1, not "
                         + value);
             }
-            Optional<Behaviour.Policy> next = policy.with(field.getKey(), value.longValue());
+            Optional<Behaviour.Policy> next = policy.with(field.getKey(), whole);
             if (next.isEmpty()) {
                 throw new Failure(file + ": field " + field.getKey() + ": not a policy key");
             }

@@ -14,11 +14,15 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"os"
+	"strconv"
 
 	"vrp.dev/contract/generated/go/v0_1/behaviour"
 )
@@ -28,6 +32,29 @@ const usage = "usage: vrp-session-check [--assume-open-sessions] [--policy FILE]
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "vrp-session-check: "+format+"\n", args...)
 	os.Exit(2)
+}
+
+// wholeNumbers writes a whole-number float of a JSON object's members (`1.0`, `1e0`) as the
+// integer, as JSON Schema and `vrp-contract validate --policy` read it; other values are kept.
+func wholeNumbers(data []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	for key, value := range doc {
+		if n, ok := value.(json.Number); ok {
+			f, ferr := strconv.ParseFloat(string(n), 64) // within int64 first: 1e99999999 is no int
+			if ferr != nil || math.Abs(f) > math.MaxInt64 || len(n) > 64 {
+				continue
+			}
+			if r, ok := new(big.Rat).SetString(string(n)); ok && r.IsInt() {
+				doc[key] = json.Number(r.Num().String())
+			}
+		}
+	}
+	return json.Marshal(doc)
 }
 
 func main() {
@@ -60,6 +87,10 @@ func main() {
 			fail("%s: cannot read the policy file: %v", *policyPath, err)
 		}
 		policy := behaviour.DefaultPolicy
+		data, err = wholeNumbers(data)
+		if err != nil {
+			fail("%s: the policy file is not valid JSON: %v", *policyPath, err)
+		}
 		if err := json.Unmarshal(data, &policy); err != nil {
 			fail("%s: the policy file is not a valid policy: %v", *policyPath, err)
 		}
