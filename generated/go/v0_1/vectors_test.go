@@ -255,3 +255,33 @@ func TestEncodeRefusesTextThatIsNotUTF8(t *testing.T) {
 		t.Errorf("valid UTF-8 refused: %v", err)
 	}
 }
+
+// A number written with a fraction or an exponent is a 64-bit float, as the Python reference
+// reads it: its verdict, its value and its message are those of the float.
+func TestFloatLiteralsReadAsPythonReadsThem(t *testing.T) {
+	line := func(ts string) []byte {
+		return []byte(`{"ts_ms":` + ts + `,"event_type":"MUTATION_TICK","session_id":"s"}`)
+	}
+	for text, want := range map[string]Timestamp{
+		"9.2233720368547748e18":   9223372036854774784,
+		"2000.000000000000000001": 2000,
+		"1e-400":                  0,
+	} {
+		event, err := Decode(line(text))
+		if err != nil || event.(MutationTick).TsMs != want {
+			t.Errorf("%s: got %v %v, want %d", text, event, err, want)
+		}
+	}
+	for text, message := range map[string]string{
+		"9223372036854775807.0": "The field /ts_ms must be at most 9223372036854775807, got a number 9.223372036854776e+18.",
+		"1.0e19":                "The field /ts_ms must be at most 9223372036854775807, got a number 1e+19.",
+		"2000.50":               "The field /ts_ms must be an integer, got a number 2000.5.",
+		"-1.0":                  "The field /ts_ms must be at least 0, got a number -1.0.",
+		"1.5e-7":                "The field /ts_ms must be an integer, got a number 1.5e-07.",
+	} {
+		var de *DecodeError
+		if _, err := Decode(line(text)); !errors.As(err, &de) || de.Message != message {
+			t.Errorf("%s: got %v, want %q", text, err, message)
+		}
+	}
+}

@@ -129,7 +129,7 @@ func parseText(data []byte, firstRepeat bool) (any, []*DecodeError, *DecodeError
 	if lone, found := loneSurrogate(data); found {
 		return nil, nil, &DecodeError{"input.not-utf8", "", fmt.Sprintf("The input is not valid Unicode: the escape \\u%04x is a lone surrogate, which no UTF-8 text can hold.", lone)}
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	if len(bytes.Trim(data, " \t\r\n")) == 0 { // JSON whitespace only: U+00A0 or U+2028 is no blank
 		return nil, nil, &DecodeError{"input.blank-line", "", "The input is blank; JSON Lines holds one event per line."}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -401,7 +401,35 @@ var thePlan = func() plan {
 
 // ---- the interpreter ----------------------------------------------------------------------
 
+// isFloat is true for a number written with a fraction or an exponent: the Python reference reads
+// it as a 64-bit float (2000.000000000000000001 is 2000.0, 9223372036854775807.0 is 2^63), and so
+// do the checks and messages here. An integer literal stays exact.
+func isFloat(n json.Number) bool { return strings.ContainsAny(string(n), ".eE") }
+
+// pyFloat writes a float as Python's repr does (the reference messages): the shortest digits,
+// scientific below 1e-4 and from 1e16 on, else fixed with at least one decimal.
+func pyFloat(f float64) string {
+	exp := 0
+	if f != 0 {
+		sci := strconv.FormatFloat(f, 'e', -1, 64)
+		exp, _ = strconv.Atoi(sci[strings.IndexByte(sci, 'e')+1:])
+	}
+	if exp < -4 || exp >= 16 {
+		return strconv.FormatFloat(f, 'e', -1, 64)
+	}
+	out := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(out, ".") {
+		out += ".0"
+	}
+	return out
+}
+
 func rat(n json.Number) *big.Rat {
+	if isFloat(n) {
+		if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+			return new(big.Rat).SetFloat64(f)
+		}
+	}
 	r, ok := new(big.Rat).SetString(string(n))
 	if !ok { // beyond big.Rat's exponent range: compare as a float
 		f, _ := new(big.Float).SetString(string(n))
@@ -480,6 +508,10 @@ func dumps(v any) string {
 				return "-Infinity"
 			}
 			return "Infinity"
+		}
+		if isFloat(t) {
+			f, _ := strconv.ParseFloat(string(t), 64)
+			return pyFloat(f)
 		}
 		return string(t)
 	case []any:

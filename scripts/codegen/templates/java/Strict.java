@@ -156,7 +156,7 @@ final class Strict {
                     input[at] & 0xff, at));
         }
         String text = new String(input, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
-        if (text.isBlank()) {
+        if (text.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\r' || c == '\n')) { // JSON whitespace only
             throw new DecodeException("input.blank-line", "", "The input is blank; JSON Lines holds one event per line.");
         }
         try (JsonParser p = FACTORY.createParser(text)) {
