@@ -146,7 +146,8 @@ def _reference(text: str) -> dict[str, Any]:
 
 
 def _check(output: str, cases: list[str], language: str) -> None:
-    results = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    # lines end at "\n" only: a message may quote U+2028, which str.splitlines would cut at
+    results = [json.loads(line) for line in output.split("\n") if line.startswith("{")]
     decoded = [r for r in results if "encode" not in r]
     assert len(decoded) == len(cases), f"{language}: {len(decoded)} results for {len(cases)} cases"
     for text, got in zip(cases, decoded, strict=True):

@@ -28,6 +28,7 @@ def test_vet_and_vectors(module):
     assert "--- PASS: TestNestingLimitIsPythons" in out
     assert "--- PASS: TestEncodeRefusesTextThatIsNotUTF8" in out
     assert "--- PASS: TestFloatLiteralsReadAsPythonReadsThem" in out
+    assert "--- PASS: TestLongIntegerLiteralsAreIntegers" in out
     assert "--- PASS: TestTypedEventsAreCheckedAsEncodeWritesThem" in out
 
 

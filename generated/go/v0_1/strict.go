@@ -445,6 +445,9 @@ func rat(n json.Number) *big.Rat {
 // overflows is true for a number past the range of a float64: the Python reference reads it as
 // infinity (a number, not an integer), and so do the messages here.
 func overflows(n json.Number) bool {
+	if !isFloat(n) { // an integer literal is exact at any length, as in Python
+		return false
+	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	return err != nil && math.IsInf(f, 0)
 }

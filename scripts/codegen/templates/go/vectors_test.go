@@ -277,3 +277,21 @@ func TestFloatLiteralsReadAsPythonReadsThem(t *testing.T) {
 		}
 	}
 }
+
+// An integer literal is exact at any length, as in Python: past 2^63-1 it is schema.maximum, not
+// a float's infinity (schema.type).
+func TestLongIntegerLiteralsAreIntegers(t *testing.T) {
+	long := strings.Repeat("9", 400)
+	var de *DecodeError
+	_, err := Decode([]byte(`{"ts_ms":` + long + `,"event_type":"MUTATION_TICK","session_id":"s"}`))
+	if !errors.As(err, &de) || de.Rule != "schema.maximum" || de.Pointer != "/ts_ms" {
+		t.Fatalf("got %v", err)
+	}
+	event, err := Decode([]byte(`{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"n":` + long + `}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := Encode(event); err != nil || !strings.Contains(string(out), long) {
+		t.Fatalf("a long integer in details is not written back exactly: %s %v", out, err)
+	}
+}

@@ -176,4 +176,24 @@ class VectorsTest {
         VrpEvents.decode(head + "\"" + "a".repeat(30 << 20) + "\"}}");
         VrpEvents.decode(head + "9".repeat(5000) + ", \"y\": 0." + "9".repeat(5000) + "}}");
     }
+
+    /** A number written with a fraction or an exponent is the 64-bit float Python reads. */
+    @Test
+    void floatLiteralsReadAsPythonReadsThem() throws DecodeException {
+        String head = "{\"event_type\":\"MUTATION_TICK\",\"session_id\":\"s\",\"ts_ms\":";
+        assertEquals(9223372036854774784L, ((MutationTick) VrpEvents.decode(head + "9.2233720368547748e18}")).getTsMs());
+        assertEquals(2000L, ((MutationTick) VrpEvents.decode(head + "2000.000000000000000001}")).getTsMs());
+        assertEquals(0L, ((MutationTick) VrpEvents.decode(head + "-0.0}")).getTsMs());
+        String[][] cases = {
+            {"9223372036854775807.0", "The field /ts_ms must be at most 9223372036854775807, got a number 9.223372036854776e+18."},
+            {"1.0e19", "The field /ts_ms must be at most 9223372036854775807, got a number 1e+19."},
+            {"2000.50", "The field /ts_ms must be an integer, got a number 2000.5."},
+            {"-1.0", "The field /ts_ms must be at least 0, got a number -1.0."},
+            {"1.5e-7", "The field /ts_ms must be an integer, got a number 1.5e-07."},
+        };
+        for (String[] c : cases) {
+            DecodeException e = assertThrows(DecodeException.class, () -> VrpEvents.decode(head + c[0] + "}"));
+            assertEquals(c[1], e.detail(), c[0]);
+        }
+    }
 }

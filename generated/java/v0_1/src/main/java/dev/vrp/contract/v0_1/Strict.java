@@ -260,13 +260,57 @@ final class Strict {
         return "object";
     }
 
+    /**
+     * A number as the Python reference reads it: an integer literal exactly, one written with a
+     * fraction or an exponent as a 64-bit float (2000.000000000000000001 is 2000.0,
+     * 9223372036854775807.0 is 2^63). Null past the range of a double (infinity).
+     */
+    static BigDecimal value(JsonNode v) {
+        if (v.isIntegralNumber()) return new BigDecimal(v.bigIntegerValue());
+        double d = asDouble(v);
+        return Double.isInfinite(d) ? null : new BigDecimal(d);
+    }
+
+    /** The 64-bit float of a number (correctly rounded, infinite past the range). */
+    static double asDouble(JsonNode v) {
+        return Double.parseDouble(v.decimalValue().toString());
+    }
+
+    /** Compares a number with {@code other} (or with {@code otherDouble} when other is null). */
+    private static int compare(JsonNode v, BigDecimal other, double otherDouble) {
+        BigDecimal mine = value(v);
+        if (mine != null && other != null) return mine.compareTo(other);
+        return Double.compare(mine == null ? asDouble(v) : mine.doubleValue(),
+                other == null ? otherDouble : other.doubleValue());
+    }
+
+    /** A float as Python's repr writes it: shortest digits, scientific below 1e-4 and from 1e16. */
+    static String pyFloat(double d) {
+        if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal r = exact;
+        for (int p = 1; p <= 17; p++) {
+            r = exact.round(new java.math.MathContext(p));
+            if (Double.parseDouble(r.toString()) == d) break;
+        }
+        r = r.stripTrailingZeros();
+        String digits = r.unscaledValue().abs().toString();
+        int exp = digits.length() - 1 - r.scale();
+        String sign = d < 0 ? "-" : "";
+        if (exp < -4 || exp >= 16) {
+            String mantissa = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        }
+        String plain = r.abs().toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
+    }
+
     private static boolean isType(JsonNode v, String name) {
         String k = kind(v);
         if (name.equals("number")) return k.equals("integer") || k.equals("number");
         if (name.equals("integer") && k.equals("number")) {
-            BigDecimal d = v.decimalValue();
-            // past the range of a double the Python reference reads infinity: not an integer
-            return !Double.isInfinite(d.doubleValue()) && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
+            BigDecimal d = value(v); // null past the range of a double: infinity, not an integer
+            return d != null && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
         }
         return k.equals(name);
     }
@@ -298,9 +342,9 @@ final class Strict {
             case "string": return dumpString(v.textValue());
             case "integer": return v.bigIntegerValue().toString();
             case "number": {
-                double d = v.decimalValue().doubleValue();
+                double d = asDouble(v);
                 if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
-                return v.decimalValue().toString();
+                return pyFloat(d);
             }
             case "array": {
                 List<String> parts = new ArrayList<>();
@@ -340,7 +384,7 @@ final class Strict {
     }
 
     private static boolean jsonEqual(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        if (a.isNumber() && b.isNumber()) return compare(a, value(b) == null ? null : value(b), asDouble(b)) == 0;
         if (!kind(a).equals(kind(b))) return false;
         if (a.isArray()) {
             if (a.size() != b.size()) return false;
@@ -479,7 +523,7 @@ final class Strict {
                                     + limit + " characters long, " + got(inst) + ".");
                 }
             } else if (kw.matches("minimum|maximum|exclusiveMinimum|exclusiveMaximum") && inst.isNumber()) {
-                int c = inst.decimalValue().compareTo(new BigDecimal(arg.textValue()));
+                int c = compare(inst, new BigDecimal(arg.textValue()), 0);
                 String words;
                 boolean ok;
                 switch (kw) {

@@ -56,6 +56,7 @@ public final class VrpEvents {
     /** Binds checked trees: each event class's strict deserializer is mixed out (bean binding). */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule().addDeserializer(Long.class, new WholeFloat()))
             .addMixIn(SessionCreated.class, Unchecked.class)
             .addMixIn(CandidatesDiscovered.class, Unchecked.class)
             .addMixIn(PathSelected.class, Unchecked.class)
@@ -65,6 +66,27 @@ public final class VrpEvents {
             .addMixIn(RecoverySignal.class, Unchecked.class)
             .addMixIn(AuditEvent.class, Unchecked.class)
             .build();
+
+    /**
+     * An integer field (a {@code Long}, such as {@code ts_ms}) written as a whole-number float
+     * ({@code 2000.0}, {@code 9.2233720368547748e18}) holds the 64-bit float's value, as the Python
+     * reference reads it; the check accepted it first.
+     */
+    private static final class WholeFloat extends StdDeserializer<Long> {
+        private static final long serialVersionUID = 1L;
+
+        WholeFloat() {
+            super(Long.class);
+        }
+
+        @Override
+        public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT) {
+                return Strict.value(ctxt.readTree(p)).longValueExact();
+            }
+            return p.getLongValue();
+        }
+    }
 
     /** The mix-in that gives an event class back Jackson's own bean deserializer. */
     @JsonDeserialize(using = JsonDeserializer.None.class)
