@@ -21,9 +21,11 @@ import java.util.Map;
  * <p>{@link #decode(String)} is the entry point: JSON text in, the event's class out, or one
  * {@link DecodeException} with the rule id, the JSON Pointer and a sentence
  * ({@link UnknownEventTypeException} for an event type this revision does not define). A plain
- * {@code new ObjectMapper().readValue(text, VrpEvent.class)} gives the same verdicts (the
- * {@link VrpEvent} interface names the strict deserializer; only text that is not JSON at all
- * fails earlier, in Jackson's parser, with its own {@code JsonParseException}). Each event class
+ * {@code new ObjectMapper().readValue(text, VrpEvent.class)} gives the same verdicts on the event
+ * (the {@link VrpEvent} interface names the strict deserializer; only text that is not JSON at all
+ * fails earlier, in Jackson's parser, with its own {@code JsonParseException}), but not on the text
+ * around it: the mapper's own parser accepts trailing data, a byte order mark and invalid UTF-8,
+ * and has Jackson's default limits. Read untrusted text with {@link #decode(byte[])}. Each event class
  * is as strict read alone: {@code readValue(text, PathSelected.class)} and
  * {@link #decode(String, Class)} give decode's verdict, and refuse an event of another type as
  * {@code schema.const} at {@code /event_type}. {@link #encode(VrpEvent)} refuses what decode
