@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -40,12 +41,13 @@ final class Strict {
      * --max-line-bytes}, 64 MiB); Jackson's defaults (1,000 levels, 20 MB strings, numbers of
      * 1,000 characters) would refuse valid events Python reads.
      */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(1024)
                     .maxStringLength(64 << 20)
                     .maxNumberLength(64 << 20)
                     .build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(1024).build())
             .build();
     private static final JsonNode PLAN = loadPlan();
 

@@ -56,7 +56,7 @@ public final class VrpEvents {
             Map.entry(AuditEvent.class, "AUDIT_EVENT")
     );
     /** Binds checked trees: each event class's strict deserializer is mixed out (bean binding). */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(Strict.FACTORY)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .addModule(new com.fasterxml.jackson.databind.module.SimpleModule().addDeserializer(Long.class, new WholeFloat()))
             .addMixIn(SessionCreated.class, Unchecked.class)
@@ -183,7 +183,13 @@ public final class VrpEvents {
                             + " is not finite (NaN or Infinity), which JSON cannot hold."));
         }
         tree.put("event_type", TAGS.get(event.getClass()));
-        String text = tree.toString();
+        String text;
+        try { // with the reader's limits: what decode reads, encode writes (1,024 levels)
+            text = MAPPER.writeValueAsString(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new EncodeException(DecodeException.of("input.not-json", "",
+                    "The event cannot be written as JSON: " + e.getOriginalMessage() + "."));
+        }
         try { // the bytes keep a lone surrogate as such (refused as input.not-utf8), never as '?'
             DecodeException problem = Strict.check(Strict.parse(Strict.bytesOf(text)));
             if (problem != null) {

@@ -170,7 +170,8 @@ class VectorsTest {
     void limitsAreThoseOfThePythonReference() throws DecodeException {
         String head = "{\"ts_ms\":1,\"event_type\":\"MUTATION_TICK\",\"session_id\":\"s\",\"details\":{\"x\":";
         for (String inner : new String[] {"", "1", "\"s\""}) {
-            VrpEvents.decode(head + "[".repeat(1022) + inner + "]".repeat(1022) + "}}"); // 1,024 levels
+            String deepest = head + "[".repeat(1022) + inner + "]".repeat(1022) + "}}"; // 1,024 levels
+            assertEquals(deepest.replace(" ", ""), VrpEvents.encode(VrpEvents.decode(deepest))); // and back
             String deeper = head + "[".repeat(1023) + inner + "]".repeat(1023) + "}}";
             assertEquals("input.not-json", assertThrows(DecodeException.class, () -> VrpEvents.decode(deeper)).rule());
         }
