@@ -222,3 +222,32 @@ def test_a_pattern_is_dropped_only_when_it_matches_every_string(pattern, texts):
     old = {"type": "string"}
     new = {"type": "string", "pattern": pattern}
     _check(old, new, [*texts, "", "a", "ab", "x", "\n", "Z"])
+
+
+def _siblings(draw: st.DrawFn) -> dict[str, Any]:
+    extra = draw(_leaf())
+    return extra if isinstance(extra, dict) else {}
+
+
+@st.composite
+def ref_sibling_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    """A `$ref` beside other keywords on either side (merged with its target when exact)."""
+    target = draw(schemas)
+    defs = {"D": target, "E": draw(st.one_of(st.just(target), _leaf()))}
+    sides = []
+    for _ in range(2):
+        form = draw(st.integers(0, 3))
+        node: dict[str, Any] = {"$defs": defs}
+        if form != 3:  # 3: no $ref at all
+            node["$ref"] = draw(st.sampled_from(["#/$defs/D", "#/$defs/E"]))
+        if form != 0:  # 0: a bare $ref
+            node |= _siblings(draw)
+        sides.append(node)
+    return sides[0], sides[1]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ref_sibling_pairs(), st.lists(instances, min_size=20, max_size=40))
+def test_keywords_beside_a_ref_are_judged_soundly(pair, values):
+    old, new = pair
+    _check(old, new, values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vrp_contract.compat.walk import ANNOTATIONS, same_value, type_atoms
+from vrp_contract.compat.values import ANNOTATIONS, same_value, type_atoms
 
 if TYPE_CHECKING:
     from vrp_contract.compat.model import Loc

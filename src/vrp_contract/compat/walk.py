@@ -14,11 +14,17 @@ from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator
 
-from vrp_contract import vocabulary
 from vrp_contract.compat._rule import Rule, declare
+from vrp_contract.compat.expand import merge
 from vrp_contract.compat.model import BOTH, Change, Loc
 from vrp_contract.compat.normal import DNF, kinds, normal_form
-from vrp_contract.compat.values import ALL_TYPES, finite_values, same_value, type_atoms
+from vrp_contract.compat.values import (
+    ALL_TYPES,
+    ANNOTATIONS,
+    finite_values,
+    same_value,
+    type_atoms,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,8 +44,6 @@ __all__ = [
     "type_atoms",
 ]
 
-ANNOTATIONS = vocabulary.ANNOTATIONS | vocabulary.CONTENT | vocabulary.IDENTIFIERS
-"""Keywords that never change which instances a schema accepts (2020-12 defaults)."""
 CONTAINERS = frozenset({"$defs", "definitions"})
 """Keywords that only hold schemas for `$ref`; they are compared where they are referenced."""
 MAX_DEPTH = 2500
@@ -119,7 +123,18 @@ class Pair:
         """The location of `at` below OLD's (or NEW's) node, even inside a merged node."""
         node, base = (self.old, self.old_loc) if old else (self.new, self.new_loc)
         if at and isinstance(at[0], str):
-            base = self.walker.keylocs.get(id(node), {}).get(at[0], base)
+            key, parts = at[0], self.walker.ref_parts
+            other, other_base = (self.new, self.new_loc) if old else (self.old, self.old_loc)
+            # a keyword only the other side has: where the other side has it, the referring
+            # node or the $ref's target (as in `{"$ref": X, ...}` on both sides)
+            if (
+                key not in node
+                and id(node) in parts
+                and id(other) in parts
+                and self.walker.key_loc(other, key, other_base) == parts[id(other)][1]
+            ):
+                return parts[id(node)][1].child(*at)
+            base = self.walker.key_loc(node, key, base)
         return base.child(*at)
 
     def sub(
@@ -160,6 +175,9 @@ class Walker:
         self.branch_facts: dict[tuple[bool, int], Any] = {}
         """Per-branch facts the union rules compute once (side is OLD, id of the node)."""
         self._form_parts: dict[int, dict[int, DNF | None]] = {}
+        self._inlined: dict[tuple[int, int], Any] = {}
+        self.ref_parts: dict[int, tuple[Loc, Loc]] = {}
+        """A `$ref` merged with its target (`inline`): where the referring node and target are."""
 
     def root(self, old_rel: str, new_rel: str) -> list[Change]:
         """Compare one document of OLD with one of NEW."""
@@ -184,6 +202,8 @@ class Walker:
         site = self._ref_site(old, new, old_loc, new_loc)
         old, old_loc = self.deref(self.old, old, old_loc)
         new, new_loc = self.deref(self.new, new, new_loc)
+        old = self.inline(self.old, old, old_loc)
+        new = self.inline(self.new, new, new_loc)
         key = (id(old), id(new), negated)
         if key in self._memo:
             return site + (self._memo[key] or [])  # None: this pair is being compared further up
@@ -365,19 +385,61 @@ class Walker:
             self.keylocs[id(node)] = locs
         return node
 
+    def key_loc(self, node: Any, key: str, loc: Loc) -> Loc:  # noqa: ANN401 - a schema
+        """Where the node holding `key` of `node` is (`loc` for a node of a file).
+
+        For a node merged from several (a flattened branch): the location of the part `key` came
+        from, so that a `$ref` below it resolves against that part's base URI.
+        """
+        locs = self.keylocs.get(id(node)) if isinstance(node, dict) else None
+        return locs.get(key, loc) if locs else loc
+
+    def inline(self, side: SchemaSet, node: Any, loc: Loc) -> Any:  # noqa: ANN401 - a schema
+        """A `$ref` beside other keywords merged with its target into one node, when exact.
+
+        `{"$ref": X, "maxLength": 3}` accepts what X and `maxLength: 3` both accept: merged, the
+        keywords compare with OLD's keyword by keyword (X's `type` with OLD's `type`, ...), so a
+        narrowing beside a `$ref` is a narrowing. Each keyword keeps where it came from (X's in
+        the definition, the others at the referring node). A target that cannot be merged
+        exactly (its own `$ref`, conflicting object or array keywords, ...) stays a `$ref`,
+        which the `ref.target` rule compares.
+        """
+        if not isinstance(node, dict) or not isinstance(node.get("$ref"), str):
+            return node
+        key = (id(side), id(node))
+        if key in self._inlined:
+            return self._inlined[key]
+        self._inlined[key] = node  # until merged (a cycle through this node stays a $ref)
+        ref_loc = self.key_loc(node, "$ref", loc)
+        target, source, pointer, base = side.resolve(ref_loc.base, node["$ref"])
+        target, where = self.deref(side, target, Loc(source, pointer, base))
+        if not isinstance(target, dict) or "$ref" in target or "$dynamicRef" in target:
+            return node
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        locs = {k: self.key_loc(node, k, loc) for k in rest}
+        merged = merge((rest, locs), (target, dict.fromkeys(target, where)))
+        if not isinstance(merged, tuple):
+            return node
+        out = self.synthetic(*merged)
+        self._inlined[key] = out
+        self.ref_parts[id(out)] = (loc, where)
+        return out
+
     def deref(self, side: SchemaSet, node: Any, loc: Loc) -> tuple[Any, Loc]:  # noqa: ANN401
         """Follow `$ref`s that carry no other assertion (a `$ref` with siblings is a keyword)."""
         seen: set[int] = set()
         while isinstance(node, dict):
-            if isinstance(node.get("$id"), str) and loc.pointer:
+            merged = id(node) in self.keylocs  # its parts' locations already carry their `$id`
+            if isinstance(node.get("$id"), str) and loc.pointer and not merged:
                 loc = replace(loc, base=urljoin(loc.base, node["$id"]))
-            ref = node.get("$ref", node.get("$dynamicRef"))
+            key = "$ref" if "$ref" in node else "$dynamicRef"
+            ref = node.get(key)
             if not isinstance(ref, str) or any(k not in _PURE_REF for k in node):
                 return node, loc
             if id(node) in seen:
                 return True, loc  # a loop of bare $refs asserts nothing
             seen.add(id(node))
-            target, source, pointer, base = side.resolve(loc.base, ref)
+            target, source, pointer, base = side.resolve(self.key_loc(node, key, loc).base, ref)
             node, loc = target, Loc(source, pointer, base)
         return node, loc
 

@@ -109,7 +109,8 @@ def _sig(pair: Pair, node: Any, *, old: bool) -> _Sig:  # noqa: ANN401 - a schem
         keys: dict[str, frozenset[Any]] = {}
         for name in resolved.get("required", []):
             prop = resolved.get("properties", {}).get(name, True)
-            vals = _values(_resolved(pair, prop, here, old=old)[0])
+            where = pair.walker.key_loc(resolved, "properties", here)
+            vals = _values(_resolved(pair, prop, where, old=old)[0])
             if isinstance(name, str) and vals is not None:
                 keys[name] = vals
         out = _Sig(empty=False, types=type_atoms(resolved), values=_values(resolved), keys=keys)

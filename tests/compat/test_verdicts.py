@@ -1,0 +1,127 @@
+"""Verdicts on real contract edits, cross-checked with python-jsonschema on generated events.
+
+Each test edits a copy of revision 0.1 the way a schema author evolving the contract did (a new
+user trial), runs the checker and then checks, with python-jsonschema on events built from the
+revision's own examples, that no instance contradicts the verdict: an event OLD accepts and NEW
+rejects needs a finding that breaks backward, and the other way round for forward. The expected
+verdict of each edit is asserted too, so a false "breaking" fails as well as a false
+"compatible".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from referencing import Registry, Resource
+
+from tests.compat._revisions import copy_revision, patch
+from vrp_contract.compat import Mode, compare
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from vrp_contract.compat.check import CompatReport
+
+VALUES = ["", "a", "abc", "abcd", "ATTACHED", "x" * 25, 0, 5, -1, 2.5, None, True, [1], {"k": 1}]
+
+
+def _validator(folder: Path, rel: str = "event.schema.json") -> jsonschema.Draft202012Validator:
+    docs = [json.loads(f.read_text("utf-8")) for f in folder.rglob("*.schema.json")]
+    registry: Registry[Any] = Registry().with_resources(
+        (d["$id"], Resource.from_contents(d)) for d in docs
+    )
+    entry = json.loads((folder / rel).read_text("utf-8"))
+    return jsonschema.Draft202012Validator(entry, registry=registry)
+
+
+def _events(folder: Path) -> list[dict[str, Any]]:
+    """One valid event per event type, from the examples of the revision's event schemas."""
+    out = []
+    for file in sorted((folder / "events").glob("*.schema.json")):
+        out.extend(json.loads(file.read_text("utf-8")).get("examples", [])[:1])
+    return out
+
+
+def _edit(tmp_path: Path, rel: str, change: Callable[[dict[str, Any]], None]) -> tuple[Path, Path]:
+    """(OLD, NEW): revision 0.1 copied twice, NEW with one edit of its file `rel`."""
+    old = copy_revision(tmp_path / "old", "0.1")
+    new = copy_revision(tmp_path / "new", "0.2", status="draft")
+    patch(new / rel, change)
+    return old, new
+
+
+def _broken(report: CompatReport) -> set[str]:
+    return {d for f in report.findings for d in f.directions}
+
+
+@st.composite
+def _variants(draw: st.DrawFn, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A valid event with a few fields replaced by other values (valid or not)."""
+    event = dict(draw(st.sampled_from(events)))
+    keys = st.sampled_from(["node_id", "session_id", "reason_code", "ts_ms", "details", "extra"])
+    for key in draw(st.lists(keys, max_size=3, unique=True)):
+        event[key] = draw(st.sampled_from(VALUES))
+    if draw(st.booleans()):
+        event["details"] = {"path_id": "p", "from_state": draw(st.sampled_from(VALUES))}
+    return event
+
+
+def _cross_check(
+    old: Path, new: Path, report: CompatReport, rel: str = "event.schema.json"
+) -> None:
+    """No generated event contradicts the directions the report leaves unbroken."""
+    broken = _broken(report)
+    v_old, v_new = _validator(old, rel), _validator(new, rel)
+    events = _events(old)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_variants(events))
+    def agree(event: dict[str, Any]) -> None:
+        in_old, in_new = v_old.is_valid(event), v_new.is_valid(event)
+        if in_old and not in_new:
+            assert "backward" in broken, event
+        if in_new and not in_old:
+            assert "forward" in broken, event
+
+    agree()
+    for event in events:  # the examples themselves stay valid on both sides
+        assert v_old.is_valid(event)
+
+
+def test_one_of_to_any_of_keeps_each_branch_file_base_uri(tmp_path):
+    """The union's branches live in events/ and reference ../common.schema.json: flattened
+    (oneOf to anyOf), each branch still resolves against its own file, not the entry's."""
+    old, new = _edit(tmp_path, "event.schema.json", lambda d: d.update(anyOf=d.pop("oneOf")))
+    for a, b in ((old, new), (new, old)):
+        report = compare(str(a), str(b), Mode.FULL)
+        assert not report.failed, [f.message for f in report.findings]
+        _cross_check(a, b, report)
+    # a single event's schema against the union file: the same base URIs, a real verdict
+    one = compare(str(old / "event.schema.json"), str(new / "events/mutation_tick.schema.json"))
+    assert one.failed
+    assert {f.rule for f in one.findings if f.is_error} == {"composition.one-of"}
+
+
+def test_a_narrowing_beside_a_ref_is_a_narrowing(tmp_path):
+    """`{"$ref": NodeId, "maxLength": 3}` accepts a subset of NodeId: forward compatible, and
+    the only change is the length limit (not a type widened to any, not annotations removed)."""
+
+    def narrow(d: dict[str, Any]) -> None:
+        d["properties"]["node_id"]["maxLength"] = 3
+
+    old, new = _edit(tmp_path, "events/mutation_tick.schema.json", narrow)
+    assert not compare(str(old), str(new), Mode.FORWARD).failed
+    report = compare(str(old), str(new), Mode.FULL)
+    assert [(f.rule, f.directions, f.pointer) for f in report.findings] == [
+        ("string.max-length", ("backward",), "/properties/node_id/maxLength")
+    ]
+    _cross_check(old, new, report)
+    # the other way round (the limit dropped) widens: breaks forward only
+    back = compare(str(new), str(old), Mode.FULL)
+    assert [(f.rule, f.directions) for f in back.findings] == [("string.max-length", ("forward",))]
+    _cross_check(new, old, back)
