@@ -113,9 +113,9 @@ def _node(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 schemas = st.recursive(_leaf(), _node, max_leaves=6)
 
 
-def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: PLR0911 - one per class
+def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: C901, PLR0911 - one per class
     """OLD rewritten by one of the #13 classes: equivalent forms, and near misses of them."""
-    kind = draw(st.integers(0, 7))
+    kind = draw(st.integers(0, 8))
     if kind == 0:
         return {"not": {"not": schema}}
     if kind == 1 and isinstance(schema, dict) and isinstance(schema.get("anyOf"), list):
@@ -140,6 +140,12 @@ def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: PLR0911 - one per cl
         then = schema.get("then", True)
         surround = {k: v for k, v in schema.items() if k not in {"if", "then", "else"}}
         return schema | {"then": {"allOf": [then, surround]}}
+    if kind == 8 and isinstance(schema, dict):  # a union moved into an allOf conjunct
+        for kw in ("anyOf", "oneOf"):
+            if kw in schema:
+                rest = {k: v for k, v in schema.items() if k not in {kw, "allOf"}}
+                union = {kw: schema[kw]} | draw(st.sampled_from([{}, {"type": "object"}]))
+                return rest | {"allOf": [*schema.get("allOf", []), union]}
     return draw(schemas)
 
 

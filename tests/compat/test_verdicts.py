@@ -125,3 +125,37 @@ def test_a_narrowing_beside_a_ref_is_a_narrowing(tmp_path):
     back = compare(str(new), str(old), Mode.FULL)
     assert [(f.rule, f.directions) for f in back.findings] == [("string.max-length", ("forward",))]
     _cross_check(new, old, back)
+
+
+def _wrap_union(d: dict[str, Any]) -> None:
+    d["allOf"] = [{"oneOf": d.pop("oneOf")}]
+
+
+def _wrap_branch(d: dict[str, Any]) -> None:
+    d["oneOf"][4] = {"anyOf": [d["oneOf"][4]]}
+
+
+def _wrap_and_drop(d: dict[str, Any]) -> None:
+    _wrap_union(d)
+    del d["allOf"][0]["oneOf"][2]
+
+
+def test_rewrites_that_accept_the_same_events_break_nothing(tmp_path):
+    """The union wrapped in `allOf: [{oneOf: [...]}]`, one branch wrapped in `anyOf`: the same
+    events, so compatible both ways with no bump, and every event type is still found."""
+    for n, edit in enumerate((_wrap_union, _wrap_branch)):
+        old, new = _edit(tmp_path / str(n), "event.schema.json", edit)
+        for a, b in ((old, new), (new, old)):
+            report = compare(str(a), str(b), Mode.FULL)
+            assert not report.failed, [f.message for f in report.findings]
+            assert str(report.bump) == "none", [f.message for f in report.findings]
+            _cross_check(a, b, report)
+
+
+def test_a_type_dropped_from_a_wrapped_union_is_still_a_removal(tmp_path):
+    old, new = _edit(tmp_path, "event.schema.json", _wrap_and_drop)
+    report = compare(str(old), str(new), Mode.BACKWARD)
+    errors = {(f.rule, f.context.get("event_type")) for f in report.findings if f.is_error}
+    assert ("behaviour.event-type", "PATH_SELECTED") in errors
+    assert "composition.one-of" in {rule for rule, _ in errors}
+    _cross_check(old, new, report)

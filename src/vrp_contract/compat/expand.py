@@ -1,8 +1,9 @@
 """Flattening combinators, so that restructured schemas compare by meaning, not by shape.
 
 When OLD and NEW use different combinators at one node (a plain schema that becomes an `anyOf`,
-an `allOf` that becomes a `oneOf`, ...), each side is rewritten as a list of branches: the node's
-own keywords merged with every `allOf` conjunct, then split over its `anyOf`/`oneOf` branches.
+an `allOf` that becomes a `oneOf`, a union wrapped in `allOf: [{oneOf: [...]}]`, ...), each side
+is rewritten as a list of branches: the node's own keywords merged with every `allOf` conjunct,
+then split over the one `anyOf`/`oneOf` (the node's own or a conjunct's).
 Merging is exact or refused (None): the walker then falls back to keyword-by-keyword rules.
 """
 
@@ -14,7 +15,8 @@ from vrp_contract.compat.values import ANNOTATIONS, same_value, type_atoms
 
 if TYPE_CHECKING:
     from vrp_contract.compat.model import Loc
-    from vrp_contract.compat.walk import Pair
+    from vrp_contract.compat.sources import SchemaSet
+    from vrp_contract.compat.walk import Pair, Walker
 
 __all__ = ["COMBINATORS", "expand", "merge"]
 
@@ -101,49 +103,85 @@ def merge(a: Branch, b: Branch) -> Branch | bool | None:  # noqa: C901, PLR0911,
     return out, locs
 
 
-def expand(  # noqa: C901, PLR0911, PLR0912 - one early exit per shape that cannot be flattened
-    pair: Pair, *, old: bool
-) -> tuple[list[Branch], str | None] | None:
+def expand(pair: Pair, *, old: bool) -> tuple[list[Branch], str | None] | None:
     """One side as (branches, the union keyword) with no combinator left, or None."""
     node = pair.old if old else pair.new
     loc = pair.old_loc if old else pair.new_loc
     side = pair.walker.old if old else pair.walker.new
+    return _flatten(pair.walker, side, node, loc, 0)
+
+
+MAX_NESTING = 8
+"""Conjuncts holding combinators flattened inside each other, at most."""
+
+
+def _flatten(  # noqa: C901, PLR0911, PLR0912 - one early exit per shape that cannot be flattened
+    walker: Walker, side: SchemaSet, node: dict[str, Any], loc: Loc, depth: int
+) -> tuple[list[Branch], str | None] | None:
+    """`node` as (branches, union keyword), or None when it cannot be flattened exactly.
+
+    Its keywords and `allOf` conjuncts are merged, then distributed over the one union (its own
+    `anyOf`/`oneOf`, or a conjunct's). `S and oneOf(B...)` is `oneOf(S and B...)`: an instance
+    that fails S fails both, one that passes S matches the same branches on both sides, so the
+    distribution is exact for `oneOf` too.
+    """
     unions = [k for k in ("anyOf", "oneOf") if k in node]
-    if len(unions) > 1:
+    if len(unions) > 1 or depth > MAX_NESTING:
         return None
+    kw: str | None = unions[0] if unions else None
     rest = {k: v for k, v in node.items() if k not in COMBINATORS}
-    merged: Branch | bool | None = (rest, dict.fromkeys(rest, loc))
+    merged: Branch | bool | None = (rest, {k: walker.key_loc(node, k, loc) for k in rest})
+    choices: list[Branch] | None = None  # a conjunct's union, flattened
+    conj_loc = walker.key_loc(node, "allOf", loc)
     for i, conj in enumerate(node.get("allOf", [])):
-        target, where = pair.walker.deref(side, conj, loc.child("allOf", i))
-        if target is True or merged is False:
+        target, where = walker.deref(side, conj, conj_loc.child("allOf", i))
+        if target is True:
             continue
         if target is False:
-            merged = False
-            continue
-        if not isinstance(target, dict) or any(k in target for k in COMBINATORS):
+            return [], kw  # the conjunction accepts nothing
+        if not isinstance(target, dict) or not isinstance(merged, tuple):
             return None
-        if not isinstance(merged, tuple):
+        if "anyOf" in target or "oneOf" in target:
+            sub = _flatten(walker, side, target, where, depth + 1)
+            if sub is None:
+                return None
+            branches, sub_kw = sub
+            if sub_kw is None:
+                if not branches:
+                    return [], kw
+                merged = merge(merged, branches[0])
+            elif kw is not None:
+                return None  # two unions: their product is not flattened
+            else:
+                kw, choices = sub_kw, branches
+        elif "allOf" in target:
             return None
-        merged = merge(merged, (target, dict.fromkeys(target, where)))
-    if merged is False:
-        return [], unions[0] if unions else None  # the conjunction accepts nothing
+        else:
+            merged = merge(merged, (target, dict.fromkeys(target, where)))
+        if merged is False:
+            return [], kw
     if not isinstance(merged, tuple):
         return None
-    if not unions:
+    if kw is None:
         return [merged], None
+    if choices is None:
+        choices = []
+        union_loc = walker.key_loc(node, kw, loc)
+        for j, branch in enumerate(node[kw]):
+            target, where = walker.deref(side, branch, union_loc.child(kw, j))
+            if target is False:
+                continue
+            if target is True:
+                choices.append(({}, {}))
+                continue
+            if not isinstance(target, dict) or any(k in target for k in COMBINATORS):
+                return None
+            choices.append((target, dict.fromkeys(target, where)))
     out: list[Branch] = []
-    for j, branch in enumerate(node[unions[0]]):
-        target, where = pair.walker.deref(side, branch, loc.child(unions[0], j))
-        if target is False:
-            continue
-        if target is True:
-            out.append(merged)
-            continue
-        if not isinstance(target, dict) or any(k in target for k in COMBINATORS):
-            return None
-        one = merge(merged, (target, dict.fromkeys(target, where)))
+    for choice in choices:
+        one = merge(merged, choice)
         if one is None or one is True:
             return None
         if one is not False:
             out.append(one)
-    return out, unions[0]
+    return out, kw
