@@ -159,3 +159,33 @@ def test_a_type_dropped_from_a_wrapped_union_is_still_a_removal(tmp_path):
     assert ("behaviour.event-type", "PATH_SELECTED") in errors
     assert "composition.one-of" in {rule for rule, _ in errors}
     _cross_check(old, new, report)
+
+
+def test_a_retargeted_ref_is_reported_at_the_ref_not_at_the_unchanged_definition(tmp_path):
+    def retarget(d: dict[str, Any]) -> None:
+        d["properties"]["node_id"]["$ref"] = "../common.schema.json#/$defs/SessionId"
+
+    old, new = _edit(tmp_path, "events/path_selected.schema.json", retarget)
+    report = compare(str(old), str(new), Mode.FULL)
+    assert {f.source for f in report.findings} == {f"{new}/events/path_selected.schema.json"}
+    assert {(f.pointer, f.old_pointer) for f in report.findings} == {
+        ("/properties/node_id/$ref", "/properties/node_id/$ref")
+    }
+    (error,) = [f for f in report.findings if f.is_error]
+    assert (error.rule, error.directions) == ("string.min-length", ("backward",))
+    assert error.context["target"] == "common.schema.json#/$defs/SessionId/minLength"
+    assert error.context["old_target"] == "common.schema.json#/$defs/NodeId/minLength"
+    assert error.line == 20  # the line of the edited "$ref"
+    _cross_check(old, new, report)
+
+
+def test_a_changed_shared_definition_is_still_reported_once_at_the_definition(tmp_path):
+    def narrow(d: dict[str, Any]) -> None:
+        d["$defs"]["NodeId"]["minLength"] = 1
+
+    old, new = _edit(tmp_path, "common.schema.json", narrow)
+    report = compare(str(old), str(new), Mode.FULL)
+    assert [(f.rule, f.source, f.pointer) for f in report.findings] == [
+        ("string.min-length", f"{new}/common.schema.json", "/$defs/NodeId/minLength")
+    ]
+    _cross_check(old, new, report)

@@ -200,13 +200,15 @@ class Walker:
     ) -> list[Change]:
         """Return the classified changes between two schema nodes (memoised, cycle-safe)."""
         site = self._ref_site(old, new, old_loc, new_loc)
+        refs = (old_loc, new_loc)
         old, old_loc = self.deref(self.old, old, old_loc)
         new, new_loc = self.deref(self.new, new, new_loc)
         old = self.inline(self.old, old, old_loc)
         new = self.inline(self.new, new, new_loc)
+        moved = self._retargeted(refs, (self._target(old, old_loc), self._target(new, new_loc)))
         key = (id(old), id(new), negated)
-        if key in self._memo:
-            return site + (self._memo[key] or [])  # None: this pair is being compared further up
+        if key in self._memo:  # None: this pair is being compared further up
+            return site + self._relocate(self._memo[key] or [], moved)
         self._memo[key] = None
         pair_old = old if isinstance(old, dict) else ({} if old else {"not": {}})
         pair_new = new if isinstance(new, dict) else ({} if new else {"not": {}})
@@ -222,7 +224,56 @@ class Walker:
             result = self._run(pair)
         result = self._normal(pair, old, new, result)
         self._memo[key] = result
-        return site + result
+        return site + self._relocate(result, moved)
+
+    def _target(self, node: Any, loc: Loc) -> Loc:  # noqa: ANN401 - a schema
+        """Where the schema a node's `$ref` leads to is (`loc` itself when it has none)."""
+        parts = self.ref_parts.get(id(node))
+        return parts[1] if parts is not None else loc
+
+    def _retargeted(self, refs: tuple[Loc, Loc], targets: tuple[Loc, Loc]) -> Moved:
+        """Per side of a `$ref` pointed somewhere else: (where the `$ref` is, where its target is).
+
+        A retarget is the same referring node on both sides with targets at different places.
+        Changes found inside the targets are the edit of that `$ref`, not of the definitions
+        (which may be unchanged), so they are reported at the `$ref` (`_relocate`).
+        """
+        (ref_old, ref_new), (to_old, to_new) = refs, targets
+
+        def place(loc: Loc, *, old: bool) -> tuple[str | None, str]:
+            root = (self.old if old else self.new).roots[0]  # two single files: the same place
+            return (None if loc.source == root else loc.source, loc.pointer)
+
+        if place(ref_old, old=True) != place(ref_new, old=False) or place(
+            to_old, old=True
+        ) == place(to_new, old=False):
+            return None
+        out = tuple(
+            (ref, to) if (ref.source, ref.pointer) != (to.source, to.pointer) else None
+            for ref, to in ((ref_old, to_old), (ref_new, to_new))
+        )
+        return None if out == (None, None) else (out[0], out[1])
+
+    @staticmethod
+    def _relocate(changes: list[Change], moved: Moved) -> list[Change]:
+        """Changes inside a retargeted `$ref`'s target, placed at the `$ref` (see _retargeted)."""
+        if moved is None:
+            return changes
+        out = []
+        for c in changes:
+            locs, context = [c.old, c.new], dict(c.context)
+            for i, (side, name) in enumerate(zip(moved, ("old_target", "target"), strict=True)):
+                if side is None:
+                    continue
+                ref, to = side
+                here = locs[i]
+                inside = here.pointer == to.pointer or here.pointer.startswith(to.pointer + "/")
+                if here.source == to.source and inside:
+                    context[name] = f"{here.source}#{here.pointer}"
+                    locs[i] = Loc(ref.source, ref.pointer + "/$ref", ref.base)
+            out.append(c if locs == [c.old, c.new] else replace(c, old=locs[0], new=locs[1],
+                                                                 context=context))  # fmt: skip
+        return out
 
     @staticmethod
     def _ref_site(old: Any, new: Any, old_loc: Loc, new_loc: Loc) -> list[Change]:  # noqa: ANN401
@@ -453,6 +504,8 @@ def _kinds_within(a: DNF, b: DNF | None) -> bool:
 
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
+Moved = tuple[tuple[Loc, Loc] | None, tuple[Loc, Loc] | None] | None
+"""Per side of a retargeted `$ref`: (where the `$ref` is, where its target is), else None."""
 _OTHER = {"backward": "forward", "forward": "backward"}
 _PURE_REF = ANNOTATIONS | CONTAINERS | {"$ref", "$dynamicRef"}
 _FAMILY = {
