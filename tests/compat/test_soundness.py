@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from vrp_contract.compat.check import compare_sets
-from vrp_contract.compat.model import Mode
+from vrp_contract.compat.model import Bump, Mode
 from vrp_contract.compat.sources import load_document
 
 KEYS = ["a", "b", "x_1"]
@@ -257,3 +257,24 @@ def ref_sibling_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
 def test_keywords_beside_a_ref_are_judged_soundly(pair, values):
     old, new = pair
     _check(old, new, values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(scalars, min_size=1, max_size=4),
+    st.lists(_leaf().filter(lambda s: isinstance(s, dict)), min_size=1, max_size=2),
+)
+def test_a_finite_domain_is_judged_exactly(values, extras):
+    """OLD an enum, NEW the same enum with more keywords: broken exactly when a value is lost,
+    and a patch at most when every value is kept (the same instances)."""
+    old: dict[str, Any] = {"enum": values}
+    new: dict[str, Any] = {}
+    for extra in extras:
+        new |= extra
+    new |= {"enum": values, "const": values[0]} if "const" in new else {"enum": values}
+    _check(old, new, values)
+    report = compare_sets(load_document("old", old), load_document("new", new), Mode.FULL)
+    kept = all(_valid(new, v) for v in values)
+    assert report.compatible is kept, (old, new)
+    if kept:
+        assert report.bump <= Bump.PATCH, (old, new, [f.message for f in report.findings])

@@ -27,7 +27,24 @@ if TYPE_CHECKING:
 
     from vrp_contract.compat.check import CompatReport
 
-VALUES = ["", "a", "abc", "abcd", "ATTACHED", "x" * 25, 0, 5, -1, 2.5, None, True, [1], {"k": 1}]
+VALUES = [
+    "",
+    "a",
+    "abc",
+    "abcd",
+    "ATTACHED",
+    "BIRTH",
+    "RECOVERING",
+    "x" * 25,
+    0,
+    5,
+    -1,
+    2.5,
+    None,
+    True,
+    [1],
+    {"k": 1},
+]
 
 
 def _validator(folder: Path, rel: str = "event.schema.json") -> jsonschema.Draft202012Validator:
@@ -187,5 +204,40 @@ def test_a_changed_shared_definition_is_still_reported_once_at_the_definition(tm
     report = compare(str(old), str(new), Mode.FULL)
     assert [(f.rule, f.source, f.pointer) for f in report.findings] == [
         ("string.min-length", f"{new}/common.schema.json", "/$defs/NodeId/minLength")
+    ]
+    _cross_check(old, new, report)
+
+
+def _state_pattern(pattern: str) -> Callable[[dict[str, Any]], None]:
+    return lambda d: d["$defs"]["SessionState"].update(pattern=pattern)
+
+
+def _details_key(d: dict[str, Any]) -> None:
+    d["properties"]["details"]["properties"] = {"tick": {"description": "The tick number."}}
+
+
+def test_changes_that_accept_the_same_events_need_a_patch_bump_only(tmp_path):
+    """Finite domains are exact: a pattern every enum value matches, a maxLength no value
+    reaches, and a details key with only a description accept the same events."""
+    edits = [
+        ("common.schema.json", _state_pattern("^[A-Z]+$")),
+        ("common.schema.json", lambda d: d["$defs"]["SessionState"].update(maxLength=20)),
+        ("events/mutation_tick.schema.json", _details_key),
+    ]
+    for n, (rel, edit) in enumerate(edits):
+        old, new = _edit(tmp_path / str(n), rel, edit)
+        report = compare(str(old), str(new), Mode.FULL)
+        assert not report.failed
+        assert str(report.bump) == "patch", [f.message for f in report.findings]
+        assert all(not f.directions for f in report.findings)
+        assert not any("any string" in f.message for f in report.findings)
+        _cross_check(old, new, report)
+
+
+def test_a_pattern_that_drops_an_enum_value_still_breaks(tmp_path):
+    old, new = _edit(tmp_path, "common.schema.json", _state_pattern("^[A-Z]{6,}$"))  # not BIRTH
+    report = compare(str(old), str(new), Mode.FULL)
+    assert [(f.rule, f.directions) for f in report.findings if f.is_error] == [
+        ("string.pattern", ("backward",))
     ]
     _cross_check(old, new, report)

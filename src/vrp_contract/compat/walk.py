@@ -356,9 +356,14 @@ class Walker:
         return found
 
     def _finite(self, pair: Pair, changes: list[Change]) -> list[Change]:
-        """Drop a direction proven safe by checking every value of a finite `enum`/`const`."""
-        if not any(c.directions for c in changes):
+        """Drop a direction proven safe by checking every value of a finite `enum`/`const`.
+
+        When both directions are proven (OLD and NEW accept the same values), the changes are an
+        equivalent rewrite: they break nothing and count as annotations (a patch bump).
+        """
+        if all(c.annotation for c in changes):
             return changes
+        proven: set[str] = set()
         for side_old, direction in ((True, "backward"), (False, "forward")):
             node = pair.old if side_old else pair.new
             values = finite_values(node)
@@ -369,8 +374,14 @@ class Walker:
             if here is None or there is None:
                 continue
             if all(t or not h for h, t in zip(here, there, strict=True)):
+                proven.add(direction)
                 strip = direction if not pair.negated else ("forward" if side_old else "backward")
                 changes = [c.without(strip) for c in changes]
+        exact = all(
+            id(n) not in self.keylocs or id(n) in self.ref_parts for n in (pair.old, pair.new)
+        )
+        if len(proven) == len(BOTH) and exact:  # each of this very node
+            return _same_instances(changes, "every value of the enum/const was checked")
         return changes
 
     def _normal(self, pair: Pair, old: Any, new: Any, changes: list[Change]) -> list[Change]:  # noqa: ANN401
@@ -379,18 +390,12 @@ class Walker:
         Equal normal forms accept the same instances (an equivalent rewrite: no direction breaks,
         the changes count as annotations); an empty one accepts nothing; type sets compare.
         """
-        if not any(c.directions for c in changes):
+        if all(c.annotation for c in changes):
             return changes
         a = self._form(self.old, old, pair.old_loc)
         b = self._form(self.new, new, pair.new_loc)
         if a is not None and a == b:
-            note = " OLD and NEW accept the same instances, so this rewrite breaks nothing."
-            return [
-                replace(c, directions=(), annotation=True, message=c.message + note)
-                if c.directions or not c.annotation
-                else c
-                for c in changes
-            ]
+            return _same_instances(changes, "")
         old_in_new = a is not None and (not a or _kinds_within(a, b))
         new_in_old = b is not None and (not b or _kinds_within(b, a))
         for proven, direction in ((old_in_new, "backward"), (new_in_old, "forward")):
@@ -493,6 +498,18 @@ class Walker:
             target, source, pointer, base = side.resolve(self.key_loc(node, key, loc).base, ref)
             node, loc = target, Loc(source, pointer, base)
         return node, loc
+
+
+def _same_instances(changes: list[Change], why: str) -> list[Change]:
+    """Changes of a pair proven to accept the same instances: no break, annotations only."""
+    why = f" ({why})" if why else ""
+    note = f" OLD and NEW accept the same instances{why}, so this rewrite breaks nothing."
+    return [
+        replace(c, directions=(), annotation=True, message=c.message + note)
+        if c.directions or not c.annotation
+        else c
+        for c in changes
+    ]
 
 
 def _kinds_within(a: DNF, b: DNF | None) -> bool:
