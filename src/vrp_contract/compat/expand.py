@@ -9,6 +9,7 @@ Merging is exact or refused (None): the walker then falls back to keyword-by-key
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat.values import ANNOTATIONS, same_value, type_atoms
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from vrp_contract.compat.sources import SchemaSet
     from vrp_contract.compat.walk import Pair, Walker
 
-__all__ = ["COMBINATORS", "expand", "merge"]
+__all__ = ["COMBINATORS", "Flat", "expand", "merge"]
 
 COMBINATORS = ("allOf", "anyOf", "oneOf")
 _LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"})
@@ -103,8 +104,20 @@ def merge(a: Branch, b: Branch) -> Branch | bool | None:  # noqa: C901, PLR0911,
     return out, locs
 
 
-def expand(pair: Pair, *, old: bool) -> tuple[list[Branch], str | None] | None:
-    """One side as (branches, the union keyword) with no combinator left, or None."""
+@dataclass(frozen=True)
+class Flat:
+    """One side flattened: its branches, the union keyword, and where each was written."""
+
+    branches: list[Branch]
+    kw: str | None
+    at: list[Loc] = field(default_factory=list)
+    """Where each branch is written (for the node's own union or a conjunct's)."""
+    kw_at: Loc | None = None
+    """Where the union keyword is written."""
+
+
+def expand(pair: Pair, *, old: bool) -> Flat | None:
+    """One side as branches with no combinator left (and the union keyword), or None."""
     node = pair.old if old else pair.new
     loc = pair.old_loc if old else pair.new_loc
     side = pair.walker.old if old else pair.walker.new
@@ -117,8 +130,8 @@ MAX_NESTING = 8
 
 def _flatten(  # noqa: C901, PLR0911, PLR0912 - one early exit per shape that cannot be flattened
     walker: Walker, side: SchemaSet, node: dict[str, Any], loc: Loc, depth: int
-) -> tuple[list[Branch], str | None] | None:
-    """`node` as (branches, union keyword), or None when it cannot be flattened exactly.
+) -> Flat | None:
+    """`node` as branches and a union keyword, or None when it cannot be flattened exactly.
 
     Its keywords and `allOf` conjuncts are merged, then distributed over the one union (its own
     `anyOf`/`oneOf`, or a conjunct's). `S and oneOf(B...)` is `oneOf(S and B...)`: an instance
@@ -129,59 +142,61 @@ def _flatten(  # noqa: C901, PLR0911, PLR0912 - one early exit per shape that ca
     if len(unions) > 1 or depth > MAX_NESTING:
         return None
     kw: str | None = unions[0] if unions else None
+    kw_at = walker.key_loc(node, kw, loc).child(kw) if kw else None
     rest = {k: v for k, v in node.items() if k not in COMBINATORS}
     merged: Branch | bool | None = (rest, {k: walker.key_loc(node, k, loc) for k in rest})
-    choices: list[Branch] | None = None  # a conjunct's union, flattened
+    choices: list[tuple[Branch, Loc]] | None = None  # a conjunct's union, flattened
     conj_loc = walker.key_loc(node, "allOf", loc)
     for i, conj in enumerate(node.get("allOf", [])):
         target, where = walker.deref(side, conj, conj_loc.child("allOf", i))
         if target is True:
             continue
         if target is False:
-            return [], kw  # the conjunction accepts nothing
+            return Flat([], kw, [], kw_at)  # the conjunction accepts nothing
         if not isinstance(target, dict) or not isinstance(merged, tuple):
             return None
         if "anyOf" in target or "oneOf" in target:
             sub = _flatten(walker, side, target, where, depth + 1)
-            if sub is None:
-                return None
-            branches, sub_kw = sub
-            if sub_kw is None:
-                if not branches:
-                    return [], kw
-                merged = merge(merged, branches[0])
-            elif kw is not None:
+            if sub is None or (sub.kw is not None and kw is not None):
                 return None  # two unions: their product is not flattened
+            if sub.kw is None:
+                if not sub.branches:
+                    return Flat([], kw, [], kw_at)
+                merged = merge(merged, sub.branches[0])
             else:
-                kw, choices = sub_kw, branches
+                kw, kw_at = sub.kw, sub.kw_at
+                choices = list(zip(sub.branches, sub.at, strict=True))
         elif "allOf" in target:
             return None
         else:
             merged = merge(merged, (target, dict.fromkeys(target, where)))
         if merged is False:
-            return [], kw
+            return Flat([], kw, [], kw_at)
     if not isinstance(merged, tuple):
         return None
     if kw is None:
-        return [merged], None
+        return Flat([merged], None, [loc])
     if choices is None:
         choices = []
         union_loc = walker.key_loc(node, kw, loc)
         for j, branch in enumerate(node[kw]):
-            target, where = walker.deref(side, branch, union_loc.child(kw, j))
+            written = union_loc.child(kw, j)
+            target, where = walker.deref(side, branch, written)
             if target is False:
                 continue
             if target is True:
-                choices.append(({}, {}))
+                choices.append((({}, {}), written))
                 continue
             if not isinstance(target, dict) or any(k in target for k in COMBINATORS):
                 return None
-            choices.append((target, dict.fromkeys(target, where)))
+            choices.append(((target, dict.fromkeys(target, where)), written))
     out: list[Branch] = []
-    for choice in choices:
+    at: list[Loc] = []
+    for choice, written in choices:
         one = merge(merged, choice)
         if one is None or one is True:
             return None
         if one is not False:
             out.append(one)
-    return out, kw
+            at.append(written)
+    return Flat(out, kw, at, kw_at)
