@@ -20,6 +20,8 @@ from referencing import Registry, Resource
 
 from tests.compat._revisions import copy_revision, patch
 from vrp_contract.compat import Mode, compare
+from vrp_contract.compat.check import compare_sets
+from vrp_contract.compat.sources import load_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -242,3 +244,18 @@ def test_a_pattern_that_drops_an_enum_value_still_breaks(tmp_path):
         ("string.pattern", ("backward",))
     ]
     _cross_check(old, new, report)
+
+
+def test_an_annotation_beside_a_ref_with_siblings_is_reported_once():
+    def doc(description: str) -> dict[str, Any]:
+        node = {"$ref": "#/$defs/N", "maxLength": 3, "description": description}
+        return {"$defs": {"N": {"type": "string"}}, "properties": {"x": node}}
+
+    report = compare_sets(load_document("old", doc("a")), load_document("new", doc("b")), Mode.FULL)
+    assert [(f.rule, f.pointer, f.message) for f in report.findings] == [
+        (
+            "annotation.changed",
+            "/properties/x",
+            'Annotation description changed from "a" to "b". Annotations never break.',
+        )
+    ]

@@ -282,6 +282,8 @@ class Walker:
             "$ref" in old or "$ref" in new
         ):
             return []
+        if all("$ref" in n and any(k not in _PURE_REF for k in n) for n in (old, new)):
+            return []  # not followed on either side: the rules see these annotations themselves
         keys = sorted(
             k
             for k in ANNOTATIONS - {"$id", "$schema"}
