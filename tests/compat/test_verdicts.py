@@ -259,3 +259,14 @@ def test_an_annotation_beside_a_ref_with_siblings_is_reported_once():
             'Annotation description changed from "a" to "b". Annotations never break.',
         )
     ]
+
+
+def test_a_keyword_added_or_dropped_beside_a_ref_is_reported_beside_the_ref_on_both_sides():
+    defs = {"N": {"type": "string"}, "S": {"type": "string", "minLength": 1}}
+    bare = {"$defs": defs, "properties": {"y": {"$ref": "#/$defs/N"}}}
+    beside = {"$defs": defs, "properties": {"y": {"$ref": "#/$defs/N", "maxLength": 5}}}
+    for old, new, broken in ((bare, beside, ("backward",)), (beside, bare, ("forward",))):
+        report = compare_sets(load_document("old", old), load_document("new", new), Mode.FULL)
+        assert [(f.rule, f.directions, f.pointer, f.old_pointer) for f in report.findings] == [
+            ("string.max-length", broken, "/properties/y/maxLength", "/properties/y/maxLength")
+        ]

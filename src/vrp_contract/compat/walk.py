@@ -81,6 +81,8 @@ class Pair:
     new_loc: Loc
     negated: bool
     depth: int
+    refs: tuple[Loc | None, Loc | None] = (None, None)
+    """Where OLD's (NEW's) node was referred from, when a bare `$ref` was followed to it."""
 
     @cached_property
     def old_types(self) -> frozenset[str]:
@@ -127,13 +129,13 @@ class Pair:
             other, other_base = (self.new, self.new_loc) if old else (self.old, self.old_loc)
             # a keyword only the other side has: where the other side has it, the referring
             # node or the $ref's target (as in `{"$ref": X, ...}` on both sides)
-            if (
-                key not in node
-                and id(node) in parts
-                and id(other) in parts
-                and self.walker.key_loc(other, key, other_base) == parts[id(other)][1]
-            ):
-                return parts[id(node)][1].child(*at)
+            if key not in node and id(other) in parts:
+                there = self.walker.key_loc(other, key, other_base)
+                referrer = self.refs[0 if old else 1]
+                if there == parts[id(other)][1] and id(node) in parts:
+                    return parts[id(node)][1].child(*at)
+                if there == parts[id(other)][0] and referrer is not None:
+                    return referrer.child(*at)  # beside the $ref there, so beside this one
             base = self.walker.key_loc(node, key, base)
         return base.child(*at)
 
@@ -212,7 +214,11 @@ class Walker:
         self._memo[key] = None
         pair_old = old if isinstance(old, dict) else ({} if old else {"not": {}})
         pair_new = new if isinstance(new, dict) else ({} if new else {"not": {}})
-        pair = Pair(self, pair_old, pair_new, old_loc, new_loc, negated, depth)
+        followed = (
+            refs[0] if refs[0] != old_loc else None,
+            refs[1] if refs[1] != new_loc else None,
+        )
+        pair = Pair(self, pair_old, pair_new, old_loc, new_loc, negated, depth, followed)
         if depth > MAX_DEPTH:
             result = [
                 pair.change(UNCLASSIFIED.id, BOTH, f"Schemas nested deeper than {MAX_DEPTH} "
