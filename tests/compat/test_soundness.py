@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from vrp_contract.compat.check import compare_sets
-from vrp_contract.compat.model import Mode
+from vrp_contract.compat.model import Bump, Mode
 from vrp_contract.compat.sources import load_document
 
 KEYS = ["a", "b", "x_1"]
@@ -113,9 +113,9 @@ def _node(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 schemas = st.recursive(_leaf(), _node, max_leaves=6)
 
 
-def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: PLR0911 - one per class
+def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: C901, PLR0911 - one per class
     """OLD rewritten by one of the #13 classes: equivalent forms, and near misses of them."""
-    kind = draw(st.integers(0, 7))
+    kind = draw(st.integers(0, 8))
     if kind == 0:
         return {"not": {"not": schema}}
     if kind == 1 and isinstance(schema, dict) and isinstance(schema.get("anyOf"), list):
@@ -140,6 +140,12 @@ def _rewrite(draw: st.DrawFn, schema: Any) -> Any:  # noqa: PLR0911 - one per cl
         then = schema.get("then", True)
         surround = {k: v for k, v in schema.items() if k not in {"if", "then", "else"}}
         return schema | {"then": {"allOf": [then, surround]}}
+    if kind == 8 and isinstance(schema, dict):  # a union moved into an allOf conjunct
+        for kw in ("anyOf", "oneOf"):
+            if kw in schema:
+                rest = {k: v for k, v in schema.items() if k not in {kw, "allOf"}}
+                union = {kw: schema[kw]} | draw(st.sampled_from([{}, {"type": "object"}]))
+                return rest | {"allOf": [*schema.get("allOf", []), union]}
     return draw(schemas)
 
 
@@ -222,3 +228,53 @@ def test_a_pattern_is_dropped_only_when_it_matches_every_string(pattern, texts):
     old = {"type": "string"}
     new = {"type": "string", "pattern": pattern}
     _check(old, new, [*texts, "", "a", "ab", "x", "\n", "Z"])
+
+
+def _siblings(draw: st.DrawFn) -> dict[str, Any]:
+    extra = draw(_leaf())
+    return extra if isinstance(extra, dict) else {}
+
+
+@st.composite
+def ref_sibling_pairs(draw: st.DrawFn) -> tuple[Any, Any]:
+    """A `$ref` beside other keywords on either side (merged with its target when exact)."""
+    target = draw(schemas)
+    defs = {"D": target, "E": draw(st.one_of(st.just(target), _leaf()))}
+    sides = []
+    for _ in range(2):
+        form = draw(st.integers(0, 3))
+        node: dict[str, Any] = {"$defs": defs}
+        if form != 3:  # 3: no $ref at all
+            node["$ref"] = draw(st.sampled_from(["#/$defs/D", "#/$defs/E"]))
+        if form != 0:  # 0: a bare $ref
+            node |= _siblings(draw)
+        sides.append(node)
+    return sides[0], sides[1]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ref_sibling_pairs(), st.lists(instances, min_size=20, max_size=40))
+def test_keywords_beside_a_ref_are_judged_soundly(pair, values):
+    old, new = pair
+    _check(old, new, values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(scalars, min_size=1, max_size=4),
+    st.lists(_leaf().filter(lambda s: isinstance(s, dict)), min_size=1, max_size=2),
+)
+def test_a_finite_domain_is_judged_exactly(values, extras):
+    """OLD an enum, NEW the same enum with more keywords: broken exactly when a value is lost,
+    and a patch at most when every value is kept (the same instances)."""
+    old: dict[str, Any] = {"enum": values}
+    new: dict[str, Any] = {}
+    for extra in extras:
+        new |= extra
+    new |= {"enum": values, "const": values[0]} if "const" in new else {"enum": values}
+    _check(old, new, values)
+    report = compare_sets(load_document("old", old), load_document("new", new), Mode.FULL)
+    kept = all(_valid(new, v) for v in values)
+    assert report.compatible is kept, (old, new)
+    if kept:
+        assert report.bump <= Bump.PATCH, (old, new, [f.message for f in report.findings])

@@ -173,23 +173,44 @@ def behaviour_source(side: SchemaSet) -> tuple[str, bytes] | None:
 
 
 def _event_types(side: SchemaSet) -> dict[str, str] | None:
-    """The event types the entry schema's union names (by the `const` of the discriminator)."""
+    """The event types the entry schema's union names (by the `const` of the discriminator).
+
+    The union is read through `$ref`s, `allOf` conjuncts and nested `anyOf`/`oneOf` (a branch
+    wrapped as `{"anyOf": [{"$ref": ...}]}` is still that event type); each type is placed at
+    its branch in the entry document.
+    """
     entry = side.roots[0] if side.roots else None
     doc = side.docs.get(entry or "")
     if not isinstance(doc, dict):
         return None
-    branches = doc.get("oneOf", doc.get("anyOf"))
-    if not isinstance(branches, list):
-        return None
     out: dict[str, str] = {}
-    for i, branch in enumerate(branches):
-        node = branch
-        if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
-            node = side.resolve(side.base[entry or ""], branch["$ref"])[0]
-        prop = node.get("properties", {}).get(DISCRIMINATOR) if isinstance(node, dict) else None
-        if isinstance(prop, dict) and isinstance(prop.get("const"), str):
-            out[prop["const"]] = f"/{'oneOf' if 'oneOf' in doc else 'anyOf'}/{i}"
+    _union_types(side, doc, side.base[entry or ""], "", out, seen=set())
     return out or None
+
+
+def _union_types(  # noqa: PLR0913 - one node, where it is, and what was found
+    side: SchemaSet,
+    node: object,
+    base: str,
+    pointer: str,
+    out: dict[str, str],
+    *,
+    seen: set[int],
+) -> None:
+    if not isinstance(node, dict) or id(node) in seen:
+        return
+    seen.add(id(node))
+    prop = node.get("properties", {}).get(DISCRIMINATOR)
+    if pointer and isinstance(prop, dict) and isinstance(prop.get("const"), str):
+        out.setdefault(prop["const"], pointer)
+    if isinstance(node.get("$ref"), str):
+        target, _, _, target_base = side.resolve(base, node["$ref"])
+        _union_types(side, target, target_base, pointer, out, seen=seen)
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        branches = node.get(keyword)
+        if isinstance(branches, list):
+            for i, branch in enumerate(branches):
+                _union_types(side, branch, base, f"{pointer}/{keyword}/{i}", out, seen=seen)
 
 
 def _declared(manifest: dict[str, Any] | None) -> dict[str, dict[str, str]]:

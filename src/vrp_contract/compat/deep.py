@@ -60,20 +60,21 @@ def _equal(  # noqa: PLR0913 - two nodes, where each is, and the pairs seen
         return False
     for key in keys:
         va, vb = a[key], b[key]
+        la_k, lb_k = walker.key_loc(a, key, la), walker.key_loc(b, key, lb)
         if key in _REFS and isinstance(va, str) and isinstance(vb, str):
-            ta, sa, pa, ba = walker.old.resolve(la.base, va)
-            tb, sb, pb, bb = walker.new.resolve(lb.base, vb)
+            ta, sa, pa, ba = walker.old.resolve(la_k.base, va)
+            tb, sb, pb, bb = walker.new.resolve(lb_k.base, vb)
             ok = _equal(pair, ta, tb, Loc(sa, pa, ba), Loc(sb, pb, bb), seen=seen)
         elif key in _ONE:
-            ok = _equal(pair, va, vb, la.child(key), lb.child(key), seen=seen)
+            ok = _equal(pair, va, vb, la_k.child(key), lb_k.child(key), seen=seen)
         elif key in _MANY and isinstance(va, list) and isinstance(vb, list):
             ok = len(va) == len(vb) and all(
-                _equal(pair, x, y, la.child(key, i), lb.child(key, i), seen=seen)
+                _equal(pair, x, y, la_k.child(key, i), lb_k.child(key, i), seen=seen)
                 for i, (x, y) in enumerate(zip(va, vb, strict=True))
             )
         elif key in _MAP and isinstance(va, dict) and isinstance(vb, dict):
             ok = va.keys() == vb.keys() and all(
-                _equal(pair, va[k], vb[k], la.child(key, k), lb.child(key, k), seen=seen)
+                _equal(pair, va[k], vb[k], la_k.child(key, k), lb_k.child(key, k), seen=seen)
                 for k in va
             )
         else:

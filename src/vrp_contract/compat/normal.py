@@ -4,7 +4,8 @@
 conjunctions (`Conj`), or None when it uses something the normal form does not model (then the
 caller proves nothing). Each step is an identity of JSON Schema semantics:
 
-- `allOf` is a conjunction, `anyOf` a disjunction; `$ref`s are followed; annotations drop out;
+- `allOf` is a conjunction, `anyOf` a disjunction; `$ref`s are followed (a `$ref` beside other
+  keywords is one more conjunct); annotations drop out;
 - type sets, `enum`/`const`, numeric and length bounds of a conjunction intersect;
 - a keyword for a kind of instance the conjunction excludes is vacuous and drops out;
 - `items: false` is `maxItems` (the number of `prefixItems`), `additionalProperties: false`
@@ -32,11 +33,11 @@ from dataclasses import dataclass, replace
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
+from vrp_contract.compat.model import Loc
 from vrp_contract.compat.values import ALL_TYPES, canonical
 from vrp_contract.vocabulary import ANNOTATIONS, CONTENT, IDENTIFIERS
 
 if TYPE_CHECKING:
-    from vrp_contract.compat.model import Loc
     from vrp_contract.compat.sources import SchemaSet
     from vrp_contract.compat.walk import Walker
 
@@ -352,6 +353,7 @@ class _Builder:
         if wide > self.budget:
             raise _UnsupportedError  # more subschemas than the budget: fail before building
         for key, value in node.items():
+            at = self.walker.key_loc(node, key, loc)  # a merged node: where `key` came from
             if key in _ANNOTATIONS or key.startswith("x-") or key in {"then", "else"}:
                 continue
             if key == "type":
@@ -387,10 +389,10 @@ class _Builder:
             elif key == "uniqueItems" and isinstance(value, bool):
                 own["unique"] = own["unique"] or value
             elif key == "items":
-                own["items"] = self._sub(node, key, loc, depth)
+                own["items"] = self._sub(node, key, at, depth)
             elif key == "prefixItems" and isinstance(value, list):
                 own["prefix"] = tuple(
-                    self.build(v, loc.child(key, i), depth + 1) for i, v in enumerate(value)
+                    self.build(v, at.child(key, i), depth + 1) for i, v in enumerate(value)
                 )
             elif key == "minProperties" and isinstance(value, int):
                 own["min_props"] = max(own["min_props"], value)
@@ -401,22 +403,23 @@ class _Builder:
             elif key == "properties" and isinstance(value, dict):
                 own["props"] = tuple(
                     sorted(
-                        (k, self.build(v, loc.child(key, k), depth + 1)) for k, v in value.items()
+                        (k, self.build(v, at.child(key, k), depth + 1)) for k, v in value.items()
                     )
                 )
             elif key == "additionalProperties":
-                own["additional"] = self._sub(node, key, loc, depth)
+                own["additional"] = self._sub(node, key, at, depth)
             elif key == "allOf" and isinstance(value, list):
-                parts += [self.build(v, loc.child(key, i), depth + 1) for i, v in enumerate(value)]
+                parts += [self.build(v, at.child(key, i), depth + 1) for i, v in enumerate(value)]
             elif key == "anyOf" and isinstance(value, list):
-                branches = [
-                    self.build(v, loc.child(key, i), depth + 1) for i, v in enumerate(value)
-                ]
+                branches = [self.build(v, at.child(key, i), depth + 1) for i, v in enumerate(value)]
                 parts.append(_dnf([c for b in branches for c in b]))
             elif key == "oneOf" and isinstance(value, list):
-                parts.append(self._one_of(value, loc, depth))
+                parts.append(self._one_of(value, at, depth))
             elif key == "not":
-                parts.append(_negate(self._sub(node, key, loc, depth)))
+                parts.append(_negate(self._sub(node, key, at, depth)))
+            elif key == "$ref" and isinstance(value, str):  # beside other keywords: a conjunct
+                target, source, pointer, base = self.side.resolve(at.base, value)
+                parts.append(self.build(target, Loc(source, pointer, base), depth + 1))
             elif key == "if":
                 continue  # below, with the constraints around it
             else:
@@ -425,9 +428,18 @@ class _Builder:
             raise _UnsupportedError  # pragma: no cover - prefix only comes from prefixItems
         whole = and_all([_dnf([Conj(**own)]), *parts])
         if "if" in node:
-            cond = self._sub(node, "if", loc, depth)
-            then = self._sub(node, "then", loc, depth) if "then" in node else TOP
-            other = self._sub(node, "else", loc, depth) if "else" in node else TOP
+            key_loc = self.walker.key_loc
+            cond = self._sub(node, "if", key_loc(node, "if", loc), depth)
+            then = (
+                self._sub(node, "then", key_loc(node, "then", loc), depth)
+                if "then" in node
+                else TOP
+            )
+            other = (
+                self._sub(node, "else", key_loc(node, "else", loc), depth)
+                if "else" in node
+                else TOP
+            )
             yes, no = and_all([whole, then]), and_all([whole, other])
             if yes == no or cond == TOP or not cond:
                 return yes if cond == TOP or yes == no else no

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ALL_TYPES", "canonical", "finite_values", "same_value", "type_atoms"]
+from vrp_contract import vocabulary
+
+__all__ = ["ALL_TYPES", "ANNOTATIONS", "canonical", "finite_values", "same_value", "type_atoms"]
+
+ANNOTATIONS = vocabulary.ANNOTATIONS | vocabulary.CONTENT | vocabulary.IDENTIFIERS
+"""Keywords that never change which instances a schema accepts (2020-12 defaults)."""
 
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "string", "integer", "number"})
 """Instance kinds; `number` means a number that is not an integer, so `integer` is inside it."""

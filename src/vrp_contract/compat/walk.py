@@ -14,11 +14,17 @@ from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator
 
-from vrp_contract import vocabulary
 from vrp_contract.compat._rule import Rule, declare
+from vrp_contract.compat.expand import merge
 from vrp_contract.compat.model import BOTH, Change, Loc
 from vrp_contract.compat.normal import DNF, kinds, normal_form
-from vrp_contract.compat.values import ALL_TYPES, finite_values, same_value, type_atoms
+from vrp_contract.compat.values import (
+    ALL_TYPES,
+    ANNOTATIONS,
+    finite_values,
+    same_value,
+    type_atoms,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,8 +44,6 @@ __all__ = [
     "type_atoms",
 ]
 
-ANNOTATIONS = vocabulary.ANNOTATIONS | vocabulary.CONTENT | vocabulary.IDENTIFIERS
-"""Keywords that never change which instances a schema accepts (2020-12 defaults)."""
 CONTAINERS = frozenset({"$defs", "definitions"})
 """Keywords that only hold schemas for `$ref`; they are compared where they are referenced."""
 MAX_DEPTH = 2500
@@ -77,6 +81,8 @@ class Pair:
     new_loc: Loc
     negated: bool
     depth: int
+    refs: tuple[Loc | None, Loc | None] = (None, None)
+    """Where OLD's (NEW's) node was referred from, when a bare `$ref` was followed to it."""
 
     @cached_property
     def old_types(self) -> frozenset[str]:
@@ -119,7 +125,18 @@ class Pair:
         """The location of `at` below OLD's (or NEW's) node, even inside a merged node."""
         node, base = (self.old, self.old_loc) if old else (self.new, self.new_loc)
         if at and isinstance(at[0], str):
-            base = self.walker.keylocs.get(id(node), {}).get(at[0], base)
+            key, parts = at[0], self.walker.ref_parts
+            other, other_base = (self.new, self.new_loc) if old else (self.old, self.old_loc)
+            # a keyword only the other side has: where the other side has it, the referring
+            # node or the $ref's target (as in `{"$ref": X, ...}` on both sides)
+            if key not in node and id(other) in parts:
+                there = self.walker.key_loc(other, key, other_base)
+                referrer = self.refs[0 if old else 1]
+                if there == parts[id(other)][1] and id(node) in parts:
+                    return parts[id(node)][1].child(*at)
+                if there == parts[id(other)][0] and referrer is not None:
+                    return referrer.child(*at)  # beside the $ref there, so beside this one
+            base = self.walker.key_loc(node, key, base)
         return base.child(*at)
 
     def sub(
@@ -160,6 +177,9 @@ class Walker:
         self.branch_facts: dict[tuple[bool, int], Any] = {}
         """Per-branch facts the union rules compute once (side is OLD, id of the node)."""
         self._form_parts: dict[int, dict[int, DNF | None]] = {}
+        self._inlined: dict[tuple[int, int], Any] = {}
+        self.ref_parts: dict[int, tuple[Loc, Loc]] = {}
+        """A `$ref` merged with its target (`inline`): where the referring node and target are."""
 
     def root(self, old_rel: str, new_rel: str) -> list[Change]:
         """Compare one document of OLD with one of NEW."""
@@ -182,15 +202,23 @@ class Walker:
     ) -> list[Change]:
         """Return the classified changes between two schema nodes (memoised, cycle-safe)."""
         site = self._ref_site(old, new, old_loc, new_loc)
+        refs = (old_loc, new_loc)
         old, old_loc = self.deref(self.old, old, old_loc)
         new, new_loc = self.deref(self.new, new, new_loc)
+        old = self.inline(self.old, old, old_loc)
+        new = self.inline(self.new, new, new_loc)
+        moved = self._retargeted(refs, (self._target(old, old_loc), self._target(new, new_loc)))
         key = (id(old), id(new), negated)
-        if key in self._memo:
-            return site + (self._memo[key] or [])  # None: this pair is being compared further up
+        if key in self._memo:  # None: this pair is being compared further up
+            return site + self._relocate(self._memo[key] or [], moved)
         self._memo[key] = None
         pair_old = old if isinstance(old, dict) else ({} if old else {"not": {}})
         pair_new = new if isinstance(new, dict) else ({} if new else {"not": {}})
-        pair = Pair(self, pair_old, pair_new, old_loc, new_loc, negated, depth)
+        followed = (
+            refs[0] if refs[0] != old_loc else None,
+            refs[1] if refs[1] != new_loc else None,
+        )
+        pair = Pair(self, pair_old, pair_new, old_loc, new_loc, negated, depth, followed)
         if depth > MAX_DEPTH:
             result = [
                 pair.change(UNCLASSIFIED.id, BOTH, f"Schemas nested deeper than {MAX_DEPTH} "
@@ -202,7 +230,56 @@ class Walker:
             result = self._run(pair)
         result = self._normal(pair, old, new, result)
         self._memo[key] = result
-        return site + result
+        return site + self._relocate(result, moved)
+
+    def _target(self, node: Any, loc: Loc) -> Loc:  # noqa: ANN401 - a schema
+        """Where the schema a node's `$ref` leads to is (`loc` itself when it has none)."""
+        parts = self.ref_parts.get(id(node))
+        return parts[1] if parts is not None else loc
+
+    def _retargeted(self, refs: tuple[Loc, Loc], targets: tuple[Loc, Loc]) -> Moved:
+        """Per side of a `$ref` pointed somewhere else: (where the `$ref` is, where its target is).
+
+        A retarget is the same referring node on both sides with targets at different places.
+        Changes found inside the targets are the edit of that `$ref`, not of the definitions
+        (which may be unchanged), so they are reported at the `$ref` (`_relocate`).
+        """
+        (ref_old, ref_new), (to_old, to_new) = refs, targets
+
+        def place(loc: Loc, *, old: bool) -> tuple[str | None, str]:
+            root = (self.old if old else self.new).roots[0]  # two single files: the same place
+            return (None if loc.source == root else loc.source, loc.pointer)
+
+        if place(ref_old, old=True) != place(ref_new, old=False) or place(
+            to_old, old=True
+        ) == place(to_new, old=False):
+            return None
+        out = tuple(
+            (ref, to) if (ref.source, ref.pointer) != (to.source, to.pointer) else None
+            for ref, to in ((ref_old, to_old), (ref_new, to_new))
+        )
+        return None if out == (None, None) else (out[0], out[1])
+
+    @staticmethod
+    def _relocate(changes: list[Change], moved: Moved) -> list[Change]:
+        """Changes inside a retargeted `$ref`'s target, placed at the `$ref` (see _retargeted)."""
+        if moved is None:
+            return changes
+        out = []
+        for c in changes:
+            locs, context = [c.old, c.new], dict(c.context)
+            for i, (side, name) in enumerate(zip(moved, ("old_target", "target"), strict=True)):
+                if side is None:
+                    continue
+                ref, to = side
+                here = locs[i]
+                inside = here.pointer == to.pointer or here.pointer.startswith(to.pointer + "/")
+                if here.source == to.source and inside:
+                    context[name] = f"{here.source}#{here.pointer}"
+                    locs[i] = Loc(ref.source, ref.pointer + "/$ref", ref.base)
+            out.append(c if locs == [c.old, c.new] else replace(c, old=locs[0], new=locs[1],
+                                                                 context=context))  # fmt: skip
+        return out
 
     @staticmethod
     def _ref_site(old: Any, new: Any, old_loc: Loc, new_loc: Loc) -> list[Change]:  # noqa: ANN401
@@ -211,6 +288,8 @@ class Walker:
             "$ref" in old or "$ref" in new
         ):
             return []
+        if all("$ref" in n and any(k not in _PURE_REF for k in n) for n in (old, new)):
+            return []  # not followed on either side: the rules see these annotations themselves
         keys = sorted(
             k
             for k in ANNOTATIONS - {"$id", "$schema"}
@@ -285,9 +364,14 @@ class Walker:
         return found
 
     def _finite(self, pair: Pair, changes: list[Change]) -> list[Change]:
-        """Drop a direction proven safe by checking every value of a finite `enum`/`const`."""
-        if not any(c.directions for c in changes):
+        """Drop a direction proven safe by checking every value of a finite `enum`/`const`.
+
+        When both directions are proven (OLD and NEW accept the same values), the changes are an
+        equivalent rewrite: they break nothing and count as annotations (a patch bump).
+        """
+        if all(c.annotation for c in changes):
             return changes
+        proven: set[str] = set()
         for side_old, direction in ((True, "backward"), (False, "forward")):
             node = pair.old if side_old else pair.new
             values = finite_values(node)
@@ -298,8 +382,14 @@ class Walker:
             if here is None or there is None:
                 continue
             if all(t or not h for h, t in zip(here, there, strict=True)):
+                proven.add(direction)
                 strip = direction if not pair.negated else ("forward" if side_old else "backward")
                 changes = [c.without(strip) for c in changes]
+        exact = all(
+            id(n) not in self.keylocs or id(n) in self.ref_parts for n in (pair.old, pair.new)
+        )
+        if len(proven) == len(BOTH) and exact:  # each of this very node
+            return _same_instances(changes, "every value of the enum/const was checked")
         return changes
 
     def _normal(self, pair: Pair, old: Any, new: Any, changes: list[Change]) -> list[Change]:  # noqa: ANN401
@@ -308,18 +398,12 @@ class Walker:
         Equal normal forms accept the same instances (an equivalent rewrite: no direction breaks,
         the changes count as annotations); an empty one accepts nothing; type sets compare.
         """
-        if not any(c.directions for c in changes):
+        if all(c.annotation for c in changes):
             return changes
         a = self._form(self.old, old, pair.old_loc)
         b = self._form(self.new, new, pair.new_loc)
         if a is not None and a == b:
-            note = " OLD and NEW accept the same instances, so this rewrite breaks nothing."
-            return [
-                replace(c, directions=(), annotation=True, message=c.message + note)
-                if c.directions or not c.annotation
-                else c
-                for c in changes
-            ]
+            return _same_instances(changes, "")
         old_in_new = a is not None and (not a or _kinds_within(a, b))
         new_in_old = b is not None and (not b or _kinds_within(b, a))
         for proven, direction in ((old_in_new, "backward"), (new_in_old, "forward")):
@@ -365,21 +449,75 @@ class Walker:
             self.keylocs[id(node)] = locs
         return node
 
+    def key_loc(self, node: Any, key: str, loc: Loc) -> Loc:  # noqa: ANN401 - a schema
+        """Where the node holding `key` of `node` is (`loc` for a node of a file).
+
+        For a node merged from several (a flattened branch): the location of the part `key` came
+        from, so that a `$ref` below it resolves against that part's base URI.
+        """
+        locs = self.keylocs.get(id(node)) if isinstance(node, dict) else None
+        return locs.get(key, loc) if locs else loc
+
+    def inline(self, side: SchemaSet, node: Any, loc: Loc) -> Any:  # noqa: ANN401 - a schema
+        """A `$ref` beside other keywords merged with its target into one node, when exact.
+
+        `{"$ref": X, "maxLength": 3}` accepts what X and `maxLength: 3` both accept: merged, the
+        keywords compare with OLD's keyword by keyword (X's `type` with OLD's `type`, ...), so a
+        narrowing beside a `$ref` is a narrowing. Each keyword keeps where it came from (X's in
+        the definition, the others at the referring node). A target that cannot be merged
+        exactly (its own `$ref`, conflicting object or array keywords, ...) stays a `$ref`,
+        which the `ref.target` rule compares.
+        """
+        if not isinstance(node, dict) or not isinstance(node.get("$ref"), str):
+            return node
+        key = (id(side), id(node))
+        if key in self._inlined:
+            return self._inlined[key]
+        self._inlined[key] = node  # until merged (a cycle through this node stays a $ref)
+        ref_loc = self.key_loc(node, "$ref", loc)
+        target, source, pointer, base = side.resolve(ref_loc.base, node["$ref"])
+        target, where = self.deref(side, target, Loc(source, pointer, base))
+        if not isinstance(target, dict) or "$ref" in target or "$dynamicRef" in target:
+            return node
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        locs = {k: self.key_loc(node, k, loc) for k in rest}
+        merged = merge((rest, locs), (target, dict.fromkeys(target, where)))
+        if not isinstance(merged, tuple):
+            return node
+        out = self.synthetic(*merged)
+        self._inlined[key] = out
+        self.ref_parts[id(out)] = (loc, where)
+        return out
+
     def deref(self, side: SchemaSet, node: Any, loc: Loc) -> tuple[Any, Loc]:  # noqa: ANN401
         """Follow `$ref`s that carry no other assertion (a `$ref` with siblings is a keyword)."""
         seen: set[int] = set()
         while isinstance(node, dict):
-            if isinstance(node.get("$id"), str) and loc.pointer:
+            merged = id(node) in self.keylocs  # its parts' locations already carry their `$id`
+            if isinstance(node.get("$id"), str) and loc.pointer and not merged:
                 loc = replace(loc, base=urljoin(loc.base, node["$id"]))
-            ref = node.get("$ref", node.get("$dynamicRef"))
+            key = "$ref" if "$ref" in node else "$dynamicRef"
+            ref = node.get(key)
             if not isinstance(ref, str) or any(k not in _PURE_REF for k in node):
                 return node, loc
             if id(node) in seen:
                 return True, loc  # a loop of bare $refs asserts nothing
             seen.add(id(node))
-            target, source, pointer, base = side.resolve(loc.base, ref)
+            target, source, pointer, base = side.resolve(self.key_loc(node, key, loc).base, ref)
             node, loc = target, Loc(source, pointer, base)
         return node, loc
+
+
+def _same_instances(changes: list[Change], why: str) -> list[Change]:
+    """Changes of a pair proven to accept the same instances: no break, annotations only."""
+    why = f" ({why})" if why else ""
+    note = f" OLD and NEW accept the same instances{why}, so this rewrite breaks nothing."
+    return [
+        replace(c, directions=(), annotation=True, message=c.message + note)
+        if c.directions or not c.annotation
+        else c
+        for c in changes
+    ]
 
 
 def _kinds_within(a: DNF, b: DNF | None) -> bool:
@@ -391,6 +529,8 @@ def _kinds_within(a: DNF, b: DNF | None) -> bool:
 
 
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
+Moved = tuple[tuple[Loc, Loc] | None, tuple[Loc, Loc] | None] | None
+"""Per side of a retargeted `$ref`: (where the `$ref` is, where its target is), else None."""
 _OTHER = {"backward": "forward", "forward": "backward"}
 _PURE_REF = ANNOTATIONS | CONTAINERS | {"$ref", "$dynamicRef"}
 _FAMILY = {

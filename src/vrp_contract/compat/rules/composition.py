@@ -109,7 +109,8 @@ def _sig(pair: Pair, node: Any, *, old: bool) -> _Sig:  # noqa: ANN401 - a schem
         keys: dict[str, frozenset[Any]] = {}
         for name in resolved.get("required", []):
             prop = resolved.get("properties", {}).get(name, True)
-            vals = _values(_resolved(pair, prop, here, old=old)[0])
+            where = pair.walker.key_loc(resolved, "properties", here)
+            vals = _values(_resolved(pair, prop, where, old=old)[0])
             if isinstance(name, str) and vals is not None:
                 keys[name] = vals
         out = _Sig(empty=False, types=type_atoms(resolved), values=_values(resolved), keys=keys)
@@ -167,6 +168,9 @@ class _Union:
     grid: list[list[list[Change]]]
     old_kw: str | None
     new_kw: str | None
+    old_kw_at: tuple[str | int, ...] | None = None
+    """Where OLD's union keyword is, below the node (default: the keyword itself)."""
+    new_kw_at: tuple[str | int, ...] | None = None
     exact: bool = True
     """False for flattened branches: their finite-domain proofs are about the whole node, so a
     pair without breaking changes is not proven equal (only annotation changes count as equal)."""
@@ -198,8 +202,8 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
     """Each OLD branch must fit some NEW branch (backward) and each NEW one some OLD (forward)."""
     back, fwd = raw(pair, "backward"), raw(pair, "forward")
     old, new, grid = u.old, u.new, u.grid
-    old_kw: tuple[str | int, ...] = (u.old_kw,) if u.old_kw else ()
-    new_kw: tuple[str | int, ...] = (u.new_kw,) if u.new_kw else ()
+    old_kw: tuple[str | int, ...] = u.old_kw_at or ((u.old_kw,) if u.old_kw else ())
+    new_kw: tuple[str | int, ...] = u.new_kw_at or ((u.new_kw,) if u.new_kw else ())
     # Partners are the most alike branches (never two provably disjoint ones, such as two event
     # types with different discriminators); verdicts only ask whether any branch covers.
     olds = [_sig(pair, o, old=True) for o in old]
@@ -251,13 +255,13 @@ def _cover(pair: Pair, u: _Union) -> list[Change]:
             "NEW's oneOf branches are not provably exclusive, so an instance OLD accepted may "
             "match two of them."
         )
-        out.append(pair.change("composition.one-of", BACKWARD, text, at=(), new_at=("oneOf",)))
+        out.append(pair.change("composition.one-of", BACKWARD, text, at=(), new_at=new_kw))
     if u.old_kw == "oneOf" and not same and not _exclusive(pair, old, old=True):
         text = (
             "OLD's oneOf branches are not provably exclusive, so NEW may accept an instance that "
             "matched two of them."
         )
-        out.append(pair.change("composition.one-of", FORWARD, text, at=("oneOf",), new_at=()))
+        out.append(pair.change("composition.one-of", FORWARD, text, at=old_kw, new_at=()))
     return out
 
 
@@ -292,18 +296,30 @@ def restructured(pair: Pair) -> list[Change] | None:
     if old_x is None or new_x is None:
         return None
     walker = pair.walker
-    old = [walker.synthetic(node, locs) for node, locs in old_x[0]]
-    new = [walker.synthetic(node, locs) for node, locs in new_x[0]]
+    old = [walker.synthetic(node, locs) for node, locs in old_x.branches]
+    new = [walker.synthetic(node, locs) for node, locs in new_x.branches]
     depth = pair.depth + 1
-    old_kw, new_kw = old_x[1], new_x[1]
+    old_kw, new_kw = old_x.kw, new_x.kw
     rule_id = "composition.one-of" if "oneOf" in (old_kw, new_kw) else "composition.any-of"
     grid = _grid(pair, rule_id, old, new, lambda i, j: walker.compare(
         old[i], new[j], pair.old_loc, pair.new_loc, negated=pair.negated, depth=depth))  # fmt: skip
-    old_at: list[tuple[str | int, ...]] = [(old_kw, i) if old_kw else () for i in range(len(old))]
-    new_at: list[tuple[str | int, ...]] = [(new_kw, j) if new_kw else () for j in range(len(new))]
-    return _cover(
-        pair, _Union(rule_id, old, new, old_at, new_at, grid, old_kw, new_kw, exact=False)
-    )
+    # where each branch is written, below this node (a union inside an allOf conjunct too)
+    old_at = [_below(pair.old_loc, at) or ((old_kw, i) if old_kw else ())
+              for i, at in enumerate(old_x.at)]  # fmt: skip
+    new_at = [_below(pair.new_loc, at) or ((new_kw, j) if new_kw else ())
+              for j, at in enumerate(new_x.at)]  # fmt: skip
+    u = _Union(rule_id, old, new, old_at, new_at, grid, old_kw, new_kw, exact=False)
+    u.old_kw_at = _below(pair.old_loc, old_x.kw_at) if old_x.kw_at else None
+    u.new_kw_at = _below(pair.new_loc, new_x.kw_at) if new_x.kw_at else None
+    return _cover(pair, u)
+
+
+def _below(base: Loc, loc: Loc) -> tuple[str | int, ...] | None:
+    """The path from `base` down to `loc` (None when `loc` is elsewhere, behind a `$ref`)."""
+    if loc.source != base.source or not loc.pointer.startswith(base.pointer + "/"):
+        return None
+    tokens = loc.pointer[len(base.pointer) + 1 :].split("/")
+    return tuple(t.replace("~1", "/").replace("~0", "~") for t in tokens)
 
 
 @rule(

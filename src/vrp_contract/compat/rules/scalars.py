@@ -293,9 +293,9 @@ def pattern(pair: Pair) -> list[Change]:
     if old == new:
         return []
     if old is None:
-        text, dirs = f"NEW adds pattern {render(new)}; OLD accepted any string.", BACKWARD
+        text, dirs = f"NEW adds pattern {render(new)}; OLD had no pattern.", BACKWARD
     elif new is None:
-        text, dirs = f"NEW drops pattern {render(old)}; it accepts any string.", FORWARD
+        text, dirs = f"NEW drops pattern {render(old)}; NEW has no pattern.", FORWARD
     else:
         text, dirs = f"The pattern changed from {render(old)} to {render(new)}.", BOTH
     return [pair.change("string.pattern", dirs, text, at=("pattern",), old=old, new=new)]
