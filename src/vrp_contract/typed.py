@@ -12,6 +12,7 @@ error. The TypeScript, Go, Rust and Java bindings report the same rule ids and p
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 from vrp_contract.generated import v0_1
@@ -19,6 +20,7 @@ from vrp_contract.generated.v0_1 import VrpEvent
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.parse import parse_line
 from vrp_contract.stream.validator import validate_event
+from vrp_contract.vocabulary import escape
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -106,5 +108,44 @@ def to_dict(event: VrpEvent) -> dict[str, Any]:
 
 
 def encode(event: VrpEvent) -> str:
-    """Encode an event to compact JSON text, refusing (EncodeError) what `decode` would refuse."""
-    return json.dumps(to_dict(event), ensure_ascii=False, separators=(",", ":"))
+    """Encode an event to compact JSON text, refusing (EncodeError) what `decode` would refuse.
+
+    Also what JSON cannot hold: a number past the range of a float (`1e400` in open `details`
+    decodes to infinity) cannot be written back as JSON text.
+    """
+    data = to_dict(event)
+    where = _non_finite(data, "")
+    if where is not None:
+        _raise(
+            EncodeError,
+            "input.not-json",
+            where,
+            f"The field {where} is {data_at(data, where)!r}, which JSON cannot hold (only finite "
+            "numbers): a number past the range of a 64-bit float cannot be written back.",
+        )
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _non_finite(value: Any, pointer: str) -> str | None:  # noqa: ANN401 - any JSON value
+    """The JSON Pointer of the first infinite or NaN number in `value`, if any."""
+    if value.__class__ is float and not math.isfinite(value):
+        return pointer
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, f"{pointer}/{escape(str(key))}")
+        if found is not None:
+            return found
+    return None
+
+
+def data_at(data: Any, pointer: str) -> Any:  # noqa: ANN401 - any JSON value
+    """The value at `pointer` in `data` (which holds it)."""
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        data = data[int(key)] if isinstance(data, list) else data[key]
+    return data

@@ -55,10 +55,30 @@ LONG_NUMBERS = [
     '{"ts_ms":' + "9" * 401 + ',"event_type":"MUTATION_TICK","session_id":"s"}',
 ]
 """Integers of 401 digits, in `details` and as the clock (TypeScript read only 400 characters)."""
+INFINITE_DETAILS = {DETAILS_OVERFLOW[0]: "/details/x", DETAILS_OVERFLOW[2]: "/details/rtt_ms"}
+"""Valid events whose open `details` hold a number past the range of a float: Python and
+TypeScript decode it as infinity, which their `encode` refuses (`input.not-json`: JSON text cannot
+hold it), so the consumer's round trip stops there; Go, Java and Rust's `exact-numbers` keep the
+digits and write them back (python.md, typescript.md)."""
+WHOLE_FLOATS_REFUSED = {
+    '{"ts_ms":-1.0,"event_type":"MUTATION_TICK","session_id":"s"}': "schema.minimum",
+    '{"ts_ms":9223372036854775807.0,"event_type":"MUTATION_TICK","session_id":"s"}': (
+        "schema.maximum"
+    ),
+}
+"""Refused everywhere with the same rule and pointer; Python's message says "a number -1.0" and
+"a number 9.223372036854776e+18", TypeScript's "an integer -1" and "a number
+9223372036854775808" (a JavaScript number cannot tell -1.0 from -1: typescript.md)."""
 DIVERGENCES = (
     {("rust", OVERFLOW): ("input.not-json", "")}
     | {("rust", text): ("input.not-json", "") for text in DETAILS_OVERFLOW + LONG_NUMBERS}
     | {(rust, text): ("input.not-json", "") for text in DETAILS_DEEP for rust in RUST_LANGUAGES}
+    | {("typescript", text): (rule, "/ts_ms") for text, rule in WHOLE_FLOATS_REFUSED.items()}
+    | {
+        (language, text): ("input.not-json", pointer)
+        for text, pointer in INFINITE_DETAILS.items()
+        for language in ("python", "typescript")
+    }
 )
 """Documented in docs/languages/rust.md: without the crate's `exact-numbers` feature serde_json
 refuses a number past the range of an f64 while parsing, before any check sees it: `ts_ms: 1e400`

@@ -30,6 +30,19 @@ def test_valid_round_trips(name, vector):
     assert json.loads(text) == vector["event"]
 
 
+@pytest.mark.parametrize(
+    ("details", "pointer"),
+    [('{"x":1e400}', "/details/x"), ('{"a":[1,{"b":-1e999}]}', "/details/a/1/b")],
+)
+def test_encode_refuses_a_number_json_text_cannot_hold(details: str, pointer: str) -> None:
+    line = '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":' + details + "}"
+    event = typed.decode(line)  # valid: details is open, and the number is a JSON number
+    with pytest.raises(typed.EncodeError) as info:
+        typed.encode(event)  # it decoded to infinity: writing `Infinity` is no JSON
+    assert (info.value.rule, info.value.pointer) == ("input.not-json", pointer)
+    assert "which JSON cannot hold" in info.value.message
+
+
 @pytest.mark.parametrize(("name", "vector"), INVALID, ids=[n for n, _ in INVALID])
 def test_invalid_rejected_with_rule_and_pointer(name, vector):
     for decode in (typed.from_dict, lambda e: typed.decode(json.dumps(e))):
