@@ -18,6 +18,14 @@ import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
+from vrp_contract.revision_data import (
+    DATA_SCHEMAS,
+    RevisionDataError,
+    behaviour_problems,
+    located,
+    schema_problem,
+    session_states,
+)
 from vrp_contract.vocabulary import ANNOTATIONS, version_of
 
 if TYPE_CHECKING:
@@ -27,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Revision",
+    "RevisionDataError",
     "UnknownRevisionError",
     "latest_revision",
     "list_revisions",
@@ -120,8 +129,48 @@ class Revision:
         return _read_json(self.root.joinpath(*rel.split("/")))
 
     def data_file(self, rel: str) -> JSON:
-        """Load one data file (state machine, invariants, default policy) of the revision."""
-        return _read_json(self.resource(rel))
+        """Load one data file (state machine, invariants, default policy) of the revision.
+
+        A data file with a schema in the revision (`DATA_SCHEMAS`) is checked against it:
+        `RevisionDataError` names the file, the line and the field that break it.
+        """
+        node = self.resource(rel)
+        data = _read_json(node)
+        schema_rel = DATA_SCHEMAS.get(rel)
+        if schema_rel is not None:
+            problem = schema_problem(rel, data, self.schema_file(schema_rel), self.registry)
+            if problem is not None:
+                raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
+        return data
+
+    def check_data(self) -> None:
+        """Read every data file the session fold uses; `RevisionDataError` on the first problem.
+
+        The files are read lazily; a command calls this first so that a broken data file is a
+        one-line input error before any work starts.
+        """
+        _ = self.default_policy, self.invariants, self.state_machine, self.behaviour
+
+    @functools.cached_property
+    def _consistent(self) -> tuple[JSON, JSON]:
+        """The state machine and behaviour data, checked as one whole (`behaviour_problems`)."""
+        machine = self.data_file("state-machine.json")
+        beh_node = self.resource("behaviour.json")
+        behaviour = _read_json(beh_node) if beh_node.is_file() else None
+        base = str(self.schema_file("state-machine.schema.json").get("$id", ""))
+        resolver = self.registry.resolver(base_uri=base)
+
+        def resolve(ref: str) -> object:
+            return resolver.lookup(ref).contents
+
+        try:
+            enum = session_states(self.schema_file("state-machine.schema.json"), resolve)
+        except (OSError, referencing.exceptions.Unresolvable):
+            enum = None
+        for rel, pointer, message in behaviour_problems(machine, behaviour, self.event_types, enum):
+            node = self.resource(rel)
+            raise RevisionDataError(located(str(node), node.read_text("utf-8"), pointer, message))
+        return machine, behaviour if behaviour is not None else {}
 
     def resource(self, rel: str) -> Traversable:
         """The file or folder `rel` of the revision, or of its supplement.
@@ -174,7 +223,7 @@ class Revision:
     @functools.cached_property
     def state_machine(self) -> JSON:
         """The state model: states, initial and terminal states, allowed transitions."""
-        return self.data_file("state-machine.json")
+        return self._consistent[0]
 
     @functools.cached_property
     def invariants(self) -> list[JSON]:
@@ -185,7 +234,9 @@ class Revision:
     @functools.cached_property
     def behaviour(self) -> JSON:
         """The behaviour data (`behaviour.json`): event roles, transition fields, attempt states."""
-        return self.data_file("behaviour.json")
+        if not self.resource("behaviour.json").is_file():
+            return self.data_file("behaviour.json")  # the missing file's own error
+        return self._consistent[1]
 
     def stream_cases(self) -> list[Traversable]:
         """The folders of the revision's behaviour suite (`streams/<case>/`), sorted by name."""

@@ -1,0 +1,178 @@
+"""A draft revision's data files are checked when it is loaded: a one-line input error, never a
+traceback (`validate -r`, `schema -r --file`), for a data file that breaks its schema or a
+behaviour that names what the revision does not define (`vrp_contract.revision_data`)."""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests._support import ROOT, run_cli
+from tests.compat._revisions import copy_revision, patch
+from vrp_contract import revisions
+from vrp_contract.revision_data import behaviour_problems
+from vrp_contract.revisions import RevisionDataError, list_revisions
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+STREAM = b'{"ts_ms":1,"event_type":"SESSION_CREATED","session_id":"s","node_id":"n"}\n'
+
+
+def _root(tmp_path: Path, file: str, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A schema root with 0.1 (and its supplement) and a draft 0.2 whose `file` is edited."""
+    root = tmp_path / "schema"
+    shutil.copytree(ROOT / "schema" / "v0.1", root / "v0.1")
+    shutil.copytree(ROOT / "schema" / "supplements", root / "supplements")
+    draft = copy_revision(root, "0.2", status="draft")
+    patch(draft / file, change)
+    return root
+
+
+def _validate(monkeypatch: pytest.MonkeyPatch, root: Path) -> tuple[int, str]:
+    monkeypatch.setattr(revisions, "schema_root", lambda: root)
+    result = run_cli("validate", "-r", "0.2", "-", stdin=STREAM)
+    return result.code, result.err
+
+
+def _bound_string(d: dict[str, Any]) -> None:
+    d["max_recovery_ms"] = "fast"
+
+
+def _bound_removed(d: dict[str, Any]) -> None:
+    del d["max_recovery_attempts"]
+
+
+def _severity_fatal(d: dict[str, Any]) -> None:
+    d["invariants"][1]["severity"] = "fatal"
+
+
+def _severity_removed(d: dict[str, Any]) -> None:
+    del d["invariants"][0]["severity"]
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "where", "says"),
+    [
+        ("policy.default.json", _bound_string, ":3: field /max_recovery_ms:", "'fast' is not of"),
+        ("policy.default.json", _bound_removed, ":1: (top level):", "max_recovery_attempts"),
+        ("invariants.json", _severity_fatal, "/invariants/1/severity:", "'fatal' is not one of"),
+        ("invariants.json", _severity_removed, "/invariants/0:", "'severity' is a required"),
+    ],
+)
+def test_a_data_file_that_breaks_its_schema_is_a_one_line_input_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    file: str,
+    change: Callable[[dict[str, Any]], None],
+    where: str,
+    says: str,
+) -> None:
+    root = _root(tmp_path, file, change)
+    code, err = _validate(monkeypatch, root)
+    assert code == 2, err
+    assert "Traceback" not in err
+    line = err.strip()
+    assert "\n" not in line, err
+    assert str(root / "v0.2" / file) in line
+    assert where in line
+    assert says in line
+    result = run_cli("schema", "-r", "0.2", "--file", file)
+    assert result.code == 2, result.err
+    assert str(root / "v0.2" / file) in result.err
+    assert says in result.err
+
+
+def test_the_released_revisions_data_files_are_clean() -> None:
+    for revision in list_revisions():
+        revision.check_data()
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "pointer", "says"),
+    [
+        (
+            "state-machine.json",
+            lambda d: d["transitions"].append({"from": "ATTACHED", "to": "NOWHERE"}),
+            "/transitions/",
+            "names state NOWHERE, which is not one of the states",
+        ),
+        (
+            "state-machine.json",
+            lambda d: d["terminal"].append("DEGRADED"),
+            "/transitions/",
+            "leaves terminal state DEGRADED",
+        ),
+        (
+            "behaviour.json",
+            lambda d: d["attempts"]["reset_on_entry"].append("LIMBO"),
+            "/attempts/reset_on_entry/1",
+            "names state LIMBO",
+        ),
+        (
+            "behaviour.json",
+            lambda d: d["event_roles"]["bind"].append("NO_SUCH_EVENT"),
+            "/event_roles/bind/1",
+            "event type NO_SUCH_EVENT",
+        ),
+    ],
+)
+def test_an_inconsistent_behaviour_is_a_one_line_input_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    file: str,
+    change: Callable[[dict[str, Any]], None],
+    pointer: str,
+    says: str,
+) -> None:
+    root = _root(tmp_path, file, change)
+    code, err = _validate(monkeypatch, root)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert "\n" not in err.strip(), err
+    assert str(root / "v0.2" / file) in err
+    assert f"field {pointer}" in err
+    assert says in err
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "states": [{"name": n, "description": n} for n in ("A", "B", "END")],
+        "initial": "A",
+        "terminal": ["END"],
+        "transitions": [{"from": "A", "to": "B"}, {"from": "B", "to": "END"}],
+        "recovery_states": ["B"],
+    }
+
+
+def test_behaviour_problems_names_every_inconsistency() -> None:
+    assert behaviour_problems(_machine(), None, None, {"A", "B", "END"}) == []
+    sm = _machine()
+    sm["states"].append({"name": "A", "description": "again"})
+    sm["states"].append({"name": "EXTRA", "description": "not in the enum"})
+    sm["initial"] = "LIMBO"
+    sm["terminal"].append("GHOST")
+    sm["recovery_states"].append("LIMBO")
+    sm["transitions"].append({"from": "END", "to": "A"})
+    behaviour = {"attempts": {"counted_on_entry": ["LIMBO"]}, "event_roles": {"bind": ["X", "Y"]}}
+    got = behaviour_problems(sm, behaviour, {"X"}, {"A", "B", "END"})
+    assert [(f, p) for f, p, _ in got] == [
+        ("state-machine.json", "/states/3/name"),
+        ("state-machine.json", "/states/4/name"),
+        ("state-machine.json", "/initial"),
+        ("state-machine.json", "/terminal/1"),
+        ("state-machine.json", "/recovery_states/1"),
+        ("state-machine.json", "/transitions/2"),
+        ("behaviour.json", "/attempts/counted_on_entry/0"),
+        ("behaviour.json", "/event_roles/bind/1"),
+    ]
+    assert all(m[0].isupper() and m.endswith(".") for _, _, m in got)
+
+
+def test_revision_data_error_is_a_value_error() -> None:
+    assert issubclass(RevisionDataError, ValueError)
