@@ -37,6 +37,7 @@ __all__ = [
     "Scaffolded",
     "changelog_mentions",
     "new_revision",
+    "release_date",
     "release_revision",
     "revision_folders",
 ]
@@ -244,15 +245,39 @@ def _copy_revision(  # noqa: PLR0913 - where from, where to, and the two URI pre
     return count
 
 
+UNRELEASED = re.compile(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+"""The `## [Unreleased]` section of a Keep a Changelog file, up to the next `## ` heading."""
+
+
 def changelog_mentions(repo: Path, version: str) -> bool:
-    """True when CHANGELOG.md names the revision (`schema/v0.2`, `revision 0.2` or `v0.2`)."""
+    """True when CHANGELOG.md names the revision under `## [Unreleased]`.
+
+    It counts as named by `schema/v0.2`, `revision 0.2` or `v0.2`, exactly: `v0.2.1`, `0.20` or a
+    mention in an earlier release's section do not count.
+    """
     try:
         text = (repo / "CHANGELOG.md").read_text("utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
+        return False
+    section = UNRELEASED.search(text)
+    if section is None:
         return False
     escaped = re.escape(version)
-    pattern = rf"(schema/v{escaped}\b|\brevision {escaped}\b|\bv{escaped}\b)"
-    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+    end = r"(?![\w.-]*\d)"  # not the start of a longer version (0.2.1, 0.20, 0.2-rc1)
+    pattern = rf"(schema/v{escaped}{end}|\brevision {escaped}{end}|\bv{escaped}{end})"
+    return re.search(pattern, section.group(1), flags=re.IGNORECASE) is not None
+
+
+def release_date(value: str) -> str:
+    """Return `value` when it is a calendar date written YYYY-MM-DD, else raise LifecycleError."""
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.isoformat() != value:
+        msg = f"--date {value!r} is not a date written YYYY-MM-DD (e.g. 2026-12-01)"
+        raise LifecycleError(msg)
+    return value
 
 
 def _previous_released(repo: Path, version: str) -> Path | None:
@@ -304,7 +329,7 @@ def release_revision(
     if manifest.get("status") == "released":
         msg = f"revision {version} is already released ({manifest.get('released', 'no date')}); "
         raise LifecycleError(msg + "a released revision never changes")
-    date = today or dt.datetime.now(dt.UTC).date().isoformat()
+    date = release_date(today) if today is not None else dt.datetime.now(dt.UTC).date().isoformat()
     if not changelog_mentions(repo, version):
         msg = (
             f"CHANGELOG.md has no entry for revision {version}: add one under ## [Unreleased] "
