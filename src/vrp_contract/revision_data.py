@@ -13,19 +13,22 @@ is a `behaviour.inconsistent` finding) and by `scripts/generate.py` (a `Generato
   revision does not define, a state listed twice, a terminal state with an outgoing transition,
   a state the session state enum lacks; each a `Problem` `(file, pointer, sentence)`;
 - `session_states(schema, resolve)`: the values a state name may take, from the state-machine
-  schema (the enum its `states[].name` refers to).
+  schema (the enum its `states[].name` refers to);
+- `ref_cycle(starts, follow)`: a chain of `$ref`s that never reaches a schema (`A` is only a
+  `$ref` to `B`, `B` only a `$ref` to `A`): validators recurse forever, bundles dangle and a
+  comparison reads the type as "any". The revision loader, the bundle and compat refuse it.
 
 Nothing here names a state or an event type: every name comes from the revision's files.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vrp_contract.vocabulary import escape, pointer_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Iterable
 
     import referencing
 
@@ -35,10 +38,12 @@ __all__ = [
     "RevisionDataError",
     "behaviour_problems",
     "located",
+    "ref_cycle",
     "schema_problem",
     "session_states",
 ]
 
+C = TypeVar("C")
 Problem = tuple[str, str, str]
 """(file relative to the revision, JSON Pointer into it, one full sentence)."""
 
@@ -101,6 +106,34 @@ def schema_problem(
                 f"the default policy gives no value for {', '.join(missing)}; a default policy "
                 "states every bound its schema defines."
             )
+    return None
+
+
+def ref_cycle(
+    starts: Iterable[tuple[str, str, C]],
+    follow: Callable[[str, C], tuple[Any, str, C]],
+) -> list[str] | None:
+    """The first `$ref` chain that comes back to itself before reaching a schema, else None.
+
+    `starts` are `(label, $ref, context)`: where a `$ref` is written (e.g. `common.schema.json#
+    /$defs/NodeId`), its value and what `follow` needs to resolve it; `follow($ref, context)`
+    returns `(target, label of the target, context inside the target)`. A target that is itself
+    a `$ref` (with or without annotations beside it) is followed. The chain is returned as labels,
+    the repeated one last: `[NodeId, A, B, A]`.
+    """
+    for label, first_ref, first_context in starts:
+        chain, seen = [label], {label}
+        ref, context = first_ref, first_context
+        while True:
+            target, where, context = follow(ref, context)
+            chain.append(where)
+            if where in seen:
+                return chain
+            seen.add(where)
+            next_ref = target.get("$ref") if isinstance(target, dict) else None
+            if not isinstance(next_ref, str):
+                break
+            ref = next_ref
     return None
 
 

@@ -23,10 +23,11 @@ from vrp_contract.revision_data import (
     RevisionDataError,
     behaviour_problems,
     located,
+    ref_cycle,
     schema_problem,
     session_states,
 )
-from vrp_contract.vocabulary import ANNOTATIONS, version_of
+from vrp_contract.vocabulary import ANNOTATIONS, escape, version_of
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -149,7 +150,39 @@ class Revision:
         The files are read lazily; a command calls this first so that a broken data file is a
         one-line input error before any work starts.
         """
+        self.check_refs()
         _ = self.default_policy, self.invariants, self.state_machine, self.behaviour
+
+    def check_refs(self) -> None:
+        """`RevisionDataError` when a chain of `$ref`s comes back to itself (`ref_cycle`)."""
+        _ = self._refs_checked
+
+    @functools.cached_property
+    def _refs_checked(self) -> bool:
+        places: dict[int, str] = {}
+        starts: list[tuple[str, str, Resolver[Any]]] = []
+        for rel in self.files():
+            doc = self.schema_file(rel)
+            resolver = self.registry.resolver(base_uri=str(doc.get("$id", "")))
+            for pointer, node in _schema_nodes(doc, ""):
+                places[id(node)] = f"{rel}#{pointer}"
+                if isinstance(node.get("$ref"), str):
+                    starts.append((f"{rel}#{pointer}", node["$ref"], resolver))
+
+        def follow(ref: str, resolver: Resolver[Any]) -> tuple[Any, str, Resolver[Any]]:
+            resolved = resolver.lookup(ref)
+            return resolved.contents, places.get(id(resolved.contents), ref), resolved.resolver
+
+        cycle = ref_cycle(starts, follow)
+        if cycle is not None:
+            rel, pointer = cycle[0].split("#", 1)
+            file = self.root.joinpath(*rel.split("/"))
+            message = (
+                f"The $ref chain {' -> '.join(cycle)} comes back to itself without reaching a "
+                "schema; end it in a schema (validators would recurse forever)."
+            )
+            raise RevisionDataError(located(str(file), file.read_text("utf-8"), pointer, message))
+        return True
 
     @functools.cached_property
     def _consistent(self) -> tuple[JSON, JSON]:
@@ -279,6 +312,7 @@ class Revision:
         its `title` (whole resources) or its `$defs` key, and every `$ref` is rewritten to a local
         `#/$defs/...` pointer, which code generators in every language understand.
         """
+        self.check_refs()
         return _Bundler(self).bundle("event.schema.json")
 
 
@@ -335,6 +369,20 @@ class _Bundler:
         if not top:
             out.pop("$defs", None)
         return out
+
+
+def _schema_nodes(node: Any, pointer: str) -> list[tuple[str, JSON]]:  # noqa: ANN401 - JSON
+    """Every object of a schema document with its JSON Pointer (values of `enum` etc. skipped)."""
+    out: list[tuple[str, JSON]] = []
+    if isinstance(node, dict):
+        out.append((pointer, node))
+        for key, value in node.items():
+            if key not in {"examples", "const", "enum", "default"}:
+                out += _schema_nodes(value, f"{pointer}/{escape(key)}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            out += _schema_nodes(item, f"{pointer}/{i}")
+    return out
 
 
 def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  # noqa: ANN401

@@ -12,7 +12,7 @@ import pytest
 from tests._support import ROOT, run_cli
 from tests.compat._revisions import copy_revision, patch
 from vrp_contract import revisions
-from vrp_contract.revision_data import behaviour_problems
+from vrp_contract.revision_data import behaviour_problems, ref_cycle
 from vrp_contract.revisions import RevisionDataError, list_revisions
 
 if TYPE_CHECKING:
@@ -176,3 +176,53 @@ def test_behaviour_problems_names_every_inconsistency() -> None:
 
 def test_revision_data_error_is_a_value_error() -> None:
     assert issubclass(RevisionDataError, ValueError)
+
+
+def _ref_cycle(d: dict[str, Any]) -> None:
+    """A new-user trial's edit: NodeId -> A -> B -> A, references only, never a schema."""
+    d["$defs"]["A"] = {"$ref": "#/$defs/B"}
+    d["$defs"]["B"] = {"$ref": "#/$defs/A"}
+    d["$defs"]["NodeId"] = {"$ref": "#/$defs/A", "description": "Beside the reference."}
+
+
+def test_a_ref_cycle_is_an_input_error_for_validate_schema_and_compat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _root(tmp_path, "common.schema.json", _ref_cycle)
+    code, err = _validate(monkeypatch, root)
+    assert code == 2, err
+    assert "\n" not in err.strip(), err
+    assert f"{root / 'v0.2' / 'common.schema.json'}:" in err
+    assert "common.schema.json#/$defs/A -> common.schema.json#/$defs/B" in err
+    assert "comes back to itself without reaching a schema" in err
+    bundle = run_cli("schema", "-r", "0.2")
+    assert bundle.code == 2, bundle.out[:200]
+    assert bundle.out == ""
+    assert bundle.err.strip() == err.strip()
+    compat = run_cli("compat", str(root / "v0.1"), str(root / "v0.2"))
+    assert compat.code == 2, compat.out
+    assert "\n" not in compat.err.strip(), compat.err
+    assert f"{root / 'v0.2' / 'common.schema.json'}:" in compat.err
+    assert "comes back to itself without reaching a schema" in compat.err
+
+
+def test_ref_cycle_follows_references_only() -> None:
+    docs = {
+        "#/a": {"$ref": "#/b"},
+        "#/b": {"$ref": "#/c", "description": "an annotation beside it changes nothing"},
+        "#/c": {"$ref": "#/a"},
+        "#/tree": {"type": "object", "properties": {"child": {"$ref": "#/tree"}}},
+        "#/leaf": {"type": "string"},
+    }
+
+    def follow(ref: str, context: None) -> tuple[Any, str, None]:
+        return docs[ref], ref, context
+
+    assert ref_cycle([("x", "#/leaf", None), ("y", "#/tree", None)], follow) is None
+    assert ref_cycle([("x", "#/leaf", None), ("y", "#/a", None)], follow) == [
+        "y",
+        "#/a",
+        "#/b",
+        "#/c",
+        "#/a",
+    ]

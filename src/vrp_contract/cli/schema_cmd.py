@@ -66,6 +66,9 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
         except RevisionDataError as exc:
             raise UsageError(str(exc)) from None
     else:
-        doc = rev.bundle()
+        try:
+            doc = rev.bundle()
+        except RevisionDataError as exc:
+            raise UsageError(str(exc)) from None
     io.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return ExitCode.OK
