@@ -12,6 +12,8 @@ is a `behaviour.inconsistent` finding) and by `scripts/generate.py` (a `Generato
 - `behaviour_problems(...)`: every name the state machine and behaviour data use that the
   revision does not define, a state listed twice, a terminal state with an outgoing transition,
   a state the session state enum lacks; each a `Problem` `(file, pointer, sentence)`;
+- `vector_problem(kind, doc)`: why an example vector (`examples/valid|invalid/*.json`) does not
+  have the vector format `VECTOR_FORMAT`, or None;
 - `session_states(schema, resolve)`: the values a state name may take, from the state-machine
   schema (the enum its `states[].name` refers to);
 - `ref_cycle(starts, follow)`: a chain of `$ref`s that never reaches a schema (`A` is only a
@@ -41,6 +43,7 @@ __all__ = [
     "ref_cycle",
     "schema_problem",
     "session_states",
+    "vector_problem",
 ]
 
 C = TypeVar("C")
@@ -56,6 +59,37 @@ _COMPLETE = frozenset({"policy.default.json"})
 """Data files that must give every property their schema defines."""
 _FIXED_KEYS = frozenset({"states", "initial", "terminal", "transitions"})
 """state-machine.json keys that are not a list of states with a role."""
+
+
+VECTOR_FORMAT = (
+    'an example vector is {"description": TEXT, "event": EVENT}, and one under examples/invalid '
+    'adds "error": {"rule": RULE ID, "pointer": JSON POINTER} (docs/guides/revision-example.md)'
+)
+"""The example vector format, as the error message states it."""
+
+
+_KIND_NAMES = {str: "string", dict: "object", object: "JSON value"}
+
+
+def vector_problem(kind: str, doc: Any) -> str | None:  # noqa: ANN401 - any parsed JSON
+    """Why `doc` is not an example vector of `kind` (`valid`, `invalid`), else None."""
+    if not isinstance(doc, dict):
+        return f"{VECTOR_FORMAT}; this file holds no JSON object."
+    wanted: dict[str, type] = {"description": str, "event": object}
+    if kind == "invalid":
+        wanted["error"] = dict
+    for key, kind_of in wanted.items():
+        if key not in doc:
+            hint = '; a bare event goes under "event"' if "event_type" in doc else ""
+            return f'{VECTOR_FORMAT}; this file has no "{key}"{hint}.'
+        if not isinstance(doc[key], kind_of):
+            return f'{VECTOR_FORMAT}; its "{key}" is not a {_KIND_NAMES[kind_of]}.'
+    error = doc.get("error")
+    if kind == "invalid" and not (
+        isinstance(error, dict) and all(isinstance(error.get(k), str) for k in ("rule", "pointer"))
+    ):
+        return f'{VECTOR_FORMAT}; its "error" lacks a string "rule" or "pointer".'
+    return None
 
 
 class RevisionDataError(ValueError):

@@ -26,6 +26,7 @@ from vrp_contract.revision_data import (
     ref_cycle,
     schema_problem,
     session_states,
+    vector_problem,
 )
 from vrp_contract.vocabulary import ANNOTATIONS, escape, version_of
 
@@ -285,15 +286,27 @@ class Revision:
         return {k: v for k, v in data.items() if not k.startswith("$")}
 
     def examples(self, kind: str) -> list[tuple[str, JSON]]:
-        """Return the `valid` or `invalid` example vectors as (name, vector) pairs, sorted."""
+        """Return the `valid` or `invalid` example vectors as (name, vector) pairs, sorted.
+
+        `RevisionDataError` names a file that is not a vector (`revision_data.VECTOR_FORMAT`).
+        """
         folder = self.root / "examples" / kind
         if not folder.is_dir():
             return []
-        return sorted(
-            (child.name.removesuffix(".json"), _read_json(child))
-            for child in folder.iterdir()
-            if child.name.endswith(".json")
-        )
+        out: list[tuple[str, JSON]] = []
+        for child in folder.iterdir():
+            if not child.name.endswith(".json"):
+                continue
+            try:
+                vector = _read_json(child)
+            except (ValueError, UnicodeDecodeError) as exc:
+                msg = f"{child}: an example vector is not valid JSON: {exc}"
+                raise RevisionDataError(msg) from None
+            problem = vector_problem(kind, vector)
+            if problem is not None:
+                raise RevisionDataError(located(str(child), child.read_text("utf-8"), "", problem))
+            out.append((child.name.removesuffix(".json"), vector))
+        return sorted(out, key=lambda pair: pair[0])
 
     def inlined(self, schema: JSON) -> JSON:
         """Return `schema` with every (non-recursive) `$ref` replaced by its target.

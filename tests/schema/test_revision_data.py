@@ -4,6 +4,7 @@ behaviour that names what the revision does not define (`vrp_contract.revision_d
 
 from __future__ import annotations
 
+import json
 import shutil
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ import pytest
 from tests._support import ROOT, run_cli
 from tests.compat._revisions import copy_revision, patch
 from vrp_contract import revisions
-from vrp_contract.revision_data import behaviour_problems, ref_cycle
+from vrp_contract.revision_data import behaviour_problems, ref_cycle, vector_problem
 from vrp_contract.revisions import RevisionDataError, list_revisions
 
 if TYPE_CHECKING:
@@ -226,3 +227,44 @@ def test_ref_cycle_follows_references_only() -> None:
         "#/c",
         "#/a",
     ]
+
+
+BARE_EVENT = {"ts_ms": 1, "event_type": "HEARTBEAT", "session_id": "s"}
+
+
+def test_an_example_vector_written_as_a_bare_event_is_named_with_the_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scripts import generate  # noqa: PLC0415 - the script, as `make generate` runs it
+
+    root = _root(tmp_path, "revision.json", lambda _doc: None)
+    vector = root / "v0.2" / "examples" / "valid" / "heartbeat.json"
+    vector.write_text(json.dumps(BARE_EVENT) + "\n", "utf-8")
+    revision = list_revisions(root)[-1]
+    with pytest.raises(RevisionDataError) as caught:
+        revision.examples("valid")
+    message = str(caught.value)
+    assert message.startswith(f"{vector}:1: (top level): an example vector is ")
+    assert '{"description": TEXT, "event": EVENT}' in message
+    assert 'this file has no "description"; a bare event goes under "event".' in message
+    monkeypatch.setattr(generate, "list_revisions", lambda: list_revisions(root))
+    assert generate.main(["--check", "--only", "jsonschema"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"generate.py: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "doc", "says"),
+    [
+        ("valid", [], "this file holds no JSON object"),
+        ("valid", {"description": "d"}, 'this file has no "event"'),
+        ("valid", {"description": 1, "event": {}}, 'its "description" is not a string'),
+        ("invalid", {"description": "d", "event": {}}, 'this file has no "error"'),
+        ("invalid", {"description": "d", "event": {}, "error": {"rule": "x"}}, "lacks a string"),
+    ],
+)
+def test_vector_problem(kind: str, doc: Any, says: str) -> None:
+    assert says in (vector_problem(kind, doc) or "")
+    assert vector_problem("valid", {"description": "d", "event": {}}) is None
+    error = {"rule": "schema.required", "pointer": "/x"}
+    assert vector_problem("invalid", {"description": "d", "event": {}, "error": error}) is None
