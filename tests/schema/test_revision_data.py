@@ -268,3 +268,14 @@ def test_vector_problem(kind: str, doc: Any, says: str) -> None:
     assert vector_problem("valid", {"description": "d", "event": {}}) is None
     error = {"rule": "schema.required", "pointer": "/x"}
     assert vector_problem("invalid", {"description": "d", "event": {}, "error": error}) is None
+
+
+def test_the_flink_client_refuses_a_ref_cycle_before_the_job_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vrp_contract.flink.logic import LogicConfig  # noqa: PLC0415 - no PyFlink needed
+
+    root = _root(tmp_path, "common.schema.json", _ref_cycle)
+    monkeypatch.setattr(revisions, "schema_root", lambda: root)
+    with pytest.raises(RevisionDataError, match="comes back to itself"):
+        LogicConfig.create("0.2")
