@@ -271,8 +271,9 @@ UNRELEASED = re.compile(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## |\Z)", re.MULTIL
 def changelog_mentions(repo: Path, version: str) -> bool:
     """True when CHANGELOG.md names the revision under `## [Unreleased]`.
 
-    It counts as named by `schema/v0.2`, `revision 0.2` or `v0.2`, exactly: `v0.2.1`, `0.20` or a
-    mention in an earlier release's section do not count.
+    It counts as named by `schema/v0.2` (or `schema/v0.2/`), `revision 0.2` or `v0.2`, exactly:
+    `v0.2.1`, `0.20`, a file inside the folder (`schema/v0.2/events/x.schema.json`, an example in
+    some other entry) or a mention in an earlier release's section do not count.
     """
     try:
         text = (repo / "CHANGELOG.md").read_text("utf-8")
@@ -283,7 +284,8 @@ def changelog_mentions(repo: Path, version: str) -> bool:
         return False
     escaped = re.escape(version)
     end = r"(?![\w.-]*\d)"  # not the start of a longer version (0.2.1, 0.20, 0.2-rc1)
-    pattern = rf"(schema/v{escaped}{end}|\brevision {escaped}{end}|\bv{escaped}{end})"
+    folder = rf"schema/v{escaped}{end}(?!/[\w.-])"  # the folder, not a file inside it
+    pattern = rf"(?<![\w/])({folder}|revision {escaped}{end}|v{escaped}{end}(?!/[\w.-]))"
     return re.search(pattern, section.group(1), flags=re.IGNORECASE) is not None
 
 

@@ -199,6 +199,8 @@ def test_release_outside_a_source_checkout_is_a_usage_error(repo: Path) -> None:
         ("## [Unreleased]\n- Pinned the bundler v0.3.2.\n", False),
         ("## [Unreleased]\n- Revision 0.30 (`schema/v0.30/`).\n", False),
         ("## [0.2.0]\n- Schema revision 0.3 (`schema/v0.3/`).\n", False),
+        ("## [Unreleased]\n- A message names `schema/v0.3/events/x.schema.json`.\n", False),
+        ("## [Unreleased]\n- Revision 0.3 (`schema/v0.3`).\n", True),
         ("- Schema revision 0.3 (`schema/v0.3/`).\n", False),  # no [Unreleased] section
     ],
 )
