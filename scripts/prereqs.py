@@ -45,7 +45,7 @@ TOOLS = (
         "Node.js",
         ("node", "--version"),
         r"v(\d+(?:\.\d+)*)",
-        (18,),
+        (20,),  # the TypeScript binding uses String.prototype.isWellFormed (Node 20)
         "apt-get install nodejs npm, or https://nodejs.org/ (TypeScript binding, Mermaid fetch)",
     ),
     Tool(

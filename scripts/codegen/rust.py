@@ -13,6 +13,8 @@ variant; open objects that name keys get `additionalProperties: {}`, which typif
 
 from __future__ import annotations
 
+import math
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +95,51 @@ def _adapt(types: str) -> str:
     types = types.replace(UNTAGGED, "#[derive(Clone, Debug, PartialEq)]\npub enum VrpEvent {")
     types = types.replace(PLAIN_DERIVE, PLAIN_DERIVE.replace("Debug)]", "Debug, PartialEq)]"))
     return types.replace(EMPTY_MAP, OPTIONAL_MAP)
+
+
+INTEGER_NEWTYPE = re.compile(
+    r"#\[derive\(:: serde :: Deserialize, (:: serde :: Serialize, Clone, Debug, PartialEq)\)\]\n"
+    r"#\[serde\(transparent\)\]\npub struct (\w+)\(pub ([iu](?:8|16|32|64))\);\n"
+)
+BARE_INTEGER = re.compile(
+    r"^\s+pub \w+: (?:::std::option::Option<)?[iu](?:8|16|32|64|128)\b", re.MULTILINE
+)
+WHOLE_NUMBER = """impl<'de> ::serde::Deserialize<'de> for {name} {{
+    /// Any JSON number whose value is a whole number (`2000`, `2000.0`, `2e3`) from {low}
+    /// to {high}, as JSON Schema's `integer` reads it.
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {{
+        strict::whole_number(d, {low}, {high}).map(Self)
+    }}
+}}
+"""
+INT_RANGE = {f"i{b}": (-(2 ** (b - 1)), 2 ** (b - 1) - 1) for b in (8, 16, 32, 64)} | {
+    f"u{b}": (0, 2**b - 1) for b in (8, 16, 32, 64)
+}
+
+
+def _whole_numbers(types: str, defs: dict[str, Any]) -> str:
+    """Give each integer newtype (`Timestamp(pub i64)`) a `Deserialize` that reads any whole number.
+
+    JSON Schema's `integer` is a value, not a spelling: `2000.0` and `2e3` are integers, which
+    serde's derived `i64` reader refuses. Bounds are the schema's (`minimum`/`maximum`) within
+    the Rust type's range. typify writes an integer either as such a newtype (a `$defs` entry)
+    or as a bare field; a bare field has no reader here, so the generator stops on one.
+    """
+    bare = BARE_INTEGER.search(types)
+    if bare is not None:
+        msg = f"rust: a bare integer field {bare.group(0).strip()!r}: give it a whole-number reader"
+        raise GeneratorError(msg)
+
+    def replace(match: re.Match[str]) -> str:
+        derives, name, rust = match.groups()
+        schema = defs.get(name, {})
+        low, high = INT_RANGE[rust]
+        low = max(low, math.ceil(schema.get("minimum", low)))
+        high = min(high, math.floor(schema.get("maximum", high)))
+        derive = f"#[derive({derives})]\n#[serde(transparent)]\npub struct {name}(pub {rust});\n"
+        return derive + WHOLE_NUMBER.format(name=name, low=low, high=high)
+
+    return INTEGER_NEWTYPE.sub(replace, types)
 
 
 def _variant_struct(types: str, title: str) -> tuple[str, str]:
@@ -182,10 +229,12 @@ def generate(revision: Revision, out: Path) -> None:
     base = f"generated/rust/{rev_id}"
     slash = "\n".join("// " + line for line in header_lines(revision))
     hashes = "\n".join("# " + line for line in header_lines(revision))
+    view = _rust_view(revision)
     with tempfile.TemporaryDirectory(prefix="vrp-codegen-rs-") as tmp:
-        (Path(tmp) / "schema.json").write_text(dump_json(_rust_view(revision)), "utf-8")
+        (Path(tmp) / "schema.json").write_text(dump_json(view), "utf-8")
         run_tool(["cargo", "typify", "--no-builder", "-o", "lib.rs", "schema.json"], cwd=Path(tmp))
         types = _adapt((Path(tmp) / "lib.rs").read_text("utf-8"))
+    types = _whole_numbers(types, view["$defs"])
     titles = [schema["title"] for schema in revision.variants.values()]
     types, unchecked = _strict_structs(types, titles)
     doc = (

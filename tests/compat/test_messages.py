@@ -43,6 +43,14 @@ def test_a_closed_model_gaining_a_property_reads_as_a_sentence():
     assert "…" not in message
 
 
+def test_a_property_removed_is_said_to_be_removed_in_new_not_from_old():
+    new = {"$schema": S, "type": "object", "properties": {}, "additionalProperties": False}
+    old = {**new, "properties": {"path_id": {"type": "string"}}}
+    (message,) = _messages(old, new)
+    assert message.startswith('Property "path_id" was removed in NEW.')
+    assert "OLD declares it as" in message
+
+
 def test_type_and_enum_messages_use_json_terms():
     messages = _messages({"$schema": S, "type": "string"}, {"$schema": S, "type": "integer"})
     assert messages == [

@@ -192,6 +192,29 @@ def test_a_ref_to_a_missing_embedded_resource_is_still_an_input_error(tmp_path: 
     assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(
+    ("ref", "why"),
+    [
+        ("common.json#/$defs/Nope", "'/$defs/Nope' does not exist in common.json"),
+        ("common.json#nope", "common.json has no anchor 'nope'"),
+    ],
+)
+def test_a_ref_to_nothing_names_its_file_and_why_in_one_short_line(
+    ref: str, why: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "v"
+    folder.mkdir()
+    common = {"$schema": S, "$id": "https://x.test/common.json", "$defs": {"A": {"type": "string"}}}
+    (folder / "common.json").write_text(json.dumps(common), "utf-8")
+    entry = {"$schema": S, "$id": "https://x.test/event.schema.json", "$ref": ref}
+    (folder / "event.schema.json").write_text(json.dumps(entry), "utf-8")
+    result = run_cli("compat", str(folder), str(folder))
+    assert result.code == 2
+    (line,) = result.err.splitlines()
+    assert line.endswith(f"{folder}/event.schema.json: cannot resolve $ref {ref!r}: {why}")
+    assert "$defs': {" not in line  # the target document is not dumped into the message
+
+
 LEGACY = {"type": "array", "items": [{"type": "string"}], "additionalItems": False}
 
 

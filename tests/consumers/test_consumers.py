@@ -41,10 +41,32 @@ VERSION = package_version(REVISION)
 CONSUMERS = Path(__file__).parent / "programs"
 TOOLS = REPO / "scripts" / "codegen" / "node" / "node_modules"
 OVERFLOW = '{"ts_ms":1e400,"event_type":"MUTATION_TICK","session_id":"s"}'
-DIVERGENCES = {("rust", OVERFLOW): ("input.not-json", "")}
+RUST_LANGUAGES = ("rust", "rust/exact-numbers")
+_TICK = '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":'
+DETAILS_OVERFLOW = [
+    _TICK + '{"x":1e400}}',
+    _TICK + '{"n":' + "9" * 400 + "}}",
+    '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p","rtt_ms":-1e400}}',
+]
+DETAILS_DEEP = [_TICK + '{"d":' + "[" * (n - 2) + "]" * (n - 2) + "}}" for n in (128, 200)]
+"""Arrays and objects nested 128 and 200 levels deep (the event object is level 1, `details` 2)."""
+LONG_NUMBERS = [
+    _TICK + '{"n":' + "9" * 401 + "}}",
+    '{"ts_ms":' + "9" * 401 + ',"event_type":"MUTATION_TICK","session_id":"s"}',
+]
+"""Integers of 401 digits, in `details` and as the clock (TypeScript read only 400 characters)."""
+DIVERGENCES = (
+    {("rust", OVERFLOW): ("input.not-json", "")}
+    | {("rust", text): ("input.not-json", "") for text in DETAILS_OVERFLOW + LONG_NUMBERS}
+    | {(rust, text): ("input.not-json", "") for text in DETAILS_DEEP for rust in RUST_LANGUAGES}
+)
 """Documented in docs/languages/rust.md: without the crate's `exact-numbers` feature serde_json
-refuses a number past the range of an f64 while parsing, before any check sees it (the verdict is
-the same: refused). With the feature (language `rust/exact-numbers`) there is no divergence."""
+refuses a number past the range of an f64 while parsing, before any check sees it: `ts_ms: 1e400`
+is refused either way (the verdict is the same), but such a number inside open `details`, valid
+elsewhere, refuses the event in Rust (its `serde_json::Value` cannot hold it without the feature).
+With the feature (language `rust/exact-numbers`) numbers do not diverge. In both builds serde_json
+refuses arrays and objects nested deeper than 127 levels (its recursion limit, which keeps the
+stack bounded), where Python accepts about 1,000 (`DETAILS_DEEP`)."""
 EDGE_CASES = [
     OVERFLOW,
     '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"\\ud800"}',
@@ -65,6 +87,24 @@ EDGE_CASES = [
         '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s","details":{"path_id":"p",'
         '"rtt_ms":18.25,"hops":["a",{"b":null}],"note":"caf\\u00e9 \\ud83d\\ude00"}}'
     ),
+    # Rust trial (2026-11-29)
+    *(
+        f'{{"ts_ms":{ts},"event_type":"MUTATION_TICK","session_id":"s"}}'
+        for ts in ("2000.0", "2.0e3", "1e7", "1.7e12", "0.0", "-0", "-0.0", "2000.5", "-1.0")
+    ),
+    '{"ts_ms":9223372036854775807.0,"event_type":"MUTATION_TICK","session_id":"s"}',
+    '{"ts_ms":9.2233720368547748e18,"event_type":"MUTATION_TICK","session_id":"s"}',
+    *DETAILS_OVERFLOW,
+    _TICK + '{"d":' + "[" * 125 + "]" * 125 + "}}",  # 127 levels: Rust's deepest
+    *DETAILS_DEEP,
+    # TypeScript trial (2026-11-29)
+    *LONG_NUMBERS,
+    '{"ts_ms":1,"event_type":"MUTATION_TICK","session_id":"s","details":{"n":0.' + "1" * 401 + "}}",
+    "\u00a0",
+    "\ufeff",
+    "\u2028",
+    "\u3000",
+    "\u00a0\u00a0 ",
 ]
 ENCODE_CASES = {
     "path_id-empty": '{"ts_ms":1,"event_type":"PATH_SELECTED","session_id":"s",'

@@ -11,6 +11,7 @@ import type {
 } from "./session-checker";
 
 export type { BehaviourTables, CheckerOptions } from "./session-checker";
+export { PolicyError } from "./session-checker";
 
 /** Revision of these tables. */
 export declare const revision: "0.1";
@@ -113,7 +114,10 @@ export declare const defaultPolicy: Readonly<Policy>;
 export type Finding = EngineFinding<RuleId>;
 export type SessionRecord = EngineRecord<State, EventType>;
 
-/** The session checker of this revision: feed it events in order, many sessions interleaved. */
+/**
+ * The session checker of this revision: feed it events in order, many sessions interleaved.
+ * The constructor throws `PolicyError` for a policy the revision's policy schema refuses.
+ */
 export declare class SessionChecker extends SessionEngine<State, EventType, RuleId, Policy> {
   constructor(options?: CheckerOptions<Policy>);
 }

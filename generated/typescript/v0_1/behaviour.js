@@ -196,9 +196,35 @@ const tables = deepFreeze({
     "transitionFrom": "/details/from_state",
     "transitionTo": "/details/to_state"
   },
+  "clockRange": [
+    "0",
+    "9223372036854775807"
+  ],
   "defaultPolicy": {
     "max_recovery_ms": 300000,
     "max_recovery_attempts": 5
+  },
+  "policySchema": {
+    "properties": {
+      "max_recovery_ms": {
+        "type": "integer",
+        "minimum": "1",
+        "maximum": "9223372036854775807"
+      },
+      "max_recovery_attempts": {
+        "type": "integer",
+        "minimum": "1"
+      }
+    },
+    "additionalProperties": false
+  },
+  "inputRules": {
+    "input.not-json": "error",
+    "input.not-utf8": "error",
+    "input.not-object": "error",
+    "input.duplicate-key": "error",
+    "input.line-too-long": "error",
+    "input.blank-line": "warning"
   },
   "invariants": [
     {
@@ -360,3 +386,4 @@ class SessionChecker extends engine.SessionEngine {
   }
 }
 exports.SessionChecker = SessionChecker;
+exports.PolicyError = engine.PolicyError;

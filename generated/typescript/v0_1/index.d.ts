@@ -247,9 +247,16 @@ export declare class EncodeError extends DecodeError {}
  * `number` up to 2^53-1, a `bigint` above it (never rounded).
  */
 export declare function decode(input: string | Uint8Array): VrpEvent;
-/** Encode an event to compact JSON text; throws `EncodeError` for anything `decode` refuses. */
+/**
+ * Encode an event to compact JSON text; throws `EncodeError` for anything `decode` refuses,
+ * naming its JSON Pointer. Nothing is dropped or rewritten: a non-finite number, an object that is
+ * not plain (Date, Map, a class instance), a function, a symbol, an undefined value, a sparse
+ * array, a cycle, a lone surrogate or nesting past 1000 levels is refused (`input.not-json`, or
+ * `input.not-utf8` for a lone surrogate). An integer `number` past 2^53 is written with its exact
+ * digits, as a `bigint` is.
+ */
 export declare function encode(event: VrpEvent): string;
-/** Type guard: true when the value (already parsed) is a valid event of this revision. */
+/** Type guard: true when the value is a valid event of this revision (exactly when `encode` accepts it). */
 export declare function isVrpEvent(value: unknown): value is VrpEvent;
-/** The first problem of a parsed value, or `null` when it is a valid event. */
+/** The first problem of a value, or `null` when it is a valid event: the rule, pointer and sentence `encode` would throw. */
 export declare function check(value: unknown): { rule: string; pointer: string; message: string } | null;

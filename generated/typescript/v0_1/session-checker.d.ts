@@ -30,7 +30,18 @@ export interface BehaviourTables {
     readonly transitionFrom: string;
     readonly transitionTo: string;
   };
+  /** The schema's integer range at the clock pointer, as decimal strings (int64 is past 2^53). */
+  readonly clockRange: readonly [string, string];
   readonly defaultPolicy: Readonly<Record<string, number>>;
+  /** The revision's policy.schema.json as the checker reads it (bounds as decimal strings). */
+  readonly policySchema: {
+    readonly properties: Readonly<
+      Record<string, { readonly type: "integer"; readonly minimum?: string; readonly maximum?: string }>
+    >;
+    readonly additionalProperties: boolean;
+  };
+  /** The severity of each `input.*` rule of the catalog (a line that is no usable event). */
+  readonly inputRules: Readonly<Record<string, "error" | "warning" | "info">>;
   readonly invariants: readonly {
     readonly id: string;
     readonly severity: "error" | "warning" | "info";
@@ -101,6 +112,13 @@ export declare class SessionEngine<
   /** Fold one record at `line`. */
   step(record: SessionRecord<State, Type>, line: number): Finding<Rule>[];
 }
+
+/** A policy the revision's policy schema refuses (the constructor throws it); `detail` is the sentence. */
+export declare class PolicyError extends Error {
+  readonly detail: string;
+}
+/** The first problem of `policy` under `schema` (a sentence), or null when it is valid. */
+export declare function policyProblem(schema: BehaviourTables["policySchema"], policy: unknown): string | null;
 
 export declare function lookup(doc: unknown, tokens: readonly string[]): unknown;
 export declare function tokens(pointer: string): string[];

@@ -38,6 +38,58 @@ function names(list) {
   return list.slice(0, -1).join(", ") + " or " + list[list.length - 1];
 }
 
+/** A policy the revision's policy schema refuses; `detail` is the sentence alone. */
+class PolicyError extends Error {
+  constructor(detail) {
+    super(`invalid policy: ${detail}`);
+    this.name = "PolicyError";
+    this.detail = detail;
+  }
+}
+
+function shown(value) {
+  if (typeof value === "string") return quoted(value);
+  if (typeof value === "bigint" || typeof value === "number") return String(value);
+  if (value === undefined) return "undefined";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The first problem of `policy` under the revision's policy schema (`tables.policySchema`), as a
+ * sentence in the words of `vrp-contract validate --policy`, or null when it is valid.
+ */
+function policyProblem(schema, policy) {
+  if (policy === null || typeof policy !== "object" || Array.isArray(policy)) {
+    return `field (top level): ${shown(policy)} is not of type 'object'`;
+  }
+  const known = Object.keys(schema.properties);
+  if (schema.additionalProperties === false) {
+    const unknown = Object.keys(policy).filter((k) => !known.includes(k)).sort();
+    if (unknown.length) {
+      return `unknown key ${unknown.map(quoted).join(", ")}; a policy holds ${known.slice().sort().join(", ")}`;
+    }
+  }
+  for (const name of known) {
+    if (!Object.prototype.hasOwnProperty.call(policy, name)) continue;
+    const value = policy[name];
+    const rule = schema.properties[name];
+    if (typeof value !== "bigint" && !Number.isInteger(value)) {
+      return `field ${name}: ${shown(value)} is not of type '${rule.type}'`;
+    }
+    if (rule.minimum !== undefined && value < BigInt(rule.minimum)) {
+      return `field ${name}: ${value} is less than the minimum of ${rule.minimum}`;
+    }
+    if (rule.maximum !== undefined && value > BigInt(rule.maximum)) {
+      return `field ${name}: ${value} is greater than the maximum of ${rule.maximum}`;
+    }
+  }
+  return null;
+}
+
 /** Compile the tables into the lookups the fold needs. */
 function compile(tables) {
   const byRole = (role) => new Set(tables.states.filter((s) => s[role]).map((s) => s.name));
@@ -69,6 +121,8 @@ function compile(tables) {
     bindingNames: tables.states.filter((s) => s.binding).map((s) => s.name),
     rules,
     pointers: tables.pointers,
+    clockMin: BigInt(tables.clockRange[0]),
+    clockMax: BigInt(tables.clockRange[1]),
     paths: {
       sessionKey: tokens(tables.pointers.sessionKey),
       clock: tokens(tables.pointers.clock),
@@ -90,12 +144,10 @@ class SessionEngine {
     const opts = options || {};
     this.tables = tables;
     this.model = compile(tables);
-    this.policy = Object.freeze({ ...tables.defaultPolicy, ...(opts.policy || {}) });
-    for (const [key, value] of Object.entries(this.policy)) {
-      if (!Number.isInteger(value) || value < 0) {
-        throw new RangeError(`policy field ${key} must be a non-negative integer, not ${value}`);
-      }
-    }
+    const override = opts.policy === undefined || opts.policy === null ? {} : opts.policy;
+    const problem = policyProblem(tables.policySchema, override);
+    if (problem !== null) throw new PolicyError(problem);
+    this.policy = Object.freeze({ ...tables.defaultPolicy, ...override });
     this.assumeOpenSessions = Boolean(opts.assumeOpenSessions);
     const remember = opts.rememberTerminated === undefined ? 200000 : opts.rememberTerminated;
     if (!Number.isInteger(remember) || remember < 0) {
@@ -125,8 +177,11 @@ class SessionEngine {
     const type = lookup(event, m.paths.eventType);
     if (typeof sid !== "string" || sid === "" || typeof type !== "string") return null;
     if (!m.eventTypes.has(type) || m.audit.has(type)) return null; // audits are not folded
+    // A clock the schema refuses (not an integer, or outside its range) takes no part in the
+    // session checks: one mistake, one finding (a number and a bigint compare exactly in JS).
     let ts = lookup(event, m.paths.clock);
     if (typeof ts !== "bigint" && (typeof ts !== "number" || !Number.isInteger(ts))) ts = null;
+    else if (ts < m.clockMin || ts > m.clockMax) ts = null;
     let from = null;
     let to = null;
     if (m.transition.has(type)) {
@@ -315,5 +370,7 @@ class SessionEngine {
 }
 
 exports.SessionEngine = SessionEngine;
+exports.PolicyError = PolicyError;
+exports.policyProblem = policyProblem;
 exports.lookup = lookup;
 exports.tokens = tokens;

@@ -8,7 +8,7 @@ severities an invariant may have (for a `Severity` enum).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.common import GeneratorError
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from scripts.codegen.behaviour.common import Tables
     from vrp_contract.revisions import Revision
 
-__all__ = ["I64", "clock_bounds", "severities"]
+__all__ = ["I64", "clock_bounds", "policy_schema", "severities"]
 
 I64 = (-(2**63), 2**63 - 1)
 """The range of a 64-bit signed integer, the clock's type in every language."""
@@ -36,6 +36,35 @@ def clock_bounds(revision: Revision, pointer: str) -> tuple[int, int]:
         raise GeneratorError(msg)
     lo, hi = node.get("minimum", I64[0]), node.get("maximum", I64[1])
     return max(int(lo), I64[0]), min(int(hi), I64[1])
+
+
+_POLICY_TOP = {"$schema", "$id", "title", "description", "examples", "type", "properties"}
+_POLICY_FIELD = {"description", "examples", "type", "minimum", "maximum"}
+
+
+def policy_schema(revision: Revision) -> dict[str, Any]:
+    """The revision's policy.schema.json as a checker without a JSON Schema engine reads it.
+
+    `{"properties": {name: {"type": "integer", "minimum": "1", "maximum": "..."}},
+    "additionalProperties": false}`, the bounds as decimal strings (int64 is past the exact range
+    of a JavaScript number). A keyword outside this subset is a GeneratorError, so a richer policy
+    schema is never checked only in part.
+    """
+    schema = revision.schema_file("policy.schema.json")
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise GeneratorError("policy.schema.json: the policy must be an object")
+    unknown = set(schema) - _POLICY_TOP - {"additionalProperties"}
+    if unknown or schema.get("additionalProperties", True) not in {True, False}:
+        msg = f"policy.schema.json: keywords {sorted(unknown)} are not supported by the generators"
+        raise GeneratorError(msg)
+    fields: dict[str, dict[str, str]] = {}
+    for name, node in schema.get("properties", {}).items():
+        if not isinstance(node, dict) or set(node) - _POLICY_FIELD or node.get("type") != "integer":
+            msg = f"policy.schema.json: field {name} must be an integer with minimum/maximum only"
+            raise GeneratorError(msg)
+        fields[name] = {"type": "integer"}
+        fields[name].update({k: str(int(node[k])) for k in ("minimum", "maximum") if k in node})
+    return {"properties": fields, "additionalProperties": schema.get("additionalProperties", True)}
 
 
 def severities(revision: Revision, t: Tables) -> list[str]:

@@ -34,6 +34,7 @@ from scripts.codegen.behaviour.common import (
 )
 from scripts.codegen.behaviour.facts import clock_bounds, severities
 from scripts.codegen.common import GeneratorError, header_lines, module_suffix, write
+from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -116,6 +117,34 @@ def _flag_fn(name: str, doc: str, kind: str, variants: list[tuple[str, bool]]) -
     out.append(f"        matches!(self, {body})" if body else "        false")
     out += ["    }", ""]
     return out
+
+
+def _input_severity(revision: Revision, names: list[str]) -> list[str]:
+    """`input_severity(rule)`: the catalog's severity of each `input.*` rule.
+
+    An `input.*` rule is a line that holds no usable event; with it `vrp-session-check` reports
+    such a line as `vrp-contract validate` does.
+    """
+    arms = []
+    for info in catalog.rules(revision):
+        if info.category != "input":
+            continue
+        if str(info.severity) not in names:
+            msg = f"rust: {info.id} has severity {info.severity}, which Severity lacks"
+            raise GeneratorError(msg)
+        arms.append(f"        {_str(info.id)} => Some(Severity::{pascal(str(info.severity))}),")
+    return [
+        "/// Severity of a finding on a line that is no usable event (an `input.*` rule of",
+        "/// `vrp-contract validate`: not UTF-8, not JSON, not an object, blank...); None for any",
+        "/// other rule id.",
+        "pub fn input_severity(rule: &str) -> Option<Severity> {",
+        "    match rule {",
+        *arms,
+        "        _ => None,",
+        "    }",
+        "}",
+        "",
+    ]
 
 
 def behaviour_rs(revision: Revision, t: Tables) -> str:
@@ -298,6 +327,7 @@ def behaviour_rs(revision: Revision, t: Tables) -> str:
         "    }",
         "}",
         "",
+        *_input_severity(revision, names),
         "/// The recovery policy (policy.default.json; a policy file overrides it key by key).",
         "#[derive(Debug, Clone, Copy, PartialEq, Eq)]",
         "pub struct Policy {",

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.behaviour.common import Tables, camel, pascal, suite_json, tables
+from scripts.codegen.behaviour.facts import clock_bounds, policy_schema
 from scripts.codegen.common import dump_json, header_lines, module_suffix, write
+from vrp_contract import catalog
 
 if TYPE_CHECKING:
     from vrp_contract.revisions import Revision
@@ -48,9 +50,16 @@ def _union(names: list[str]) -> str:
     return " | ".join(_js(n) for n in names) if names else "never"
 
 
-def tables_json(tab: Tables) -> dict[str, Any]:
-    """The tables as the TypeScript package exports them (`tables`)."""
+def tables_json(revision: Revision, tab: Tables) -> dict[str, Any]:
+    """The tables as the TypeScript package exports them (`tables`).
+
+    `clockRange` holds the schema's integer range at the clock pointer as decimal strings (int64
+    is past the exact range of a JavaScript number): a clock outside it counts as absent.
+    `policySchema` is policy.schema.json as the checker reads it (`facts.policy_schema`);
+    `inputRules` the severity of each `input.*` rule of the catalog (the tool reports bad lines).
+    """
     p = tab.pointers
+    lo, hi = clock_bounds(revision, p.clock)
     return {
         "revision": tab.revision,
         "states": [
@@ -85,7 +94,12 @@ def tables_json(tab: Tables) -> dict[str, Any]:
             "transitionFrom": p.transition_from,
             "transitionTo": p.transition_to,
         },
+        "clockRange": [str(lo), str(hi)],
         "defaultPolicy": {row.name: row.value for row in tab.policy},
+        "policySchema": policy_schema(revision),
+        "inputRules": {
+            r.id: str(r.severity) for r in catalog.rules(revision) if r.category == "input"
+        },
         "invariants": [
             {"id": i.id, "severity": i.severity, "statement": i.statement, "check": i.check}
             for i in tab.invariants
@@ -97,8 +111,8 @@ def tables_json(tab: Tables) -> dict[str, Any]:
     }
 
 
-def _behaviour_js(tab: Tables, slash: str) -> str:
-    data = tables_json(tab)
+def _behaviour_js(revision: Revision, tab: Tables, slash: str) -> str:
+    data = tables_json(revision, tab)
     state_enum = {pascal(s.name): s.name for s in tab.states}
     invariant_enum = {pascal(i.id): i.id for i in tab.invariants}
     roles = {
@@ -149,6 +163,7 @@ class SessionChecker extends engine.SessionEngine {{
   }}
 }}
 exports.SessionChecker = SessionChecker;
+exports.PolicyError = engine.PolicyError;
 """
 
 
@@ -179,6 +194,7 @@ import type {{
 }} from "./session-checker";
 
 export type {{ BehaviourTables, CheckerOptions }} from "./session-checker";
+export {{ PolicyError }} from "./session-checker";
 
 /** Revision of these tables. */
 export declare const revision: {_js(tab.revision)};
@@ -259,7 +275,10 @@ export declare const defaultPolicy: Readonly<Policy>;
 export type Finding = EngineFinding<RuleId>;
 export type SessionRecord = EngineRecord<State, EventType>;
 
-/** The session checker of this revision: feed it events in order, many sessions interleaved. */
+/**
+ * The session checker of this revision: feed it events in order, many sessions interleaved.
+ * The constructor throws `PolicyError` for a policy the revision's policy schema refuses.
+ */
 export declare class SessionChecker extends SessionEngine<State, EventType, RuleId, Policy> {{
   constructor(options?: CheckerOptions<Policy>);
 }}
@@ -287,7 +306,7 @@ def generate(revision: Revision, out: Path) -> None:
     base = f"generated/typescript/{module_suffix(revision)}"
     slash = "\n".join("// " + line for line in header_lines(revision))
     tab = tables(revision)
-    write(out, f"{base}/behaviour.js", _behaviour_js(tab, slash))
+    write(out, f"{base}/behaviour.js", _behaviour_js(revision, tab, slash))
     write(out, f"{base}/behaviour.d.ts", _behaviour_dts(tab, slash))
     for name in FILES:
         if (TEMPLATES / name).is_file():

@@ -90,14 +90,30 @@ class SchemaSet:
         try:
             resolved = self.registry.resolver().lookup(target)
         except referencing.exceptions.Unresolvable as exc:
-            msg = f"{self.label}: cannot resolve $ref {ref!r} (from {base}): {exc}"
-            raise InputError(msg) from None
+            raise InputError(self._unresolvable(base, ref, doc_uri, exc)) from None
         source = self._by_uri.get(doc_uri, doc_uri)
         pointer = fragment if fragment.startswith("/") or not fragment else "#" + fragment
         pointer = self.pointer_of(source, resolved.contents, pointer)
         out = (resolved.contents, source, pointer, doc_uri)
         self._cache[key] = out
         return out
+
+    def _unresolvable(
+        self, base: str, ref: str, doc_uri: str, exc: referencing.exceptions.Unresolvable
+    ) -> str:
+        """One line on a `$ref` that resolves to nothing: the file it is in, and why."""
+        here = self._by_uri.get(urldefrag(base)[0], base)
+        where = f"{self.label}/{here}" if self.is_dir else self.label
+        target = self._by_uri.get(doc_uri, doc_uri)
+        if isinstance(exc, referencing.exceptions.PointerToNowhere):
+            why = f"{exc.ref!r} does not exist in {target}"
+        elif isinstance(exc, referencing.exceptions.NoSuchAnchor):
+            why = f"{target} has no anchor {exc.anchor!r}"
+        elif isinstance(exc, referencing.exceptions.NoSuchResource):
+            why = f"no file of the input has the URI {doc_uri} (nothing is fetched)"
+        else:
+            why = f"{type(exc).__name__}"
+        return f"{where}: cannot resolve $ref {ref!r}: {why}"
 
     @property
     def revision(self) -> str | None:

@@ -497,6 +497,21 @@ impl Rule {
     }
 }
 
+/// Severity of a finding on a line that is no usable event (an `input.*` rule of
+/// `vrp-contract validate`: not UTF-8, not JSON, not an object, blank...); None for any
+/// other rule id.
+pub fn input_severity(rule: &str) -> Option<Severity> {
+    match rule {
+        "input.not-json" => Some(Severity::Error),
+        "input.not-utf8" => Some(Severity::Error),
+        "input.not-object" => Some(Severity::Error),
+        "input.duplicate-key" => Some(Severity::Error),
+        "input.line-too-long" => Some(Severity::Error),
+        "input.blank-line" => Some(Severity::Warning),
+        _ => None,
+    }
+}
+
 /// The recovery policy (policy.default.json; a policy file overrides it key by key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {

@@ -935,9 +935,16 @@ impl<'de> ::serde::Deserialize<'de> for StateChangeReasonCode {
     }
 }
 #[doc = "Unix timestamp in milliseconds (int64, never negative)."]
-#[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
+#[derive(:: serde :: Serialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
+impl<'de> ::serde::Deserialize<'de> for Timestamp {
+    /// Any JSON number whose value is a whole number (`2000`, `2000.0`, `2e3`) from 0
+    /// to 9223372036854775807, as JSON Schema's `integer` reads it.
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+        strict::whole_number(d, 0, 9223372036854775807).map(Self)
+    }
+}
 impl ::std::ops::Deref for Timestamp {
     type Target = i64;
     fn deref(&self) -> &i64 {

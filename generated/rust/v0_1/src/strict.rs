@@ -228,8 +228,8 @@ fn problem_from_serde(err: serde_json::Error) -> DecodeError {
     DecodeError::new("input.not-json", String::new(), format!("The input is not valid JSON: {text}."))
 }
 
-/// A `\\uD800`-`\\uDFFF` escape inside a JSON string that is not half of a high-low pair.
-fn lone_surrogate(data: &[u8]) -> bool {
+/// The first `\\uD800`-`\\uDFFF` escape inside a JSON string that is not half of a high-low pair.
+fn lone_surrogate(data: &[u8]) -> Option<u32> {
     let hex4 = |at: usize| -> Option<u32> {
         let digits = data.get(at..at + 4)?;
         u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
@@ -247,14 +247,14 @@ fn lone_surrogate(data: &[u8]) -> bool {
                 if let Some(v) = hex4(i + 1) {
                     i += 4;
                     if (0xDC00..=0xDFFF).contains(&v) {
-                        return true;
+                        return Some(v);
                     }
                     if (0xD800..=0xDBFF).contains(&v) {
                         let paired = data.get(i + 1) == Some(&b'\\')
                             && data.get(i + 2) == Some(&b'u')
                             && hex4(i + 3).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low));
                         if !paired {
-                            return true;
+                            return Some(v);
                         }
                         i += 6;
                     }
@@ -263,7 +263,7 @@ fn lone_surrogate(data: &[u8]) -> bool {
         }
         i += 1;
     }
-    false
+    None
 }
 
 pub(crate) fn parse(input: &[u8]) -> Result<Json, DecodeError> {
@@ -280,11 +280,11 @@ pub(crate) fn parse(input: &[u8]) -> Result<Json, DecodeError> {
         end -= 1;
     }
     let input = &input[..end];
-    if lone_surrogate(input) {
+    if let Some(v) = lone_surrogate(input) {
         return Err(DecodeError::new(
             "input.not-utf8",
             String::new(),
-            "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.".to_string(),
+            format!("The input is not valid Unicode: the escape \\u{v:04x} is a lone surrogate, which no UTF-8 text can hold."),
         ));
     }
     if input.iter().all(|b| b.is_ascii_whitespace()) {
@@ -546,16 +546,34 @@ fn as_f64(v: &Json) -> Option<f64> {
     }
 }
 
-/// Compare a number with a decimal bound: exactly when both are integers.
+/// Compare a number with a decimal bound: exactly when the bound is an integer (as Python
+/// compares a float with an int: `9223372036854775807.0` is 2^63, above `9223372036854775807`).
 fn compare(v: &Json, bound: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Equal, Greater, Less};
     if let (Json::Int(i), Ok(b)) = (v, bound.parse::<i128>()) {
         return i.cmp(&b);
     }
     if let (Json::Text(text, _), Ok(_)) = (v, bound.parse::<i128>()) {
         if integer_text(text) {
             // an integer past i128: beyond every integer bound, on the side of its sign
-            return if text.starts_with('-') { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater };
+            return if text.starts_with('-') { Less } else { Greater };
         }
+    }
+    if let (Json::Float(f) | Json::Text(_, f), Ok(b)) = (v, bound.parse::<i128>()) {
+        if f.is_nan() {
+            return Equal;
+        }
+        let floor = f.floor();
+        if floor < -(2f64.powi(127)) {
+            return Less;
+        }
+        if floor >= 2f64.powi(127) {
+            return Greater; // also +infinity
+        }
+        return match (floor as i128).cmp(&b) {
+            Equal if *f > floor => Greater,
+            order => order,
+        };
     }
     let a = as_f64(v).unwrap_or(f64::NAN);
     let b = bound.parse::<f64>().unwrap_or(f64::NAN);
@@ -783,6 +801,65 @@ pub(crate) fn first_problem_as(value: &Json, tag: &str) -> Option<DecodeError> {
             None => None,
         }
     })
+}
+
+/// Reads a JSON integer into an integer field the way JSON Schema's `integer` reads it: any
+/// number whose value is a whole number (`2000`, `2000.0`, `2e3`, `-0`) from `min` to `max` (the
+/// schema's bounds); a fraction, a string or a number out of bounds is refused.
+pub(crate) fn whole_number<'de, D, T>(d: D, min: i128, max: i128) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i128>,
+{
+    // a self-describing format (JSON) says what the number is; serde_json's `Value` with
+    // `arbitrary_precision` reads `2000.0` only this way. A binary format is asked for an i64.
+    let value = if d.is_human_readable() { d.deserialize_any(WholeVisitor)? } else { d.deserialize_i64(WholeVisitor)? };
+    if value < min || value > max {
+        return Err(de::Error::custom(format!("the integer {value} is not from {min} to {max}")));
+    }
+    T::try_from(value).map_err(|_| de::Error::custom(format!("the integer {value} does not fit the field")))
+}
+
+struct WholeVisitor;
+
+impl<'de> Visitor<'de> for WholeVisitor {
+    type Value = i128;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON number whose value is a whole number")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i128, E> {
+        Ok(i128::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i128, E> {
+        Ok(i128::from(v))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<i128, E> {
+        Ok(v)
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<i128, E> {
+        i128::try_from(v).map_err(|_| E::custom(format!("the integer {v} is too large")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i128, E> {
+        if v.is_finite() && v.fract() == 0.0 && v.abs() < 2f64.powi(127) {
+            Ok(v as i128)
+        } else {
+            Err(de::Error::invalid_value(de::Unexpected::Float(v), &self))
+        }
+    }
+    /// A number serde_json hands over as text (its `arbitrary_precision`).
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<i128, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if key == NUMBER_TOKEN => {
+                let text = map.next_value::<String>()?;
+                if integer_text(&text) {
+                    text.parse::<i128>().map_err(|_| de::Error::custom(format!("the integer {text} is too large")))
+                } else {
+                    self.visit_f64(text.parse::<f64>().unwrap_or(f64::NAN))
+                }
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
 }
 
 /// The struct refused a value the plan accepted (a plan/struct mismatch: never for a valid event).

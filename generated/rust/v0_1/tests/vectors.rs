@@ -3,7 +3,7 @@
 //! This crate's own test, runnable wherever it is vendored (`cargo test`): every vector in
 //! vectors.json (the revision's examples) through the strict decoder and encoder.
 
-use vrp_contract_event_v0_1::{decode, encode, exact_numbers, DecodeError, VrpEvent};
+use vrp_contract_event_v0_1::{decode, encode, exact_numbers, DecodeError, Timestamp, VrpEvent};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -166,4 +166,33 @@ fn encode_refuses_what_decode_refuses() {
     }
     let err = encode(&event).expect_err("a negative ts_ms");
     assert_eq!((err.0.rule.as_str(), err.0.pointer.as_str()), ("schema.minimum", "/ts_ms"));
+}
+
+/// JSON Schema's `integer` is a value: `2000.0`, `2e3` and `-0` are integers (as in Python and
+/// TypeScript), read into `Timestamp` by `decode`, by plain serde_json and by the newtype alone.
+#[test]
+fn whole_number_floats_are_integers() {
+    let event = |ts: &str| format!(r#"{{"ts_ms":{ts},"event_type":"MUTATION_TICK","session_id":"s"}}"#);
+    for (ts, want) in [("2000.0", 2000), ("2.0e3", 2000), ("1e7", 10_000_000), ("1.7e12", 1_700_000_000_000), ("0.0", 0), ("-0", 0), ("-0.0", 0), ("9.2233720368547748e18", 9_223_372_036_854_774_784)] {
+        let text = event(ts);
+        let decoded = decode(text.as_bytes()).unwrap_or_else(|e| panic!("{ts}: {e}"));
+        let plain: VrpEvent = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{ts}: {e}"));
+        assert_eq!(plain, decoded, "{ts}");
+        assert_eq!(serde_json::from_str::<Timestamp>(ts).map(|t| t.0).ok(), Some(want), "{ts}");
+        let out = encode(&decoded).unwrap();
+        assert!(out.contains(&format!("\"ts_ms\":{want}")), "{ts}: {out}");
+    }
+    // 2^63 is above the maximum: compared exactly, as Python compares a float with an int
+    let err = decode(event("9223372036854775807.0").as_bytes()).expect_err("2^63");
+    assert_eq!((err.rule(), err.pointer()), ("schema.maximum", "/ts_ms"), "{err}");
+    assert_eq!(err.message(), "The field /ts_ms must be at most 9223372036854775807, got a number 9.223372036854776e+18.");
+    let err = decode(event("2000.5").as_bytes()).expect_err("a fraction");
+    assert_eq!((err.rule(), err.pointer()), ("schema.type", "/ts_ms"), "{err}");
+    // the newtype alone refuses what is no whole number inside the schema's bounds
+    for bad in ["2000.5", "-1", "-1.0", "9223372036854775807.0", "\"2000\"", "1e300"] {
+        assert!(serde_json::from_str::<Timestamp>(bad).is_err(), "{bad}");
+    }
+    assert_eq!(serde_json::from_str::<Timestamp>("9223372036854775807").unwrap().0, i64::MAX);
+    let value: Value = serde_json::from_str("3e3").unwrap();
+    assert_eq!(serde_json::from_value::<Timestamp>(value).unwrap().0, 3000);
 }

@@ -37,12 +37,15 @@ class EncodeError extends DecodeError {
 // ---- JSON text -> value: exact int64 (bigint above 2^53), duplicate keys refused ----------------
 
 const MAX_DEPTH = 1000;
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const JSON_BLANK = /^[ \t\r\n]*$/; // JSON whitespace only (String.prototype.trim takes more)
 
 class Parser {
-  constructor(text) {
+  constructor(text, duplicates) {
     this.text = text;
     this.at = 0;
     this.depth = 0;
+    this.duplicates = duplicates; // an array: collect repeated keys (the last value wins), else throw
   }
 
   fail(what) {
@@ -120,11 +123,13 @@ class Parser {
     }
     for (const [key, n] of counts) {
       if (n > 1) {
-        throw new DecodeError(
+        const err = new DecodeError(
           "input.duplicate-key",
           `${ptr}/${escape(key)}`,
           `The key '${key}' appears ${n} times in one object; JSON parsers disagree on which value wins, so the event is ambiguous.`,
         );
+        if (!this.duplicates) throw err;
+        this.duplicates.push(err);
       }
     }
     this.depth--;
@@ -192,13 +197,19 @@ class Parser {
     out += t.slice(this.at, end);
     this.at = end + 1;
     if (!out.isWellFormed()) {
-      throw new DecodeError("input.not-utf8", "", "The input is not valid Unicode: a \\u escape is a lone surrogate, which no UTF-8 text can hold.");
+      const code = loneSurrogate(out).toString(16).padStart(4, "0");
+      throw new DecodeError(
+        "input.not-utf8",
+        "",
+        `The input is not valid Unicode: the escape \\u${code} is a lone surrogate, which no UTF-8 text can hold.`,
+      );
     }
     return out;
   }
 
   number() {
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.at, this.at + 400));
+    NUMBER.lastIndex = this.at; // sticky: matches at this.at, a number of any length
+    const m = NUMBER.exec(this.text);
     if (m === null) this.fail("bad number");
     this.at += m[0].length;
     if (m[2] === undefined && m[3] === undefined) {
@@ -213,38 +224,186 @@ function escape(token) {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-/** Parse JSON text (a string or UTF-8 bytes) into a value; integers beyond 2^53 become bigint. */
-function parse(input) {
+/** The code unit of the first lone surrogate of `text` (which is not well formed). */
+function loneSurrogate(text) {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i += 1;
+      else return c;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return c;
+  }
+  return 0xfffd;
+}
+
+/**
+ * The offset of the first byte of `bytes` that starts no well-formed UTF-8 sequence (Unicode's
+ * table 3-7), as Python's `UnicodeDecodeError.start` and Rust's `valid_up_to` give it.
+ */
+function validUpTo(bytes) {
+  let i = 0;
+  while (i < bytes.length) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    let need;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c === 0xe0) [need, lo] = [2, 0xa0];
+    else if (c === 0xed) [need, hi] = [2, 0x9f];
+    else if (c >= 0xe1 && c <= 0xef) need = 2;
+    else if (c === 0xf0) [need, lo] = [3, 0x90];
+    else if (c === 0xf4) [need, hi] = [3, 0x8f];
+    else if (c >= 0xf1 && c <= 0xf3) need = 3;
+    else return i;
+    for (let k = 1; k <= need; k += 1) {
+      const d = bytes[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/**
+ * Parse JSON text (a string or UTF-8 bytes) into a value; integers beyond 2^53 become bigint.
+ * A repeated key throws, unless `duplicates` is an array: then its DecodeError is pushed there
+ * and the last value wins (a stream checker reports it and goes on, as `vrp-contract validate`).
+ */
+function parse(input, duplicates) {
   let text = input;
   if (typeof input !== "string") {
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(input);
     } catch {
-      throw new DecodeError("input.not-utf8", "", "The input is not valid UTF-8.");
+      const at = validUpTo(input);
+      const byte = input[at].toString(16).padStart(2, "0");
+      throw new DecodeError(
+        "input.not-utf8",
+        "",
+        `The input is not valid UTF-8: byte 0x${byte} at byte offset ${at} cannot be decoded.`,
+      );
     }
   }
   text = text.replace(/[\r\n]+$/, "");
-  if (text.trim() === "") {
+  if (JSON_BLANK.test(text)) {
     throw new DecodeError("input.blank-line", "", "The input is blank; JSON Lines holds one event per line.");
   }
-  return new Parser(text).document();
+  return new Parser(text, duplicates).document();
 }
 
-/** Write a value as compact JSON text; bigint digits are written exactly. */
+// ---- value -> JSON text: refuse what JSON cannot hold, never drop or rewrite it -----------------
+
+function where(ptr) {
+  return ptr ? `The field ${ptr}` : "The event";
+}
+
+function describe(value) {
+  const proto = Object.getPrototypeOf(value);
+  const made = proto && Object.prototype.hasOwnProperty.call(proto, "constructor") ? proto.constructor : null;
+  const name = typeof made === "function" && made.prototype === proto ? made.name : "";
+  return name ? `${"AEIOU".includes(name[0]) ? "an" : "a"} ${name}` : "an object with a custom prototype";
+}
+
+function lone(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) return `U+${c.toString(16).toUpperCase()}`;
+  }
+  return null;
+}
+
+/**
+ * The first part of `value` that JSON text cannot hold exactly, as [rule, pointer, message] (the
+ * rule decode would give the text it would make), or null. Refused: non-finite numbers, objects
+ * that are not plain (Date, Map, class instances), functions, symbols, undefined values, sparse
+ * arrays, cycles, strings or keys with a lone surrogate and nesting past decode's limit.
+ */
+function unrepresentable(value) {
+  const ancestors = [];
+  const paths = [];
+  function visit(v, ptr) {
+    switch (typeof v) {
+      case "string": {
+        const bad = v.isWellFormed() ? null : lone(v);
+        return bad && ["input.not-utf8", ptr, `${where(ptr)} holds a lone surrogate (${bad}), which no UTF-8 text can hold.`];
+      }
+      case "boolean":
+      case "bigint":
+        return null;
+      case "number":
+        return Number.isFinite(v) ? null : ["input.not-json", ptr, `${where(ptr)} is ${v}, which JSON cannot hold (only finite numbers).`];
+      case "undefined":
+        return ["input.not-json", ptr, `${where(ptr)} is undefined, which JSON cannot hold; leave the property out.`];
+      case "function":
+      case "symbol":
+        return ["input.not-json", ptr, `${where(ptr)} is a ${typeof v}, which JSON cannot hold.`];
+      default:
+        break;
+    }
+    if (v === null) return null;
+    const seen = ancestors.indexOf(v);
+    if (seen !== -1) {
+      return ["input.not-json", ptr, `${where(ptr)} refers back to ${paths[seen] || "the event"} (a cycle), which JSON cannot hold.`];
+    }
+    const isArray = Array.isArray(v);
+    if (!isArray) {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) {
+        return ["input.not-json", ptr, `${where(ptr)} is ${describe(v)}, not a plain object or array, so JSON cannot hold it exactly.`];
+      }
+    }
+    if (ancestors.length >= MAX_DEPTH) {
+      return ["input.not-json", ptr, `${where(ptr)} nests JSON more than ${MAX_DEPTH} levels deep, too deeply to be decoded.`];
+    }
+    ancestors.push(v);
+    paths.push(ptr);
+    let problem = null;
+    if (isArray) {
+      for (let i = 0; i < v.length && !problem; i++) {
+        problem = i in v ? visit(v[i], `${ptr}/${i}`) : ["input.not-json", `${ptr}/${i}`, `${where(`${ptr}/${i}`)} is a hole in a sparse array, which JSON cannot hold.`];
+      }
+    } else {
+      if (Object.getOwnPropertySymbols(v).some((k) => Object.prototype.propertyIsEnumerable.call(v, k))) {
+        problem = ["input.not-json", ptr, `${where(ptr)} has a symbol key, which JSON cannot hold.`];
+      }
+      for (const key of problem ? [] : Object.keys(v)) {
+        const bad = key.isWellFormed() ? null : lone(key);
+        problem = bad ? ["input.not-utf8", `${ptr}/${escape(key)}`, `A key of ${ptr ? `the field ${ptr}` : "the event"} holds a lone surrogate (${bad}), which no UTF-8 text can hold.`] : visit(v[key], `${ptr}/${escape(key)}`);
+        if (problem) break;
+      }
+    }
+    ancestors.pop();
+    paths.pop();
+    return problem;
+  }
+  return visit(value, "");
+}
+
+/**
+ * Write a value as compact JSON text, exactly: bigint digits, and the exact value of an integer
+ * number past 2^53 (`2 ** 60` is 1152921504606846976, not JSON.stringify's 1152921504606847000).
+ * Only for a value `unrepresentable` accepts.
+ */
 function stringify(value) {
   if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : stringify(v))).join(",")}]`;
+  if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) return BigInt(value).toString();
+  if (Array.isArray(value)) return `[${value.map(stringify).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const parts = [];
-    for (const key of Object.keys(value)) {
-      const item = value[key];
-      if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-      parts.push(`${JSON.stringify(key)}:${stringify(item)}`);
-    }
-    return `{${parts.join(",")}}`;
+    return `{${Object.keys(value).map((key) => `${JSON.stringify(key)}:${stringify(value[key])}`).join(",")}}`;
   }
-  const text = JSON.stringify(value);
-  return text === undefined ? "null" : text;
+  return JSON.stringify(value);
 }
 
 // ---- the plan interpreter ------------------------------------------------------------------
@@ -437,18 +596,24 @@ function contract(plan) {
     if (problem) fail(DecodeError, problem);
     return value;
   }
+  // A value is checked as the JSON text it would be: first what JSON cannot hold, then the plan.
+  function problemOf(value) {
+    return unrepresentable(value) || checker.check(value);
+  }
   function encode(event) {
+    let problem = unrepresentable(event);
+    if (problem) fail(EncodeError, problem);
     const text = stringify(event);
-    const problem = checker.check(parse(text));
+    problem = checker.check(parse(text));
     if (problem) fail(EncodeError, problem);
     return text;
   }
   function check(value) {
-    const problem = checker.check(value);
+    const problem = problemOf(value);
     return problem === null ? null : { rule: problem[0], pointer: problem[1], message: problem[2] };
   }
   function isVrpEvent(value) {
-    return checker.check(value) === null;
+    return problemOf(value) === null;
   }
   return { decode, encode, check, isVrpEvent };
 }

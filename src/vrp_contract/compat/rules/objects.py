@@ -97,9 +97,9 @@ def properties(pair: Pair) -> list[Change]:
         added = name not in old_props
         model = _model(pair.old if added else pair.new)
         side, other = ("OLD", "NEW") if added else ("NEW", "OLD")
-        verb = "added to" if added else "removed from"
+        verb = "added to NEW" if added else "removed in NEW"
         text = (
-            f"Property {_q(name)} was {verb} {other}. "
+            f"Property {_q(name)} was {verb}. "
             f"{_model_says(side, model, o if added else n)} "
             f"{other} declares it as {render(n if added else o, 100)}."
         )

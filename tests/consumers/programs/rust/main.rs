@@ -1,6 +1,6 @@
 // A consumer of the packaged crate: strict decode of every case, then encode.
 use serde_json::json;
-use @@LIB@@::{decode, encode, DecodeError, PathSelected, VrpEvent};
+use @@LIB@@::{check, decode, encode, DecodeError, PathSelected, VrpEvent};
 
 fn main() {
     let path = std::env::args().nth(1).expect("a cases file");
@@ -9,6 +9,8 @@ fn main() {
         if line.is_empty() {
             continue;
         }
+        // check() gives decode's verdict: the same problem, or none for an event decode returns
+        assert_eq!(check(line), decode(line).err(), "check and decode disagree");
         match decode(line) {
             Ok(event) => {
                 if let VrpEvent::PathSelected(p) = &event {

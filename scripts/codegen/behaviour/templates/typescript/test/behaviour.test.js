@@ -111,3 +111,41 @@ test("bigint timestamps are compared exactly (int64, beyond 2^53)", () => {
     [[behaviour.Invariant.SessionTsMonotonic, behaviour.pointers.clock]],
   );
 });
+
+test("a clock outside the schema's range is absent to the session checks (as a Python finding)", () => {
+  const [lo, hi] = behaviour.tables.clockRange.map(BigInt);
+  const create = behaviour.eventRoles.create[0];
+  const plain = behaviour.tables.eventTypes.find((e) => !e.create && !e.transition && !e.bind && !e.audit);
+  const tick = (plain || behaviour.tables.eventTypes.find((e) => e.bind)).name;
+  const checker = new behaviour.SessionChecker();
+  const found = [];
+  const clocks = [lo + 1000n, hi + 1n, lo + 2000n, lo - 1n, Number(hi) * 16, 1e20, lo + 3000n];
+  clocks.forEach((ts, i) => {
+    const event = { ts_ms: ts, event_type: i === 0 ? create : tick, session_id: "s" };
+    found.push(...checker.check(event, i + 1).filter((f) => f.pointer === behaviour.pointers.clock));
+  });
+  assert.deepEqual(found, []);
+  const back = checker.check({ ts_ms: lo + 2999n, event_type: tick, session_id: "s" }, 8);
+  assert.deepEqual(back.map((f) => [f.rule, f.line]), [[behaviour.Invariant.SessionTsMonotonic, 8]]);
+});
+
+test("a policy the revision's policy schema refuses is a PolicyError", () => {
+  const schema = behaviour.tables.policySchema;
+  const [name, field] = Object.entries(schema.properties).find(([, f]) => f.minimum !== undefined);
+  const refused = [
+    [{ [`${name}_typo`]: 10 }, new RegExp(`unknown key '${name}_typo'; a policy holds `)],
+    [{ [name]: Number(BigInt(field.minimum) - 1n) }, new RegExp(`field ${name}: -?[0-9]+ is less than the minimum of ${field.minimum}`)],
+    [{ [name]: "3" }, new RegExp(`field ${name}: '3' is not of type 'integer'`)],
+    [{ [name]: 1.5 }, /is not of type 'integer'/],
+    [[1], /field \(top level\): \[1\] is not of type 'object'/],
+  ];
+  for (const [policy, message] of refused) {
+    assert.throws(
+      () => new behaviour.SessionChecker({ policy }),
+      (err) => err instanceof behaviour.PolicyError && message.test(err.detail) && err.message.includes(err.detail),
+      JSON.stringify(policy),
+    );
+  }
+  const ok = new behaviour.SessionChecker({ policy: { [name]: Number(field.minimum) } });
+  assert.equal(ok.policy[name], Number(field.minimum));
+});
