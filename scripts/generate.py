@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from scripts.codegen import TARGETS, behaviour, python, tools
 from scripts.codegen.common import REPO, GeneratorError, header_lines, write
-from vrp_contract.revisions import list_revisions
+from vrp_contract.revisions import RevisionDataError, list_revisions
 
 # Build outputs that language test runs leave inside generated/ (all .gitignored).
 IGNORED_DIRS = frozenset(
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vrp-generate-") as tmp:
         try:
             roots = _generate(Path(tmp), selected)
-        except GeneratorError as exc:
+        except (GeneratorError, RevisionDataError) as exc:
             print(f"generate.py: {exc}", file=sys.stderr)
             return 2
         if args.check:

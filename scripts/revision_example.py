@@ -181,6 +181,11 @@ Running it again changes nothing.
 AFTER_EDIT = """and the new event type gets its schema (`events/heartbeat.schema.json`), a branch in
 `event.schema.json`, its name in `common.schema.json` `EventType`, and a valid vector
 (`examples/valid/heartbeat.json`).
+
+An example vector is one JSON object, never a bare event: `{"description": "A liveness probe.",
+"event": {...}}`; one under `examples/invalid/` adds the finding the event must raise,
+`"error": {"rule": "schema.required", "pointer": "/details/invariant"}`. `scripts/generate.py`
+refuses any other shape with one line naming the file (exit 2).
 """
 DECLARE = """The contract asks new event types to be introduced explicitly, so the revision declares
 it in its `revision.json`:

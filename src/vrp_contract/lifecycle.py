@@ -37,6 +37,8 @@ __all__ = [
     "Scaffolded",
     "changelog_mentions",
     "new_revision",
+    "next_versions",
+    "release_date",
     "release_revision",
     "revision_folders",
 ]
@@ -191,6 +193,14 @@ def new_revision(repo: Path, version: str | None = None, *, today: str | None = 
     if (version_of(version) or (0, 0, 0)) <= latest_version:
         msg = f"revision {version} is not newer than the latest revision {latest.name[1:]}"
         raise LifecycleError(msg)
+    following = next_versions(latest_version)
+    if version_of(version) not in following.values():
+        names = ", ".join(following)
+        msg = (
+            f"revision {version} skips a number: the revision after {latest.name[1:]} is one of "
+            f"{names}; revision numbers grow one step at a time"
+        )
+        raise LifecycleError(msg)
     old_base = _base_uri(latest)
     new_base = _next_base(old_base, latest.name, f"v{version}")
     staging = Path(tempfile.mkdtemp(prefix=f".v{version}-", dir=repo / "schema"))
@@ -210,6 +220,16 @@ def new_revision(repo: Path, version: str | None = None, *, today: str | None = 
         if staging.exists():
             shutil.rmtree(staging)
     return Scaffolded(version, target, latest.name, created=True, files=count)
+
+
+def next_versions(latest: tuple[int, int, int]) -> dict[str, tuple[int, int, int]]:
+    """The revisions that may follow `latest`: its next patch, next minor and next major."""
+    major, minor, patch = latest
+    return {
+        f"{major}.{minor}.{patch + 1}": (major, minor, patch + 1),
+        f"{major}.{minor + 1}": (major, minor + 1, 0),
+        f"{major + 1}.0": (major + 1, 0, 0),
+    }
 
 
 def _copy_revision(  # noqa: PLR0913 - where from, where to, and the two URI prefixes
@@ -244,15 +264,41 @@ def _copy_revision(  # noqa: PLR0913 - where from, where to, and the two URI pre
     return count
 
 
+UNRELEASED = re.compile(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+"""The `## [Unreleased]` section of a Keep a Changelog file, up to the next `## ` heading."""
+
+
 def changelog_mentions(repo: Path, version: str) -> bool:
-    """True when CHANGELOG.md names the revision (`schema/v0.2`, `revision 0.2` or `v0.2`)."""
+    """True when CHANGELOG.md names the revision under `## [Unreleased]`.
+
+    It counts as named by `schema/v0.2` (or `schema/v0.2/`), `revision 0.2` or `v0.2`, exactly:
+    `v0.2.1`, `0.20`, a file inside the folder (`schema/v0.2/events/x.schema.json`, an example in
+    some other entry) or a mention in an earlier release's section do not count.
+    """
     try:
         text = (repo / "CHANGELOG.md").read_text("utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
+        return False
+    section = UNRELEASED.search(text)
+    if section is None:
         return False
     escaped = re.escape(version)
-    pattern = rf"(schema/v{escaped}\b|\brevision {escaped}\b|\bv{escaped}\b)"
-    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+    end = r"(?![\w.-]*\d)"  # not the start of a longer version (0.2.1, 0.20, 0.2-rc1)
+    folder = rf"schema/v{escaped}{end}(?!/[\w.-])"  # the folder, not a file inside it
+    pattern = rf"(?<![\w/])({folder}|revision {escaped}{end}|v{escaped}{end}(?!/[\w.-]))"
+    return re.search(pattern, section.group(1), flags=re.IGNORECASE) is not None
+
+
+def release_date(value: str) -> str:
+    """Return `value` when it is a calendar date written YYYY-MM-DD, else raise LifecycleError."""
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.isoformat() != value:
+        msg = f"--date {value!r} is not a date written YYYY-MM-DD (e.g. 2026-12-01)"
+        raise LifecycleError(msg)
+    return value
 
 
 def _previous_released(repo: Path, version: str) -> Path | None:
@@ -265,6 +311,32 @@ def _previous_released(repo: Path, version: str) -> Path | None:
         and m.get("status") == "released"
     ]
     return released[-1] if released else None
+
+
+def _check_release_order(repo: Path, version: str) -> None:
+    """Revisions are released in order: no older draft left behind, no newer one released yet.
+
+    A consumer reads "the latest released revision" as containing every earlier one; releasing
+    0.4 before 0.3 would let 0.3 appear later with changes 0.4 never had.
+    """
+    wanted = version_of(version) or (0, 0, 0)
+    for v, folder in revision_folders(repo):
+        manifest = _read_json(folder / MANIFEST) if (folder / MANIFEST).is_file() else None
+        status = manifest.get("status") if isinstance(manifest, dict) else None
+        name = folder.name.removeprefix("v")
+        if v < wanted and status == "draft":
+            msg = (
+                f"revision {name} is still a draft: release it (or remove {folder}) before "
+                f"releasing {version}; revisions are released in order"
+            )
+            raise LifecycleError(msg)
+        if v > wanted and status == "released":
+            msg = (
+                f"revision {name} is already released, so {version} can no longer be: "
+                "revisions are released in order; move this draft's changes to a new revision "
+                "after the latest"
+            )
+            raise LifecycleError(msg)
 
 
 def _run_check(label: str, cmd: list[str], repo: Path) -> None:
@@ -304,7 +376,8 @@ def release_revision(
     if manifest.get("status") == "released":
         msg = f"revision {version} is already released ({manifest.get('released', 'no date')}); "
         raise LifecycleError(msg + "a released revision never changes")
-    date = today or dt.datetime.now(dt.UTC).date().isoformat()
+    _check_release_order(repo, version)
+    date = release_date(today) if today is not None else dt.datetime.now(dt.UTC).date().isoformat()
     if not changelog_mentions(repo, version):
         msg = (
             f"CHANGELOG.md has no entry for revision {version}: add one under ## [Unreleased] "

@@ -18,7 +18,17 @@ import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
-from vrp_contract.vocabulary import ANNOTATIONS, version_of
+from vrp_contract.revision_data import (
+    DATA_SCHEMAS,
+    RevisionDataError,
+    behaviour_problems,
+    located,
+    ref_cycle,
+    schema_problem,
+    session_states,
+    vector_problem,
+)
+from vrp_contract.vocabulary import ANNOTATIONS, escape, version_of
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -27,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Revision",
+    "RevisionDataError",
     "UnknownRevisionError",
     "latest_revision",
     "list_revisions",
@@ -120,8 +131,80 @@ class Revision:
         return _read_json(self.root.joinpath(*rel.split("/")))
 
     def data_file(self, rel: str) -> JSON:
-        """Load one data file (state machine, invariants, default policy) of the revision."""
-        return _read_json(self.resource(rel))
+        """Load one data file (state machine, invariants, default policy) of the revision.
+
+        A data file with a schema in the revision (`DATA_SCHEMAS`) is checked against it:
+        `RevisionDataError` names the file, the line and the field that break it.
+        """
+        node = self.resource(rel)
+        data = _read_json(node)
+        schema_rel = DATA_SCHEMAS.get(rel)
+        if schema_rel is not None:
+            problem = schema_problem(rel, data, self.schema_file(schema_rel), self.registry)
+            if problem is not None:
+                raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
+        return data
+
+    def check_data(self) -> None:
+        """Read every data file the session fold uses; `RevisionDataError` on the first problem.
+
+        The files are read lazily; a command calls this first so that a broken data file is a
+        one-line input error before any work starts.
+        """
+        self.check_refs()
+        _ = self.default_policy, self.invariants, self.state_machine, self.behaviour
+
+    def check_refs(self) -> None:
+        """`RevisionDataError` when a chain of `$ref`s comes back to itself (`ref_cycle`)."""
+        _ = self._refs_checked
+
+    @functools.cached_property
+    def _refs_checked(self) -> bool:
+        places: dict[int, str] = {}
+        starts: list[tuple[str, str, Resolver[Any]]] = []
+        for rel in self.files():
+            doc = self.schema_file(rel)
+            resolver = self.registry.resolver(base_uri=str(doc.get("$id", "")))
+            for pointer, node in _schema_nodes(doc, ""):
+                places[id(node)] = f"{rel}#{pointer}"
+                if isinstance(node.get("$ref"), str):
+                    starts.append((f"{rel}#{pointer}", node["$ref"], resolver))
+
+        def follow(ref: str, resolver: Resolver[Any]) -> tuple[Any, str, Resolver[Any]]:
+            resolved = resolver.lookup(ref)
+            return resolved.contents, places.get(id(resolved.contents), ref), resolved.resolver
+
+        cycle = ref_cycle(starts, follow)
+        if cycle is not None:
+            rel, pointer = cycle[0].split("#", 1)
+            file = self.root.joinpath(*rel.split("/"))
+            message = (
+                f"The $ref chain {' -> '.join(cycle)} comes back to itself without reaching a "
+                "schema; end it in a schema (validators would recurse forever)."
+            )
+            raise RevisionDataError(located(str(file), file.read_text("utf-8"), pointer, message))
+        return True
+
+    @functools.cached_property
+    def _consistent(self) -> tuple[JSON, JSON]:
+        """The state machine and behaviour data, checked as one whole (`behaviour_problems`)."""
+        machine = self.data_file("state-machine.json")
+        beh_node = self.resource("behaviour.json")
+        behaviour = _read_json(beh_node) if beh_node.is_file() else None
+        base = str(self.schema_file("state-machine.schema.json").get("$id", ""))
+        resolver = self.registry.resolver(base_uri=base)
+
+        def resolve(ref: str) -> object:
+            return resolver.lookup(ref).contents
+
+        try:
+            enum = session_states(self.schema_file("state-machine.schema.json"), resolve)
+        except (OSError, referencing.exceptions.Unresolvable):
+            enum = None
+        for rel, pointer, message in behaviour_problems(machine, behaviour, self.event_types, enum):
+            node = self.resource(rel)
+            raise RevisionDataError(located(str(node), node.read_text("utf-8"), pointer, message))
+        return machine, behaviour if behaviour is not None else {}
 
     def resource(self, rel: str) -> Traversable:
         """The file or folder `rel` of the revision, or of its supplement.
@@ -174,7 +257,7 @@ class Revision:
     @functools.cached_property
     def state_machine(self) -> JSON:
         """The state model: states, initial and terminal states, allowed transitions."""
-        return self.data_file("state-machine.json")
+        return self._consistent[0]
 
     @functools.cached_property
     def invariants(self) -> list[JSON]:
@@ -185,7 +268,9 @@ class Revision:
     @functools.cached_property
     def behaviour(self) -> JSON:
         """The behaviour data (`behaviour.json`): event roles, transition fields, attempt states."""
-        return self.data_file("behaviour.json")
+        if not self.resource("behaviour.json").is_file():
+            return self.data_file("behaviour.json")  # the missing file's own error
+        return self._consistent[1]
 
     def stream_cases(self) -> list[Traversable]:
         """The folders of the revision's behaviour suite (`streams/<case>/`), sorted by name."""
@@ -201,15 +286,27 @@ class Revision:
         return {k: v for k, v in data.items() if not k.startswith("$")}
 
     def examples(self, kind: str) -> list[tuple[str, JSON]]:
-        """Return the `valid` or `invalid` example vectors as (name, vector) pairs, sorted."""
+        """Return the `valid` or `invalid` example vectors as (name, vector) pairs, sorted.
+
+        `RevisionDataError` names a file that is not a vector (`revision_data.VECTOR_FORMAT`).
+        """
         folder = self.root / "examples" / kind
         if not folder.is_dir():
             return []
-        return sorted(
-            (child.name.removesuffix(".json"), _read_json(child))
-            for child in folder.iterdir()
-            if child.name.endswith(".json")
-        )
+        out: list[tuple[str, JSON]] = []
+        for child in folder.iterdir():
+            if not child.name.endswith(".json"):
+                continue
+            try:
+                vector = _read_json(child)
+            except (ValueError, UnicodeDecodeError) as exc:
+                msg = f"{child}: an example vector is not valid JSON: {exc}"
+                raise RevisionDataError(msg) from None
+            problem = vector_problem(kind, vector)
+            if problem is not None:
+                raise RevisionDataError(located(str(child), child.read_text("utf-8"), "", problem))
+            out.append((child.name.removesuffix(".json"), vector))
+        return sorted(out, key=lambda pair: pair[0])
 
     def inlined(self, schema: JSON) -> JSON:
         """Return `schema` with every (non-recursive) `$ref` replaced by its target.
@@ -228,6 +325,7 @@ class Revision:
         its `title` (whole resources) or its `$defs` key, and every `$ref` is rewritten to a local
         `#/$defs/...` pointer, which code generators in every language understand.
         """
+        self.check_refs()
         return _Bundler(self).bundle("event.schema.json")
 
 
@@ -284,6 +382,20 @@ class _Bundler:
         if not top:
             out.pop("$defs", None)
         return out
+
+
+def _schema_nodes(node: Any, pointer: str) -> list[tuple[str, JSON]]:  # noqa: ANN401 - JSON
+    """Every object of a schema document with its JSON Pointer (values of `enum` etc. skipped)."""
+    out: list[tuple[str, JSON]] = []
+    if isinstance(node, dict):
+        out.append((pointer, node))
+        for key, value in node.items():
+            if key not in {"examples", "const", "enum", "default"}:
+                out += _schema_nodes(value, f"{pointer}/{escape(key)}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            out += _schema_nodes(item, f"{pointer}/{i}")
+    return out
 
 
 def _inline(node: Any, resolver: Resolver[Any], seen: tuple[int, ...]) -> Any:  # noqa: ANN401

@@ -63,27 +63,50 @@ def _copy(tmp_path: Path, edit: Callable[[dict[str, Any]], None], rel: str) -> R
 
 def test_a_state_role_naming_an_unknown_state_is_refused(tmp_path):
     revision = _copy(tmp_path, lambda d: d["binding_states"].append("LIMBO"), "state-machine.json")
-    with pytest.raises(GeneratorError, match="binding_states names LIMBO"):
+    with pytest.raises(
+        GeneratorError, match=r"state-machine\.json:\d+: field /binding_states/\d+: "
+    ):
         tables(revision)
+    with pytest.raises(GeneratorError, match="The list binding_states names state LIMBO"):
+        tables(revision)
+
+
+def test_a_terminal_state_with_an_outgoing_transition_is_refused(tmp_path):
+    def edit(data: dict[str, Any]) -> None:
+        data["terminal"].append(data["transitions"][0]["from"])
+
+    with pytest.raises(GeneratorError, match="a terminal state has no outgoing transition"):
+        tables(_copy(tmp_path, edit, "state-machine.json"))
 
 
 def test_an_event_role_naming_an_unknown_event_type_is_refused(tmp_path):
     def edit(data: dict[str, Any]) -> None:
         data["event_roles"]["bind"] = ["PATH_TELEPORTED"]
 
-    with pytest.raises(GeneratorError, match=r"event_roles\.bind names PATH_TELEPORTED"):
+    with pytest.raises(GeneratorError, match="The bind role names event type PATH_TELEPORTED"):
         tables(_copy(tmp_path, edit, "behaviour.json"))
 
 
 def test_a_stream_invariant_no_engine_implements_is_refused(tmp_path):
     def edit(data: dict[str, Any]) -> None:
         data["invariants"].append(
-            {"id": "session.short", "statement": "S.", "severity": "error", "check": "stream"}
+            {
+                "id": "session.short",
+                "statement": "S.",
+                "severity": "error",
+                "check": "stream",
+                "how": "H.",
+            }
         )
 
     assert "session.short" not in ENGINE_RULES
+    revision = _copy(tmp_path, edit, "invariants.json")
+    common = revision.root / "common.schema.json"
+    doc = json.loads(common.read_text("utf-8"))
+    doc["$defs"]["InvariantId"]["enum"].append("session.short")  # a valid catalog entry
+    common.write_text(json.dumps(doc), "utf-8")  # type: ignore[attr-defined]
     with pytest.raises(GeneratorError, match=r"session\.short that no session checker implements"):
-        tables(_copy(tmp_path, edit, "invariants.json"))
+        tables(revision)
 
 
 def test_the_engines_implement_the_rules_the_python_fold_implements():

@@ -86,12 +86,6 @@ def _forms(leaf: str) -> dict[str, dict[str, Any]]:
             "$ref": "#A",
             "$defs": {"A": {"$anchor": "A", "$ref": "#B"}, "B": {"$anchor": "B", "type": leaf}},
         },
-        "anchor-loop-beside-a-keyword": {
-            "$schema": S,
-            "$ref": "#A",
-            "$defs": {"A": {"$anchor": "A", "$ref": "#B"}, "B": {"$anchor": "B", "$ref": "#A"}},
-            "type": leaf,
-        },
         "absolute-id-and-anchor": {
             "$schema": S,
             "$id": "https://example.com/r.json",
@@ -126,7 +120,6 @@ EXPECTED_POINTER = {
     "dynamic-anchor": "/properties/v/type",
     "escaped-pointer": "/$defs/a~1b/properties/c%d/type",
     "anchor-to-anchor": "/$defs/B/type",
-    "anchor-loop-beside-a-keyword": "/type",
     "absolute-id-and-anchor": "/$defs/i/$defs/x/type",
 }
 
@@ -170,6 +163,23 @@ def test_reference_form_unchanged_is_compatible(form: str, tmp_path: Path) -> No
     doc.write_text(json.dumps(_forms("string")[form]), "utf-8")
     result = run_cli("compat", "--mode", "full", str(doc), str(doc))
     assert result.code == 0, result.out + result.err
+
+
+def test_an_anchor_loop_is_an_input_error_naming_the_file_and_the_chain(tmp_path: Path) -> None:
+    doc = {
+        "$schema": S,
+        "$ref": "#A",
+        "$defs": {"A": {"$anchor": "A", "$ref": "#B"}, "B": {"$anchor": "B", "$ref": "#A"}},
+        "type": "string",
+    }
+    path = tmp_path / "loop.json"
+    path.write_text(json.dumps(doc, indent=2), "utf-8")
+    result = run_cli("compat", str(path), str(path))
+    assert result.code == 2, result.out
+    assert result.err.count("\n") == 1, result.err
+    assert f"{path}:" in result.err
+    assert "#/$defs/A -> " in result.err
+    assert "comes back to itself without reaching a schema" in result.err
 
 
 def test_a_ref_to_a_missing_embedded_resource_is_still_an_input_error(tmp_path: Path) -> None:

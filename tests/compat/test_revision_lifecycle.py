@@ -186,3 +186,65 @@ def test_release_outside_a_source_checkout_is_a_usage_error(repo: Path) -> None:
     )
     manifest = json.loads((repo / "schema/v0.2/revision.json").read_text("utf-8"))
     assert manifest["status"] == "draft"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("## [Unreleased]\n- Schema revision 0.3 (`schema/v0.3/`).\n", True),
+        ("## [Unreleased]\n### Added\n- Revision 0.3: a heartbeat.\n\n## [0.2.0]\n", True),
+        ("## [Unreleased]\n- The v0.3 revision.\n", True),
+        # an unrelated version in an older section does not count (a new-user trial's case)
+        ("## [Unreleased]\n\n## [0.1.0]\n- Pinned the Mermaid bundler v0.3.2.\n", False),
+        ("## [Unreleased]\n- Pinned the bundler v0.3.2.\n", False),
+        ("## [Unreleased]\n- Revision 0.30 (`schema/v0.30/`).\n", False),
+        ("## [0.2.0]\n- Schema revision 0.3 (`schema/v0.3/`).\n", False),
+        ("## [Unreleased]\n- A message names `schema/v0.3/events/x.schema.json`.\n", False),
+        ("## [Unreleased]\n- Revision 0.3 (`schema/v0.3`).\n", True),
+        ("- Schema revision 0.3 (`schema/v0.3/`).\n", False),  # no [Unreleased] section
+    ],
+)
+def test_changelog_mentions_the_exact_version_under_unreleased(
+    tmp_path: Path, text: str, *, named: bool
+) -> None:
+    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n" + text, "utf-8")
+    assert changelog_mentions(tmp_path, "0.3") is named
+
+
+@pytest.mark.parametrize("date", ["yesterday", "2026-13-01", "2026-2-1", "20261201", ""])
+def test_release_takes_only_an_iso_date(repo: Path, date: str) -> None:
+    new_revision(repo, "0.2")
+    _changelog(repo, "0.2")
+    result = run_cli("revision", "release", "0.2", "--repo", str(repo), "--date", date)
+    assert result.code == 2
+    assert result.err.count("\n") == 1, result.err
+    assert f"--date {date!r} is not a date written YYYY-MM-DD" in result.err
+    manifest = json.loads((repo / "schema/v0.2/revision.json").read_text("utf-8"))
+    assert manifest["status"] == "draft"
+    assert "released" not in manifest
+
+
+@pytest.mark.parametrize("version", ["0.3", "7.0", "0.1.2", "1.1"])
+def test_new_refuses_a_skipped_revision_number(repo: Path, version: str) -> None:
+    result = run_cli("revision", "new", version, "--repo", str(repo))
+    assert result.code == 2, result.out
+    assert result.err.count("\n") == 1, result.err
+    assert f"revision {version} skips a number: the revision after 0.1 is one of " in result.err
+    assert "0.1.1, 0.2, 1.0" in result.err
+    assert not (repo / "schema" / f"v{version}").exists()
+
+
+def test_revisions_are_released_in_order(repo: Path) -> None:
+    new_revision(repo, "0.2")
+    new_revision(repo, "0.3")  # the next minor of the draft 0.2
+    early = run_cli("revision", "release", "0.3", "--repo", str(repo))
+    assert early.code == 2
+    assert early.err.count("\n") == 1, early.err
+    assert "revision 0.2 is still a draft: release it" in early.err
+    assert "revisions are released in order" in early.err
+    patch(repo / "schema/v0.3/revision.json", lambda d: d.update(status="released"))
+    late = run_cli("revision", "release", "0.2", "--repo", str(repo))
+    assert late.code == 2
+    assert "revision 0.3 is already released, so 0.2 can no longer be" in late.err
+    manifest = json.loads((repo / "schema/v0.2/revision.json").read_text("utf-8"))
+    assert manifest["status"] == "draft"

@@ -239,6 +239,8 @@ def test_a_revision_with_two_terminal_states_remembers_which_one_each_session_en
     root = _copy_revision(tmp_path)
     machine = json.loads((root / "v0.1/state-machine.json").read_text())
     machine["terminal"] = sorted({end, other})
+    # a terminal state has no outgoing transition (vrp_contract.revision_data)
+    machine["transitions"] = [t for t in machine["transitions"] if t["from"] != other]
     (root / "v0.1/state-machine.json").write_text(json.dumps(machine))
     edited = Revision("0.1", root / "v0.1", root / "sup")
     tracker = SessionTracker(edited, load_policy(base), remember_terminated=10)

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from scripts.codegen.common import GeneratorError, dump_json, header_lines
 from vrp_contract import catalog
+from vrp_contract.revisions import RevisionDataError
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -184,36 +185,25 @@ def _names(where: str, value: Any) -> frozenset[str]:  # noqa: ANN401 - JSON val
     return frozenset(value)
 
 
-def _check_known(where: str, names: frozenset[str], known: frozenset[str]) -> None:
-    unknown = sorted(names - known)
-    if unknown:
-        msg = f"{where} names {', '.join(unknown)}, which the revision does not define"
-        raise GeneratorError(msg)
-
-
 def tables(revision: Revision) -> Tables:
-    """Read the behaviour of `revision` into neutral tables; GeneratorError on inconsistent data."""
+    """Read the behaviour of `revision` into neutral tables; GeneratorError on inconsistent data.
+
+    The data files are checked by the revision loader (`vrp_contract.revision_data`: the same
+    check `validate` and `compat` make), so a name the revision does not define never gets here.
+    """
+    try:
+        revision.check_data()
+    except RevisionDataError as exc:
+        raise GeneratorError(str(exc)) from None
     sm = revision.state_machine
     beh = revision.behaviour
-    state_names = frozenset(s["name"] for s in sm["states"])
-    event_names = frozenset(revision.event_types)
     roles = {k: _names(f"behaviour.json event_roles.{k}", v) for k, v in beh["event_roles"].items()}
-    for role, names in roles.items():
-        _check_known(f"behaviour.json event_roles.{role}", names, event_names)
     attempts = beh["attempts"]
     counted = _names("behaviour.json attempts.counted_on_entry", attempts["counted_on_entry"])
     reset = _names("behaviour.json attempts.reset_on_entry", attempts["reset_on_entry"])
     terminal = _names("state-machine.json terminal", sm["terminal"])
     binding = _names("state-machine.json binding_states", sm["binding_states"])
     recovery = _names("state-machine.json recovery_states", sm["recovery_states"])
-    for where, names in (
-        ("behaviour.json attempts.counted_on_entry", counted),
-        ("behaviour.json attempts.reset_on_entry", reset),
-        ("state-machine.json terminal", terminal),
-        ("state-machine.json binding_states", binding),
-        ("state-machine.json recovery_states", recovery),
-    ):
-        _check_known(where, names, state_names)
     states = tuple(
         StateRow(
             name=s["name"],
@@ -228,8 +218,6 @@ def tables(revision: Revision) -> Tables:
         for s in sm["states"]
     )
     transitions = tuple((t["from"], t["to"]) for t in sm["transitions"])
-    for pair in transitions:
-        _check_known("state-machine.json transitions", frozenset(pair), state_names)
     events = tuple(
         EventRow(name, *(name in roles[r] for r in ("create", "transition", "bind", "audit")))
         for name in revision.event_types

@@ -10,7 +10,7 @@ from vrp_contract.cli._arguments import add_max_line_argument, whole
 from vrp_contract.cli._io import UsageError
 from vrp_contract.cli._registry_source import add_registry_arguments, revision_name
 from vrp_contract.findings import ExitCode
-from vrp_contract.revisions import UnknownRevisionError
+from vrp_contract.revisions import RevisionDataError, UnknownRevisionError
 from vrp_contract.stream import InputError, PolicyError
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def _spec(args: argparse.Namespace) -> object:
             assume_open_sessions=args.assume_open_sessions,
             max_line=args.max_line_bytes,
         )
-    except (UnknownRevisionError, PolicyError) as exc:
+    except (UnknownRevisionError, RevisionDataError, PolicyError) as exc:
         raise UsageError(str(exc)) from None
     kafka_in = (
         KafkaSpec(args.bootstrap, args.input_topic, args.group_id, bounded=args.bounded)

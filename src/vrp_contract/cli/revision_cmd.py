@@ -11,6 +11,7 @@ from vrp_contract.lifecycle import (
     LifecycleError,
     ReleaseRefusedError,
     new_revision,
+    release_date,
     release_revision,
 )
 
@@ -53,6 +54,11 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
         raise UsageError("revision release needs the VERSION to release (e.g. 0.2)")
     if args.date is not None and args.action != "release":
         raise UsageError("--date works with release only")
+    if args.date is not None:
+        try:
+            release_date(args.date)
+        except LifecycleError as exc:
+            raise UsageError(f"revision release: {exc}") from None
     try:
         if args.action == "new":
             made = new_revision(repo, args.version)

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from vrp_contract.cli._io import UsageError
 from vrp_contract.findings import ExitCode
-from vrp_contract.revisions import UnknownRevisionError, list_revisions, load_revision
+from vrp_contract.revisions import (
+    RevisionDataError,
+    UnknownRevisionError,
+    list_revisions,
+    load_revision,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -58,7 +63,12 @@ def run(args: argparse.Namespace, io: IO) -> ExitCode:
             doc = rev.data_file(args.file)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise UsageError(f"revision {rev.name} has no file {args.file!r}") from None
+        except RevisionDataError as exc:
+            raise UsageError(str(exc)) from None
     else:
-        doc = rev.bundle()
+        try:
+            doc = rev.bundle()
+        except RevisionDataError as exc:
+            raise UsageError(str(exc)) from None
     io.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return ExitCode.OK

@@ -15,7 +15,7 @@ from vrp_contract.cli._registry_source import add_registry_arguments, revision_n
 from vrp_contract.findings import ExitCode
 from vrp_contract.kafka_io import KafkaError, KafkaSettings, kafka_findings
 from vrp_contract.reporters import formats_for, get_reporter
-from vrp_contract.revisions import UnknownRevisionError, load_revision
+from vrp_contract.revisions import RevisionDataError, UnknownRevisionError, load_revision
 from vrp_contract.stream import InputError, PolicyError, StreamValidator, load_policy, open_sources
 from vrp_contract.stream.parallel import choose_jobs, decode_ahead_pays, parallel_findings
 from vrp_contract.stream.session import MAX_REMEMBERED
@@ -161,8 +161,9 @@ def _validator(args: argparse.Namespace) -> StreamValidator:
     """The validator the options ask for; a bad option is a usage error."""
     try:
         revision = load_revision(revision_name(args))
+        revision.check_data()
         policy = load_policy(revision, args.policy)
-    except (UnknownRevisionError, PolicyError) as exc:
+    except (UnknownRevisionError, RevisionDataError, PolicyError) as exc:
         raise UsageError(str(exc)) from None
     for given, option in ((args.output_topic, "--output-topic"), (args.follow, "--follow")):
         if given and not args.input_topic:

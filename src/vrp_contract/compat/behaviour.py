@@ -148,6 +148,26 @@ REUSED_ID = declare(
     always=True,
 )
 
+DATA_INVALID = declare(
+    "behaviour.data-invalid",
+    "A behaviour data file satisfies its schema in the same revision (policy.default.json "
+    "policy.schema.json, invariants.json invariants.schema.json), and a default policy gives "
+    "every bound: a file that breaks it is not compared, and the check fails whatever the mode.",
+    directions=BOTH,
+    category=_CAT,
+    always=True,
+)
+INCONSISTENT = declare(
+    "behaviour.inconsistent",
+    "The state machine and behaviour data name only what the revision defines: every state a "
+    "transition, role list or attempt list names is one of the states, each state is listed once "
+    "and is a value of the session state enum, a terminal state has no outgoing transition, every "
+    "event type a role names is in the event union; else the check fails whatever the mode.",
+    directions=BOTH,
+    category=_CAT,
+    always=True,
+)
+
 _PERMITS = frozenset({"binding_states", "reset_on_entry"})
 """State roles that allow something in their states (more states: more streams valid)."""
 _CONSTRAINS = frozenset({"recovery_states", "counted_on_entry"})
@@ -599,7 +619,8 @@ def _event_types(  # noqa: PLR0913 - both sides' types and entry documents
 
 def _one_sided(d: _Diff, name: str, rel: str, old: object, new: object) -> bool:
     """A part present on one side only: fail closed (the file-set rules see schema files only)."""
-    if (old is None) == (new is None) or rel in d.old.unreadable or rel in d.new.unreadable:
+    skipped = {*d.old.unreadable, *d.new.unreadable, *d.old.invalid, *d.new.invalid}
+    if (old is None) == (new is None) or rel in skipped:
         return old is None or new is None  # nothing to compare (unreadable: reported once)
     what = "added" if old is None else "removed"
     d.add(
@@ -611,6 +632,29 @@ def _one_sided(d: _Diff, name: str, rel: str, old: object, new: object) -> bool:
         file=rel,
     )
     return True
+
+
+def _data_problems(d: _Diff) -> None:
+    """Report each side's invalid data files and inconsistent behaviour (fail closed)."""
+    for label, side in (("OLD", d.old), ("NEW", d.new)):
+        found = [
+            (
+                DATA_INVALID.id,
+                rel,
+                ptr,
+                (
+                    f"{rel} of {label} breaks its schema, so no rule compares it: at "
+                    f"{ptr or 'the top level'}, {why}"
+                ),
+            )
+            for rel, (ptr, why) in side.invalid.items()
+        ]
+        found += [(INCONSISTENT.id, rel, ptr, f"{label}: {m}") for rel, ptr, m in side.problems]
+        for rule_id, rel, ptr, text in found:
+            if label == "OLD":  # lines are NEW's: an OLD finding names its file only
+                d.add(rule_id, BOTH, text, (rel, ptr, rel, ""), side="old", file=rel)
+            else:
+                d.add(rule_id, BOTH, text, (rel, "", rel, ptr), side="new", data_file=rel)
 
 
 def behaviour_changes(old_side: SchemaSet, new_side: SchemaSet) -> tuple[list[Change], set[str]]:
@@ -638,6 +682,7 @@ def behaviour_changes(old_side: SchemaSet, new_side: SchemaSet) -> tuple[list[Ch
         _policy(d, old.policy, new.policy)
     source = new.behaviour_source
     readable = source not in new.unreadable and old.behaviour_source not in old.unreadable
+    readable = readable and source not in new.invalid and old.behaviour_source not in old.invalid
     if readable and not _one_sided(d, "behaviour data", source, old.roles, new.roles):
         assert old.roles is not None  # noqa: S101 - checked above
         assert new.roles is not None  # noqa: S101
@@ -656,6 +701,7 @@ def behaviour_changes(old_side: SchemaSet, new_side: SchemaSet) -> tuple[list[Ch
             new_side.roots[0],
             revision=new_side.revision is not None,
         )
+    _data_problems(d)
     for side in (old, new):
         for rel, why in side.unreadable.items():
             d.add(

@@ -5,6 +5,12 @@ A revision folder states its behaviour in `state-machine.json`, `invariants.json
 folder, in `schema/supplements/v0.1/`). `read_behaviour(side)` returns one `Behaviour` per side;
 a part whose file is missing is None, and a file that cannot be read as its part is reported in
 `unreadable` (the rules then leave it to the fail-closed `unclassified` finding).
+
+A data file that breaks its schema in the same folder (`policy.default.json`, `invariants.json`:
+`vrp_contract.revision_data.DATA_SCHEMAS`) is `invalid` and is not compared; every name the state
+machine and behaviour data use that the folder does not define is one of `problems`. Both are
+the revision loader's own checks (`vrp_contract.revision_data`), so compat, `validate` and
+`scripts/generate.py` refuse the same data.
 """
 
 from __future__ import annotations
@@ -13,6 +19,14 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from vrp_contract.revision_data import (
+    DATA_SCHEMAS,
+    Problem,
+    behaviour_problems,
+    schema_problem,
+    session_states,
+)
 
 if TYPE_CHECKING:
     from vrp_contract.compat.sources import SchemaSet
@@ -82,6 +96,10 @@ class Behaviour:
     """revision.json declarations: `added_event_types` / `changed_invariants`, name -> reason."""
     unreadable: dict[str, str] = field(default_factory=dict)
     """File -> why it could not be read as behaviour data."""
+    invalid: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """File -> (pointer, sentence): the first way it breaks its schema in the folder."""
+    problems: list[Problem] = field(default_factory=list)
+    """Names the state machine and behaviour data use that the folder does not define."""
 
 
 class _ShapeError(ValueError):
@@ -241,13 +259,51 @@ def read_behaviour(side: SchemaSet) -> Behaviour:
     if source is not None:
         out.behaviour_source = source[0]
     found.append((out.behaviour_source, "roles", _plain, source[1] if source else None))
+    parsed: dict[str, Any] = {}
     for rel, attr, fn, data in found:
         if data is None:
             continue
         try:
-            setattr(out, attr, fn(json.loads(data)))
+            parsed[attr] = json.loads(data)
+            problem = _schema_problem(side, rel, parsed[attr])
+            if problem is not None:
+                out.invalid[rel] = problem
+                continue
+            setattr(out, attr, fn(parsed[attr]))
         except (ValueError, _ShapeError, AttributeError, TypeError) as exc:
             out.unreadable[rel] = (
                 str(exc) if isinstance(exc, _ShapeError) else "it is not valid JSON"
             )
+    if out.machine is not None and isinstance(parsed.get("machine"), dict):
+        roles = parsed.get("roles") if out.roles is not None else None
+        out.problems = behaviour_problems(
+            parsed["machine"],
+            roles if isinstance(roles, dict) else None,
+            out.event_types,
+            _session_states(side),
+            machine_file=STATE_MACHINE,
+            behaviour_file=out.behaviour_source,
+        )
     return out
+
+
+def _schema_problem(side: SchemaSet, rel: str, doc: Any) -> tuple[str, str] | None:  # noqa: ANN401
+    """The first way data file `rel` breaks its schema in the same folder (None: no schema)."""
+    schema = side.docs.get(DATA_SCHEMAS.get(rel, ""))
+    if not isinstance(schema, dict):
+        return None
+    return schema_problem(rel, doc, schema, side.registry)
+
+
+def _session_states(side: SchemaSet) -> frozenset[str] | None:
+    """The session state enum the folder's state-machine schema refers to (None: none)."""
+    rel = STATE_MACHINE.replace(".json", ".schema.json")
+    schema = side.docs.get(rel)
+    if not isinstance(schema, dict):
+        return None
+    from vrp_contract.compat.sources import InputError  # noqa: PLC0415 - no import cycle
+
+    try:
+        return session_states(schema, lambda ref: side.resolve(side.base[rel], ref)[0])
+    except (InputError, KeyError):
+        return None

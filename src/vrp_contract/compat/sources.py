@@ -22,6 +22,7 @@ from referencing.jsonschema import DRAFT202012, specification_with
 from vrp_contract.compat.model import escape
 from vrp_contract.compat.normalize import normalize_legacy
 from vrp_contract.compat.tree import InputError, MemoryTree, Tree, git
+from vrp_contract.revision_data import located, ref_cycle
 from vrp_contract.stream.parse import big_int_digits
 from vrp_contract.vendor import VENDOR_WRITTEN
 
@@ -217,7 +218,13 @@ def _check_metaschema(label: str, doc: Any) -> None:  # noqa: ANN401 - any JSON 
         raise InputError(f"{label}: fails {draft} at {where}: {first}{hint}") from None
 
 
-def _refs(node: Any, base: str, out: list[tuple[str, str]]) -> None:  # noqa: ANN401
+def _refs(
+    node: Any,  # noqa: ANN401 - any JSON value
+    base: str,
+    out: list[tuple[str, str]],
+    holders: list[JSON] | None = None,
+) -> None:
+    """Collect (base URI, `$ref`) of every reference under `node` (and the objects holding them)."""
     stack: list[tuple[Any, str]] = [(node, base)]
     while stack:
         item, here = stack.pop()
@@ -229,6 +236,8 @@ def _refs(node: Any, base: str, out: list[tuple[str, str]]) -> None:  # noqa: AN
             for key, value in item.items():
                 if key in {"$ref", "$dynamicRef"} and isinstance(value, str):
                     out.append((here, value))
+                    if holders is not None:
+                        holders.append(item)
                 elif key not in {"enum", "const", "examples", "default"}:
                     stack.append((value, here))
 
@@ -400,7 +409,7 @@ def load_document(
     )
 
 
-def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then its registry
+def _finish(  # noqa: PLR0913, PLR0917 - the parts of one SchemaSet, then its registry
     spec: str,
     tree: Tree,
     docs: dict[str, JSON],
@@ -464,12 +473,38 @@ def _finish(  # noqa: PLR0913, PLR0917, C901 - the parts of one SchemaSet, then 
     registry = _registry(spec, docs, by_uri, dialects)
     by_uri.update({uri: rel for uri, rel in embedded.items() if uri not in by_uri})
     out = SchemaSet(spec, docs, roots, manifest, raw, is_dir, registry, base, by_uri)
-    for rel in list(docs):
-        found = []
-        _refs(docs[rel], base[rel], found)
-        for here, ref in found:
-            out.resolve(here, ref)
+    _check_refs(out)
     return out
+
+
+def _check_refs(side: SchemaSet) -> None:
+    """Resolve every `$ref` (InputError when one cannot be); refuse a chain that comes back."""
+    starts: list[tuple[str, str, str]] = []
+    for rel in list(side.docs):
+        found: list[tuple[str, str]] = []
+        holders: list[JSON] = []
+        _refs(side.docs[rel], side.base[rel], found, holders)
+        for (here, ref), holder in zip(found, holders, strict=True):
+            side.resolve(here, ref)
+            if holder.get("$ref") == ref:
+                starts.append((f"{rel}#{side.pointer_of(rel, holder, '')}", ref, here))
+
+    def follow(ref: str, here: str) -> tuple[Any, str, str]:
+        node, source, pointer, doc_base = side.resolve(here, ref)
+        return node, f"{source}#{pointer}", doc_base
+
+    cycle = ref_cycle(starts, follow)
+    if cycle is None:
+        return
+    rel, pointer = cycle[0].split("#", 1)
+    label = side.label if not side.is_dir and rel == side.roots[0] else f"{side.label}/{rel}"
+    data = side.raw.get(rel)
+    message = (
+        f"The $ref chain {' -> '.join(cycle)} comes back to itself without reaching a schema; "
+        "end it in a schema (validators would recurse forever)."
+    )
+    text = data.decode("utf-8", "replace") if data is not None else None
+    raise InputError(located(label, text, pointer, message))
 
 
 def _local_name(doc_uri: str, base: dict[str, str], tree: Tree) -> str | None:

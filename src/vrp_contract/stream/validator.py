@@ -122,12 +122,15 @@ class StreamValidator:
 
         `engine="reference"` checks every line with python-jsonschema instead of jsonschema-rs;
         the findings are the same, only slower (the differential tests compare the two).
+        `RevisionDataError` (`vrp_contract.revisions`) when a data file of the revision is
+        broken (`Revision.check_data`).
         """
         self.revision = (
             revision
             if revision is None or not isinstance(revision, str)
             else load_revision(revision)
         ) or load_revision()
+        self.revision.check_data()  # RevisionDataError: a broken data file, one line
         self.policy = policy or load_policy(self.revision)
         if engine not in {"fast", "reference"}:
             raise ValueError(f"unknown engine {engine!r}: fast or reference")
