@@ -78,16 +78,27 @@ def write_generated(out: Path, *, events: int = 6_000, seed: int = 14) -> Path:
     return out
 
 
-def validate_triples(*paths: Path, extra: Iterable[str] = ()) -> set[Triple]:
-    """The findings of `vrp-contract validate PATHS` as triples."""
+def validate_findings(*paths: Path, extra: Iterable[str] = ()) -> tuple[set[Triple], int]:
+    """The findings of `vrp-contract validate PATHS` as triples, and how many there are.
+
+    A line may have two findings of one rule (a key repeated in two objects), which are one
+    triple: a job that reports every finding once writes as many events as the count.
+    """
     run = run_cli("validate", "--format", "jsonl", *extra, *map(str, paths))
     assert run.code in (0, 1), run.err
     out: set[Triple] = set()
+    count = 0
     for line in run.out.splitlines():
         item = json.loads(line)
         if "rule" in item:
+            count += 1
             out.add((item.get("session_id"), item["rule"], (item["source"], item["line"])))
-    return out
+    return out, count
+
+
+def validate_triples(*paths: Path, extra: Iterable[str] = ()) -> set[Triple]:
+    """The findings of `vrp-contract validate PATHS` as triples."""
+    return validate_findings(*paths, extra=extra)[0]
 
 
 def audit_triples(
