@@ -199,9 +199,8 @@ def test_a_whole_number_float_in_the_policy_is_the_integer(command, language, tm
 HELD_TO_VALIDATE = {"go", "java", "rust", "typescript"}
 """Checkers held to validate on the Go/Java trial's lines and on tests/stream/cases below."""
 
-REMEMBER_AT_LEAST_1 = {"go", "java"}
-"""Checkers that refuse `--remember-terminated 0` as validate does (Rust's and TypeScript's still
-accept it)."""
+REMEMBER_AT_LEAST_1 = {"go", "java", "rust", "typescript"}
+"""Checkers that refuse `--remember-terminated 0` as validate does (all of them now)."""
 
 
 def _validate(stream: Path, *args: str, messages: bool = False) -> tuple[int, list[Any]]:

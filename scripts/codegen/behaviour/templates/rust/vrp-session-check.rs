@@ -234,6 +234,10 @@ fn main() -> ExitCode {
                 let Some(n) = args.next().and_then(|n| n.parse().ok()) else {
                     return usage("--remember-terminated needs a whole number");
                 };
+                if n < 1 {
+                    // as `vrp-contract validate`: a memory of no id would forget each at once
+                    return usage("--remember-terminated: expected at least 1, got 0");
+                }
                 options.remember_terminated = n;
             }
             _ if path.is_none() && (arg == "-" || !arg.starts_with('-')) => path = Some(arg),

@@ -29,10 +29,12 @@ function parseArgs(argv) {
     if (arg === "--assume-open-sessions") options.assumeOpenSessions = true;
     else if (arg === "--policy" || arg === "--remember-terminated") {
       const value = argv[i + 1];
-      if (value === undefined) fail(`${arg} needs a value\n${USAGE}`);
+      if (value === undefined) fail(`${arg} needs a value (${USAGE})`);
       i += 1;
       if (arg === "--remember-terminated") {
         if (!/^[0-9]+$/.test(value)) fail(`--remember-terminated: ${value} is not a count`);
+        // as `vrp-contract validate`: a memory of no id would forget each at once
+        if (Number(value) < 1) fail(`--remember-terminated: expected at least 1, got ${value}`);
         options.rememberTerminated = Number(value);
       } else {
         let text;
@@ -60,8 +62,8 @@ function parseArgs(argv) {
     } else if (arg === "-h" || arg === "--help") {
       process.stdout.write(USAGE + "\n");
       process.exit(0);
-    } else if (arg.startsWith("-") && arg !== "-") fail(`unknown option ${arg}\n${USAGE}`);
-    else if (path !== null) fail(`one stream at a time\n${USAGE}`);
+    } else if (arg.startsWith("-") && arg !== "-") fail(`unknown option ${arg} (${USAGE})`);
+    else if (path !== null) fail(`one stream at a time (${USAGE})`);
     else path = arg;
   }
   return { options, path: path === null ? "-" : path };
