@@ -27,6 +27,7 @@ def test_vet_and_vectors(module):
     assert "--- PASS: TestCheckJSONFoldsWhatValidateFolds" in out
     assert "--- PASS: TestNestingLimitIsPythons" in out
     assert "--- PASS: TestEncodeRefusesTextThatIsNotUTF8" in out
+    assert "--- PASS: TestEncodeRefusesOpenKeysItWouldDrop" in out
     assert "--- PASS: TestFloatLiteralsReadAsPythonReadsThem" in out
     assert "--- PASS: TestLongIntegerLiteralsAreIntegers" in out
     assert "--- PASS: TestTypedEventsAreCheckedAsEncodeWritesThem" in out

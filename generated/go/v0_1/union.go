@@ -230,10 +230,14 @@ func (j AuditEventDetails) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	out := map[string]interface{}{}
-	if extra, ok := j.AdditionalProperties.(map[string]interface{}); ok {
+	switch extra := j.AdditionalProperties.(type) {
+	case nil:
+	case map[string]interface{}:
 		for k, v := range extra {
 			out[k] = v
 		}
+	default: // anything else would be dropped without a word
+		return nil, fmt.Errorf("AuditEventDetails.AdditionalProperties is a %T; it must be a map[string]interface{} (or nil)", extra)
 	}
 	var fields map[string]interface{}
 	if err := unmarshalExact(named, &fields); err != nil { // numbers as written
@@ -241,6 +245,9 @@ func (j AuditEventDetails) MarshalJSON() ([]byte, error) {
 	}
 	delete(fields, "AdditionalProperties")
 	for k, v := range fields {
+		if _, twice := out[k]; twice { // one of the two values would be lost
+			return nil, fmt.Errorf("AuditEventDetails.AdditionalProperties holds %q, a named field of AuditEventDetails: set the field instead", k)
+		}
 		out[k] = v
 	}
 	return json.Marshal(out)
@@ -255,10 +262,14 @@ func (j PathSelectedDetails) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	out := map[string]interface{}{}
-	if extra, ok := j.AdditionalProperties.(map[string]interface{}); ok {
+	switch extra := j.AdditionalProperties.(type) {
+	case nil:
+	case map[string]interface{}:
 		for k, v := range extra {
 			out[k] = v
 		}
+	default: // anything else would be dropped without a word
+		return nil, fmt.Errorf("PathSelectedDetails.AdditionalProperties is a %T; it must be a map[string]interface{} (or nil)", extra)
 	}
 	var fields map[string]interface{}
 	if err := unmarshalExact(named, &fields); err != nil { // numbers as written
@@ -266,6 +277,9 @@ func (j PathSelectedDetails) MarshalJSON() ([]byte, error) {
 	}
 	delete(fields, "AdditionalProperties")
 	for k, v := range fields {
+		if _, twice := out[k]; twice { // one of the two values would be lost
+			return nil, fmt.Errorf("PathSelectedDetails.AdditionalProperties holds %q, a named field of PathSelectedDetails: set the field instead", k)
+		}
 		out[k] = v
 	}
 	return json.Marshal(out)
@@ -280,10 +294,14 @@ func (j StateChangeDetails) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	out := map[string]interface{}{}
-	if extra, ok := j.AdditionalProperties.(map[string]interface{}); ok {
+	switch extra := j.AdditionalProperties.(type) {
+	case nil:
+	case map[string]interface{}:
 		for k, v := range extra {
 			out[k] = v
 		}
+	default: // anything else would be dropped without a word
+		return nil, fmt.Errorf("StateChangeDetails.AdditionalProperties is a %T; it must be a map[string]interface{} (or nil)", extra)
 	}
 	var fields map[string]interface{}
 	if err := unmarshalExact(named, &fields); err != nil { // numbers as written
@@ -291,6 +309,9 @@ func (j StateChangeDetails) MarshalJSON() ([]byte, error) {
 	}
 	delete(fields, "AdditionalProperties")
 	for k, v := range fields {
+		if _, twice := out[k]; twice { // one of the two values would be lost
+			return nil, fmt.Errorf("StateChangeDetails.AdditionalProperties holds %q, a named field of StateChangeDetails: set the field instead", k)
+		}
 		out[k] = v
 	}
 	return json.Marshal(out)

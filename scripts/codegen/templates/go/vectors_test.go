@@ -149,6 +149,28 @@ func TestEncodeRefusesWhatDecodeRefuses(t *testing.T) {
 	}
 }
 
+// Open keys are written beside the named ones; open keys that are not a map, or a named key given
+// again among them, are an error: one of the values would be dropped without a word.
+func TestEncodeRefusesOpenKeysItWouldDrop(t *testing.T) {
+	for name, extra := range map[string]interface{}{
+		"a named key again": map[string]interface{}{"path_id": "b"},
+		"not a map":         []int{1, 2},
+		"a typed map":       map[string]int{"rtt": 5},
+	} {
+		event := PathSelected{TsMs: 1, SessionId: "s", Details: PathSelectedDetails{PathId: "a", AdditionalProperties: extra}}
+		_, err := Encode(event)
+		var ee *EncodeError
+		if !errors.As(err, &ee) || ee.Rule != "input.not-json" {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+	open := map[string]interface{}{"note": "n"}
+	out, err := Encode(PathSelected{TsMs: 1, SessionId: "s", Details: PathSelectedDetails{PathId: "a", AdditionalProperties: open}})
+	if err != nil || !bytes.Contains(out, []byte(`"note":"n"`)) || !bytes.Contains(out, []byte(`"path_id":"a"`)) {
+		t.Fatalf("open keys beside named ones: got %s, %v", out, err)
+	}
+}
+
 func TestDeepNestingIsAnErrorNotACrash(t *testing.T) {
 	deep := bytes.Repeat([]byte("["), 100000)
 	var de *DecodeError
