@@ -174,8 +174,10 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
             "\t\t\tout[k] = v",
             "\t\t}",
             "\tdefault: // anything else would be dropped without a word",
-            f'\t\treturn nil, fmt.Errorf("{name}.AdditionalProperties is a %T; '
-            'it must be a map[string]interface{} (or nil)", extra)',
+            (
+                f'\t\treturn nil, fmt.Errorf("{name}.AdditionalProperties is a %T; '
+                'it must be a map[string]interface{} (or nil)", extra)'
+            ),
             "\t}",
             "\tvar fields map[string]interface{}",
             "\tif err := unmarshalExact(named, &fields); err != nil { // numbers as written",
@@ -184,8 +186,10 @@ def _union(revision: Revision, types_go: str, slash: str) -> str:
             '\tdelete(fields, "AdditionalProperties")',
             "\tfor k, v := range fields {",
             "\t\tif _, twice := out[k]; twice { // one of the two values would be lost",
-            f'\t\t\treturn nil, fmt.Errorf("{name}.AdditionalProperties holds %q, '
-            f'a named field of {name}: set the field instead", k)',
+            (
+                f'\t\t\treturn nil, fmt.Errorf("{name}.AdditionalProperties holds %q, '
+                f'a named field of {name}: set the field instead", k)'
+            ),
             "\t\t}",
             "\t\tout[k] = v",
             "\t}",
