@@ -279,3 +279,15 @@ def test_the_flink_client_refuses_a_ref_cycle_before_the_job_starts(
     monkeypatch.setattr(revisions, "schema_root", lambda: root)
     with pytest.raises(RevisionDataError, match="comes back to itself"):
         LogicConfig.create("0.2")
+
+
+def test_every_shipped_revision_passes_the_checks_validate_skips_for_released_ones() -> None:
+    """A released revision's data files are not checked at load (they never change): here, for
+    every revision the package ships, they are, against their schemas and for `$ref` cycles."""
+    from vrp_contract.revisions import list_revisions  # noqa: PLC0415
+
+    revisions = list_revisions()
+    assert revisions
+    for revision in revisions:
+        revision.check_data_files()
+        revision.check_data()
