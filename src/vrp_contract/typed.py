@@ -20,7 +20,7 @@ from vrp_contract.generated.v0_1 import VrpEvent
 from vrp_contract.revisions import load_revision
 from vrp_contract.stream.parse import parse_line
 from vrp_contract.stream.validator import validate_event
-from vrp_contract.vocabulary import escape
+from vrp_contract.vocabulary import pointer
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -114,22 +114,27 @@ def encode(event: VrpEvent) -> str:
     decodes to infinity) cannot be written back as JSON text.
     """
     data = to_dict(event)
-    where = _non_finite(data, "")
-    if where is not None:
+    found = _non_finite(data, ())
+    if found is not None:
+        path, number = found
+        where = pointer(path)
         _raise(
             EncodeError,
             "input.not-json",
             where,
-            f"The field {where} is {data_at(data, where)!r}, which JSON cannot hold (only finite "
-            "numbers): a number past the range of a 64-bit float cannot be written back.",
+            f"The field {where} is {number!r}, which JSON cannot hold (only finite numbers): "
+            "a number past the range of a 64-bit float cannot be written back.",
         )
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _non_finite(value: Any, pointer: str) -> str | None:  # noqa: ANN401 - any JSON value
-    """The JSON Pointer of the first infinite or NaN number in `value`, if any."""
+def _non_finite(
+    value: Any,  # noqa: ANN401 - any JSON value
+    path: tuple[str | int, ...],
+) -> tuple[tuple[str | int, ...], float] | None:
+    """The path and value of the first infinite or NaN number in `value`, if any."""
     if value.__class__ is float and not math.isfinite(value):
-        return pointer
+        return path, value
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
@@ -137,15 +142,7 @@ def _non_finite(value: Any, pointer: str) -> str | None:  # noqa: ANN401 - any J
     else:
         return None
     for key, item in items:
-        found = _non_finite(item, f"{pointer}/{escape(str(key))}")
+        found = _non_finite(item, (*path, key))
         if found is not None:
             return found
     return None
-
-
-def data_at(data: Any, pointer: str) -> Any:  # noqa: ANN401 - any JSON value
-    """The value at `pointer` in `data` (which holds it)."""
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
-        data = data[int(key)] if isinstance(data, list) else data[key]
-    return data
