@@ -43,7 +43,7 @@ NO_SESSION_KEY = ""
 LATE_RULE = catalog.register(
     catalog.RuleInfo(
         "stream.late-event",
-        "An event arrives before the stream's event time (watermark) has passed its ts_ms; a late "
+        "An event arrives after the stream's event time (watermark) has passed its ts_ms; a late "
         "event is folded in arrival order all the same and reported, never dropped silently.",
         Severity.WARNING,
         "engine",
