@@ -11,6 +11,7 @@
 //! beyond 64 bits, a clock that is not an integer. Python then words the findings. The engine
 //! knows nothing of the contract but what it is given: the schemas and the record's pointers.
 
+mod buckets;
 mod memory;
 mod tape;
 

@@ -3,19 +3,22 @@
 //! The session fold (Python, `vrp_contract.stream.fold`) asks it once per new session id whether
 //! the id already terminated, and tells it each id that terminates. Both are O(1) and touch
 //! little memory: the ids lie in a ring of slots (written in place, read in order when the
-//! oldest is forgotten), and a hash table of slot numbers (4 bytes and a control byte each, room
-//! for twice the ids: about 2.5 MiB for 200,000) finds them by the id's Python hash, which the
-//! fold's own table lookup has already computed and cached in the string. Each slot also notes
-//! where its number lies in the table, so that forgetting the oldest id needs no search, and that
-//! place is fetched into the cache a few ids ahead. The same memory kept in Python sets and a
-//! deque cost a cache miss per lookup and two per forgotten id, scattered over a heap of 200,000
-//! string objects.
+//! oldest is forgotten), and an index of slot numbers (`buckets.rs`: one cache line per bucket,
+//! about 2 MiB for 200,000 ids) finds them by the id's Python hash, which the fold's own table
+//! lookup has already computed and cached in the string. Asking, adding and forgetting each read
+//! one line of the index in the common case, and the line of the id forgotten next is fetched
+//! into the cache a few ids ahead. The fold calls the two as plain C functions (`calls`). The
+//! same memory kept in Python sets and a deque cost a cache miss per lookup and two per forgotten
+//! id, scattered over a heap of 200,000 string objects.
 
 use std::borrow::Cow;
+use std::cell::UnsafeCell;
 
-use hashbrown::HashTable;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+
+use crate::buckets::Buckets;
 
 /// Ids up to this many bytes are kept in the slot itself; longer ones on the heap.
 const INLINE: usize = 22;
@@ -54,8 +57,6 @@ struct Slot {
     hash: u64,
     id: Id,
     state: usize,
-    /// Where its number lies in the index: a hint, checked before use (a resize moves it).
-    bucket: usize,
 }
 
 /// How many ids ahead of the oldest the index entry to forget is fetched into the cache.
@@ -65,17 +66,44 @@ const AHEAD: usize = 2;
 ///
 /// `ended[n]` is what `recall` returns for an id that ended in terminal state number `n` (the
 /// fold's shared `Session` of that state); `capacity` 0 remembers nothing.
-#[pyclass(module = "vrp_contract_engine")]
+///
+/// The class is frozen (no borrow flag to count on each call) and keeps its data in a cell that
+/// is only touched with the GIL held: see `GilCell`.
+#[pyclass(frozen, module = "vrp_contract_engine")]
 pub struct Terminated {
+    memory: GilCell<Memory>,
+}
+
+/// A value only read or changed by a thread that holds the GIL, never across a call into Python.
+///
+/// The module is built for the limited API (`abi3`), which free-threaded Python does not load:
+/// whoever calls into it holds the GIL, so no two threads are ever inside at once. Every access
+/// is one `with` that does not call Python code (an id's hash and bytes are read before), so no
+/// call re-enters while the value is borrowed.
+struct GilCell<T>(UnsafeCell<T>);
+
+// SAFETY: see the type's documentation: access is serialised by the GIL, one `with` at a time.
+unsafe impl<T: Send> Sync for GilCell<T> {}
+
+impl<T> GilCell<T> {
+    fn with<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut T) -> R) -> R {
+        // SAFETY: the GIL is held (the `Python` token), and `f` calls no Python code
+        f(unsafe { &mut *self.0.get() })
+    }
+}
+
+/// The memory itself (see `Terminated`).
+struct Memory {
     slots: Vec<Slot>,
     /// The slot the next id overwrites once the ring is full: the oldest.
     head: usize,
     capacity: usize,
-    index: HashTable<u32>,
+    index: Buckets,
     ended: Vec<Py<PyAny>>,
 }
 
-/// The bytes an id is kept as, and its Python hash.
+/// The bytes an id is kept as, and its Python hash. Runs before the memory is borrowed: hashing
+/// a subclass of `str` may call Python code.
 fn key<'a>(sid: &'a Bound<'_, PyString>) -> PyResult<(Cow<'a, [u8]>, u64)> {
     // a Python hash is an isize: its bits, as the table's u64
     let hash = sid.hash()? as u64;
@@ -90,118 +118,183 @@ fn key<'a>(sid: &'a Bound<'_, PyString>) -> PyResult<(Cow<'a, [u8]>, u64)> {
     Ok((bytes, hash))
 }
 
-impl Terminated {
+impl Memory {
     /// The slot number of `bytes` (hashed `hash`), if remembered.
     fn find(&self, bytes: &[u8], hash: u64) -> Option<usize> {
         let slots = &self.slots;
-        self.index
-            .find(hash, |&n| {
-                let slot = &slots[n as usize];
-                slot.hash == hash && slot.id.bytes() == bytes
-            })
-            .map(|&n| n as usize)
+        self.index.find(hash, |n| {
+            let slot = &slots[n];
+            slot.hash == hash && slot.id.bytes() == bytes
+        })
+    }
+
+    /// The number of the terminal state `bytes` ended in, if remembered.
+    fn recall(&self, bytes: &[u8], hash: u64) -> Option<usize> {
+        self.find(bytes, hash).map(|n| self.slots[n].state)
+    }
+
+    /// Remember `bytes` (hashed `hash`) in terminal state number `state` (checked by the caller).
+    fn remember(&mut self, bytes: &[u8], hash: u64, state: usize) {
+        if self.capacity == 0 {
+            return;
+        }
+        if let Some(n) = self.find(bytes, hash) {
+            self.slots[n].state = state;
+            return;
+        }
+        let slot = Slot {
+            hash,
+            id: Id::new(bytes),
+            state,
+        };
+        let n = if self.slots.len() < self.capacity {
+            self.slots.push(slot);
+            self.slots.len() - 1
+        } else {
+            let n = self.head;
+            self.forget(n);
+            self.slots[n] = slot;
+            self.head = self.wrap(n + 1);
+            if self.capacity > AHEAD {
+                self.prefetch(self.wrap(n + AHEAD));
+            }
+            n
+        };
+        let slots = &self.slots;
+        self.index.insert(hash, n, |m| slots[m].hash);
+    }
+
+    /// `n` (less than twice the capacity) as a slot number: a comparison, not a division.
+    fn wrap(&self, n: usize) -> usize {
+        if n >= self.capacity {
+            n - self.capacity
+        } else {
+            n
+        }
+    }
+
+    /// Drop slot `n` from the index (the slot is overwritten next).
+    fn forget(&mut self, n: usize) {
+        self.index.remove(self.slots[n].hash, n);
+    }
+
+    /// Ask the CPU to fetch the index bucket of slot `n` (forgotten soon) into its cache.
+    fn prefetch(&self, n: usize) {
+        self.index.prefetch(self.slots[n].hash);
+    }
+
+    /// The error for a terminal state number out of range, if `state` is.
+    fn check_state(&self, state: usize) -> PyResult<()> {
+        if state < self.ended.len() {
+            return Ok(());
+        }
+        Err(pyo3::exceptions::PyIndexError::new_err(format!(
+            "terminal state number {state} of {}",
+            self.ended.len()
+        )))
+    }
+}
+
+impl Terminated {
+    /// `recall` (see the Python method of that name).
+    fn recall_id(&self, py: Python<'_>, sid: &Bound<'_, PyString>) -> PyResult<Option<Py<PyAny>>> {
+        let (bytes, hash) = key(sid)?;
+        Ok(self.memory.with(py, |m| {
+            m.recall(&bytes, hash)
+                .map(|state| m.ended[state].clone_ref(py))
+        }))
+    }
+
+    /// `remember` (see the Python method of that name).
+    fn remember_id(&self, py: Python<'_>, sid: &Bound<'_, PyString>, state: usize) -> PyResult<()> {
+        let (bytes, hash) = key(sid)?;
+        self.memory.with(py, |m| {
+            m.check_state(state)?;
+            m.remember(&bytes, hash, state);
+            Ok(())
+        })
     }
 }
 
 #[pymethods]
 impl Terminated {
+    /// `reserve`: how many ids the index makes room for up front (default: `capacity`, up to
+    /// 2^20, 8 MiB of index); past it, the index doubles as it fills.
     #[new]
-    fn new(capacity: usize, ended: Vec<Py<PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (capacity, ended, *, reserve = None))]
+    fn new(capacity: usize, ended: Vec<Py<PyAny>>, reserve: Option<usize>) -> PyResult<Self> {
         if u32::try_from(capacity).is_err() {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "cannot remember {capacity} ids: at most {} fit",
                 u32::MAX
             )));
         }
-        Ok(Terminated {
+        let memory = Memory {
             slots: Vec::new(),
             head: 0,
             capacity,
-            // room for twice the ids up front (up to 2^21, 10 MiB), so that the index is not
-            // rebuilt while it fills: a rebuild reads the hash of every id, all over the ring
-            index: HashTable::with_capacity(capacity.min(1 << 20) * 2),
+            // room for the ids up front, so that the index does not grow while it fills:
+            // growing reads the hash of every id, all over the ring
+            index: Buckets::new(capacity, reserve.unwrap_or(capacity.min(1 << 20))),
             ended,
+        };
+        Ok(Terminated {
+            memory: GilCell(UnsafeCell::new(memory)),
         })
     }
 
     /// The `ended` object of the state `sid` terminated in, or None if it is not remembered.
     fn recall(&self, py: Python<'_>, sid: &Bound<'_, PyString>) -> PyResult<Option<Py<PyAny>>> {
-        let (bytes, hash) = key(sid)?;
-        Ok(self
-            .find(&bytes, hash)
-            .map(|n| self.ended[self.slots[n].state].clone_ref(py)))
+        self.recall_id(py, sid)
     }
 
     /// Remember that `sid` terminated in terminal state number `state`; forget the oldest id
     /// if the memory is full. An id remembered already keeps its place, in its new state (the
     /// fold never remembers an id twice: it recalls it first).
-    fn remember(&mut self, sid: &Bound<'_, PyString>, state: usize) -> PyResult<()> {
-        if state >= self.ended.len() {
-            return Err(pyo3::exceptions::PyIndexError::new_err(format!(
-                "terminal state number {state} of {}",
-                self.ended.len()
-            )));
-        }
-        if self.capacity == 0 {
-            return Ok(());
-        }
-        let (bytes, hash) = key(sid)?;
-        if let Some(n) = self.find(&bytes, hash) {
-            self.slots[n].state = state;
-            return Ok(());
-        }
-        let slot = Slot {
-            hash,
-            id: Id::new(&bytes),
-            state,
-            bucket: usize::MAX,
-        };
-        let n = if self.slots.len() < self.capacity {
-            self.slots.push(slot);
-            if self.slots.len() == self.capacity {
-                // full from now on: at most half the index's buckets in use (reserved up front
-                // up to 2^20 ids), so that forgetting an id mostly frees its bucket for good and
-                // the index is rarely rebuilt in place, which would move every bucket
-                self.index
-                    .reserve(self.capacity, |&m| self.slots[m as usize].hash);
-            }
-            self.slots.len() - 1
-        } else {
-            let n = self.head;
-            self.forget(n);
-            self.slots[n] = slot;
-            self.head = (n + 1) % self.capacity;
-            self.prefetch((n + AHEAD) % self.capacity);
-            n
-        };
-        let slots = &self.slots;
-        // n < capacity <= u32::MAX (checked in `new`)
-        let bucket = self
-            .index
-            .insert_unique(hash, n as u32, |&m| slots[m as usize].hash)
-            .bucket_index();
-        self.slots[n].bucket = bucket;
-        Ok(())
+    fn remember(&self, py: Python<'_>, sid: &Bound<'_, PyString>, state: usize) -> PyResult<()> {
+        self.remember_id(py, sid, state)
     }
 
-    fn __len__(&self) -> usize {
-        self.index.len()
+    /// `(recall, remember)`: the two methods above as plain C functions bound to this memory,
+    /// for the fold's hot loop. They take their arguments by position only and cost a third of
+    /// a method call (no keyword parsing, no argument descriptions): a short session calls
+    /// each once.
+    fn calls(slf: &Bound<'_, Self>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+        let py = slf.py();
+        let new = |def: &'static MethodDef| -> PyResult<Py<PyAny>> {
+            // SAFETY: `def` is static and `slf` a live object; the new function holds a reference
+            // to `slf` (its `__self__`) and returns a new reference, or null with an exception
+            unsafe {
+                let f = ffi::PyCFunction_New(def.0.get(), slf.as_ptr());
+                Bound::from_owned_ptr_or_err(py, f).map(Bound::unbind)
+            }
+        };
+        Ok((new(&RECALL)?, new(&REMEMBER)?))
+    }
+
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.memory.with(py, |m| m.index.len())
     }
 
     /// The remembered ids, oldest first, each with its `ended` object: a list of
     /// `(bytes, object)` (the bytes decode with "utf-8", "surrogatepass").
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let pairs: Vec<(Vec<u8>, Py<PyAny>)> = self.memory.with(py, |m| {
+            let len = m.slots.len();
+            (m.head..len)
+                .chain(0..m.head)
+                .map(|n| {
+                    let slot = &m.slots[n];
+                    debug_assert_eq!(m.find(slot.id.bytes(), slot.hash), Some(n));
+                    (slot.id.bytes().to_vec(), m.ended[slot.state].clone_ref(py))
+                })
+                .collect()
+        });
         let list = PyList::empty(py);
-        let len = self.slots.len();
-        for n in (self.head..len).chain(0..self.head) {
-            let slot = &self.slots[n];
-            debug_assert_eq!(self.find(slot.id.bytes(), slot.hash), Some(n));
+        for (bytes, ended) in pairs {
             let item = PyTuple::new(
                 py,
-                [
-                    PyBytes::new(py, slot.id.bytes()).into_any(),
-                    self.ended[slot.state].bind(py).clone(),
-                ],
+                [PyBytes::new(py, &bytes).into_any(), ended.into_bound(py)],
             )?;
             list.append(item)?;
         }
@@ -209,36 +302,102 @@ impl Terminated {
     }
 }
 
-impl Terminated {
-    /// Drop slot `n` from the index (the slot is overwritten next).
-    fn forget(&mut self, n: usize) {
-        let Slot { hash, bucket, .. } = self.slots[n];
-        if self
-            .index
-            .get_bucket(bucket)
-            .is_some_and(|&m| m as usize == n)
-        {
-            if let Ok(entry) = self.index.get_bucket_entry(bucket) {
-                entry.remove();
-                return;
-            }
-        }
-        if let Ok(entry) = self.index.find_entry(hash, |&m| m as usize == n) {
-            entry.remove();
+/// A method definition the C functions of `Terminated::calls` point to for good.
+struct MethodDef(UnsafeCell<ffi::PyMethodDef>);
+
+// SAFETY: Python only reads a method definition, and this one is never changed
+unsafe impl Sync for MethodDef {}
+
+static RECALL: MethodDef = MethodDef(UnsafeCell::new(ffi::PyMethodDef {
+    ml_name: c"recall".as_ptr(),
+    ml_meth: ffi::PyMethodDefPointer {
+        PyCFunction: recall_c,
+    },
+    ml_flags: ffi::METH_O,
+    ml_doc: c"recall(sid, /): Terminated.recall as a plain function.".as_ptr(),
+}));
+
+static REMEMBER: MethodDef = MethodDef(UnsafeCell::new(ffi::PyMethodDef {
+    ml_name: c"remember".as_ptr(),
+    ml_meth: ffi::PyMethodDefPointer {
+        PyCFunctionFast: remember_c,
+    },
+    ml_flags: ffi::METH_FASTCALL,
+    ml_doc: c"remember(sid, state, /): Terminated.remember as a plain function.".as_ptr(),
+}));
+
+/// Run `f` on the `Terminated` object `slf` (a function's `__self__`) for a C function: its
+/// result as a new reference, or null with the Python exception set; a panic is one too.
+///
+/// # Safety
+/// The GIL is held, and `slf` is a live `Terminated` (`calls` binds nothing else).
+unsafe fn entry(
+    slf: *mut ffi::PyObject,
+    f: impl FnOnce(Python<'_>, &Terminated) -> PyResult<Py<PyAny>>,
+) -> *mut ffi::PyObject {
+    // SAFETY: the caller holds the GIL
+    let py = unsafe { Python::assume_attached() };
+    // SAFETY: `slf` is a live `Terminated` (the caller's promise), borrowed for this call
+    let memory = unsafe { Bound::from_borrowed_ptr(py, slf).cast_into_unchecked::<Terminated>() };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(py, memory.get())))
+        .unwrap_or_else(|_| {
+            Err(pyo3::exceptions::PySystemError::new_err(
+                "vrp_contract_engine.Terminated panicked",
+            ))
+        });
+    match result {
+        Ok(value) => value.into_ptr(),
+        Err(err) => {
+            err.restore(py);
+            std::ptr::null_mut()
         }
     }
+}
 
-    /// Ask the CPU to fetch the index entry of slot `n` (forgotten soon) into its cache.
-    fn prefetch(&self, n: usize) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(entry) = self.index.get_bucket(self.slots[n].bucket) {
-            // SAFETY: a prefetch only hints the cache; it reads nothing and cannot fault
-            unsafe {
-                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-                _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(entry).cast::<i8>());
+/// The argument `arg` as a `str`, or a TypeError naming `what`.
+fn as_str<'a, 'py>(arg: &'a Bound<'py, PyAny>, what: &str) -> PyResult<&'a Bound<'py, PyString>> {
+    arg.cast::<PyString>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what}() argument 'sid' must be str, not {}",
+            arg.get_type()
+                .name()
+                .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+        ))
+    })
+}
+
+unsafe extern "C" fn recall_c(
+    slf: *mut ffi::PyObject,
+    arg: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: Python calls a METH_O function with the GIL held, its `__self__` and one argument
+    unsafe {
+        entry(slf, |py, memory| {
+            let arg = Bound::from_borrowed_ptr(py, arg);
+            let found = memory.recall_id(py, as_str(&arg, "recall")?)?;
+            Ok(found.unwrap_or_else(|| py.None()))
+        })
+    }
+}
+
+unsafe extern "C" fn remember_c(
+    slf: *mut ffi::PyObject,
+    args: *mut *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
+    // SAFETY: Python calls a METH_FASTCALL function with the GIL held, its `__self__` and
+    // `nargs` arguments at `args`
+    unsafe {
+        entry(slf, |py, memory| {
+            if nargs != 2 {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "remember() takes 2 positional arguments ({nargs} given)"
+                )));
             }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = n;
+            let sid = Bound::from_borrowed_ptr(py, *args);
+            let state: usize = Bound::from_borrowed_ptr(py, *args.add(1)).extract()?;
+            memory.remember_id(py, as_str(&sid, "remember")?, state)?;
+            Ok(py.None())
+        })
     }
 }

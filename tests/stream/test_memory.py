@@ -2,15 +2,24 @@
 
 The model is the obvious one: an insertion-ordered dict of the last `capacity` ids. Ids come
 from a small pool so that they repeat; the pool holds ids long enough to leave a slot's inline
-bytes, non-ASCII ids, and lone surrogates (which JSON escapes can produce).
+bytes, non-ASCII ids, and lone surrogates (which JSON escapes can produce). The memory is asked
+through its methods and through the plain C functions the fold calls (`calls()`), with its index
+sized up front and grown from one bucket (`reserve=1`), and with ids whose hashes all pick the
+same bucket (a `str` subclass), so that every id past the 15th overflows into the next buckets.
 """
 
 from __future__ import annotations
+
+import gc
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vrp_contract_engine import Terminated
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 POOL = [
     "a",
@@ -51,22 +60,65 @@ class Model:
         self.ids[sid] = state
 
 
-@settings(max_examples=300, deadline=None)
-@given(capacity=st.integers(0, 6), ops=ops)
-def test_the_memory_remembers_the_last_ids_as_a_model_does(
-    capacity: int, ops: list[tuple[bool, str, int]]
-) -> None:
-    memory, model = Terminated(capacity, ENDED), Model(capacity)
-    for remember, sid, state in ops:
-        if remember:
-            memory.remember(sid, state)
+class Colliding(str):
+    """An id whose hash picks the first bucket or the last (its low 32 bits 0 or all ones).
+
+    Ids overflow from the first bucket into the next ones, and from the last into the first;
+    the high bits, where the tag comes from, take a few values only, so tags repeat too.
+    """
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        h = str.__hash__(self)
+        return ((h % 1000) << 32) | (0xFFFF_FFFF if h % 2 else 0)
+
+
+def _entry_points(memory: Terminated, how: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    if how == "methods":
+        return memory.recall, memory.remember
+    return memory.calls()
+
+
+def _check(memory: Terminated, how: str, capacity: int, ops: list[tuple[bool, str, int]]) -> None:
+    recall, remember = _entry_points(memory, how)
+    model = Model(capacity)
+    for do_remember, sid, state in ops:
+        if do_remember:
+            remember(sid, state)
             model.remember(sid, state)
         expected = model.ids.get(sid)
-        assert memory.recall(sid) is (None if expected is None else ENDED[expected])
+        assert recall(sid) is (None if expected is None else ENDED[expected])
         assert len(memory) == len(model.ids)
     assert [(sid.decode("utf-8", "surrogatepass"), ended) for sid, ended in memory.items()] == [
         (sid, ENDED[state]) for sid, state in model.ids.items()
     ]
+
+
+@pytest.mark.parametrize("how", ["methods", "calls"])
+@pytest.mark.parametrize("reserve", [None, 1])
+@settings(max_examples=300, deadline=None)
+@given(capacity=st.integers(0, 6), ops=ops)
+def test_the_memory_remembers_the_last_ids_as_a_model_does(
+    how: str, reserve: int | None, capacity: int, ops: list[tuple[bool, str, int]]
+) -> None:
+    _check(Terminated(capacity, ENDED, reserve=reserve), how, capacity, ops)
+
+
+many = st.lists(
+    st.tuples(st.booleans(), st.integers(0, 79).map(lambda n: Colliding(f"id-{n}")), st.just(1)),
+    min_size=40,
+    max_size=300,
+)
+
+
+@pytest.mark.parametrize("how", ["methods", "calls"])
+@settings(max_examples=100, deadline=None)
+@given(capacity=st.integers(10, 60), reserve=st.sampled_from([None, 1, 200]), ops=many)
+def test_ids_that_overflow_their_bucket_are_found_and_forgotten_as_a_model_does(
+    how: str, capacity: int, reserve: int | None, ops: list[tuple[bool, str, int]]
+) -> None:
+    _check(Terminated(capacity, ENDED, reserve=reserve), how, capacity, ops)
 
 
 def test_a_large_memory_forgets_in_order_and_finds_every_remembered_id() -> None:
@@ -78,6 +130,35 @@ def test_a_large_memory_forgets_in_order_and_finds_every_remembered_id() -> None
     assert all(memory.recall(sid) is None for sid in ids[:150_000:97])
     assert all(memory.recall(sid) is ENDED[n % 3] for n, sid in enumerate(ids) if n >= 150_000)
     assert [sid for sid, _ in memory.items()][:2] == [b"sess-000150000", b"sess-000150001"]
+
+
+@pytest.mark.parametrize("how", ["methods", "calls"])
+def test_an_index_grown_from_one_bucket_finds_every_overflowing_id(how: str) -> None:
+    ids = [Colliding(f"id-{n}") for n in range(200)]
+    ops = [(True, sid, 1) for sid in ids] + [(False, sid, 1) for sid in ids]
+    _check(Terminated(60, ENDED, reserve=1), how, 60, ops)
+
+
+def test_the_plain_functions_refuse_what_the_methods_refuse_and_keep_the_memory_alive() -> None:
+    recall, remember = Terminated(2, ENDED).calls()
+    gc.collect()  # the functions hold the memory (their `__self__`)
+    remember("a", 2)
+    assert recall("a") is ENDED[2]
+    with pytest.raises(IndexError, match="terminal state number 3 of 3"):
+        remember("a", 3)
+    with pytest.raises(OverflowError):
+        remember("a", -1)
+    with pytest.raises(TypeError, match="argument 'sid' must be str, not bytes"):
+        recall(b"a")
+    with pytest.raises(TypeError, match="argument 'sid' must be str, not int"):
+        remember(1, 0)
+    with pytest.raises(TypeError, match=r"takes 2 positional arguments \(1 given\)"):
+        remember("a")
+    with pytest.raises(TypeError):
+        recall()
+    with pytest.raises(TypeError):
+        remember("a", 0, state=0)
+    assert recall("a") is ENDED[2]  # a refused call changed nothing
 
 
 def test_a_state_number_out_of_range_and_a_huge_capacity_are_refused() -> None:
