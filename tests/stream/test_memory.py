@@ -11,7 +11,7 @@ same bucket (a `str` subclass), so that every id past the 15th overflows into th
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from vrp_contract_engine import Terminated
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 POOL = [
     "a",
@@ -80,7 +80,9 @@ def _entry_points(memory: Terminated, how: str) -> tuple[Callable[..., Any], Cal
     return memory.calls()
 
 
-def _check(memory: Terminated, how: str, capacity: int, ops: list[tuple[bool, str, int]]) -> None:
+def _check(
+    memory: Terminated, how: str, capacity: int, ops: Sequence[tuple[bool, str, int]]
+) -> None:
     recall, remember = _entry_points(memory, how)
     model = Model(capacity)
     for do_remember, sid, state in ops:
@@ -140,7 +142,8 @@ def test_an_index_grown_from_one_bucket_finds_every_overflowing_id(how: str) -> 
 
 
 def test_the_plain_functions_refuse_what_the_methods_refuse_and_keep_the_memory_alive() -> None:
-    recall, remember = Terminated(2, ENDED).calls()
+    # called wrongly on purpose below: untyped
+    recall, remember = cast("tuple[Callable[..., Any], ...]", Terminated(2, ENDED).calls())
     gc.collect()  # the functions hold the memory (their `__self__`)
     remember("a", 2)
     assert recall("a") is ENDED[2]
