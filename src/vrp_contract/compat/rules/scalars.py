@@ -9,22 +9,11 @@ from typing import TYPE_CHECKING, Any
 from vrp_contract.compat._rule import rule
 from vrp_contract.compat.model import BACKWARD, BOTH, FORWARD, directions
 from vrp_contract.compat.rules._util import bound, render, shortened
-from vrp_contract.compat.values import whole_step
-from vrp_contract.compat.walk import ALL_TYPES, finite_values, same_value
+from vrp_contract.compat.walk import ALL_TYPES, finite_values, same_value, type_atoms
 
 if TYPE_CHECKING:
     from vrp_contract.compat.model import Change
     from vrp_contract.compat.walk import Pair
-
-
-def _declared(node: dict[str, Any]) -> frozenset[str]:
-    declared = node.get("type")
-    out: set[str] = set(ALL_TYPES) if declared is None else set()
-    for name in [] if declared is None else [declared] if isinstance(declared, str) else declared:
-        out |= {"integer", "number"} if name == "number" else {name}
-    if whole_step(node):  # `number` with a whole `multipleOf` is `integer`
-        out.discard("number")
-    return frozenset(out)
 
 
 def _names(atoms: frozenset[str]) -> list[str]:
@@ -41,6 +30,8 @@ def _names(atoms: frozenset[str]) -> list[str]:
 
 def _either(atoms: frozenset[str]) -> str:
     names = _names(atoms)
+    if not names:  # a type its enum or const contradicts: no value at all
+        return "no type"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
@@ -54,7 +45,7 @@ def _either(atoms: frozenset[str]) -> str:
 )
 def type_changed(pair: Pair) -> list[Change]:
     """Compare the declared type sets."""
-    old, new = _declared(pair.old), _declared(pair.new)
+    old, new = type_atoms(pair.old), type_atoms(pair.new)  # an enum or const narrows `type`
     if old == new:
         return []
     lost, gained = old - new, new - old
