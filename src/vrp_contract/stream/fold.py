@@ -12,7 +12,7 @@ The specification is docs/guides/session-fold.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from textwrap import indent
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,9 @@ class Behaviour:
     initial: str
     terminal: frozenset[str]
     transitions: frozenset[tuple[str, str]]
+    successors: Mapping[str, frozenset[str]]
+    """The states each state may move to (every state a key): `dst in successors[src]` is
+    `(src, dst) in transitions` without building a tuple, in the hot loop."""
     recovery_states: frozenset[str]
     binding_states: frozenset[str]
     creates: frozenset[str]
@@ -70,11 +73,16 @@ class Behaviour:
         """Compile `state-machine.json` and `behaviour.json` of the revision."""
         sm, bh = revision.state_machine, revision.behaviour
         roles, fields, attempts = bh["event_roles"], bh["transition_fields"], bh["attempts"]
+        transitions = frozenset((t["from"], t["to"]) for t in sm["transitions"])
         return cls(
             states=frozenset(s["name"] for s in sm["states"]),
             initial=sm["initial"],
             terminal=frozenset(sm["terminal"]),
-            transitions=frozenset((t["from"], t["to"]) for t in sm["transitions"]),
+            transitions=transitions,
+            successors={
+                s["name"]: frozenset(t for f, t in transitions if f == s["name"])
+                for s in sm["states"]
+            },
             recovery_states=frozenset(sm["recovery_states"]),
             binding_states=frozenset(sm["binding_states"]),
             creates=frozenset(roles["create"]),

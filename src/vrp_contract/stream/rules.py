@@ -161,7 +161,8 @@ def transition_explicit(sess: Session, rec: Record, fold: Fold) -> Found | None:
     )
 
 
-@stream_rule("transition.allowed", on="transition", guard="(src, dst) not in b.transitions")
+# src and dst are states of the revision here: a record names a transition only then
+@stream_rule("transition.allowed", on="transition", guard="dst not in b.successors[src]")
 def transition_allowed(_sess: Session, rec: Record, fold: Fold) -> Found | None:
     """Every transition is in the revision's transition table."""
     src, dst = rec[3], rec[4]
