@@ -74,7 +74,7 @@ def test_quiet_hides_warnings_but_keeps_errors():
 
 def test_verbose_prints_context():
     result = run_cli("validate", "-v", DEMO)
-    assert "    event_type: 'PATH_SELECTED'" in result.out
+    assert '    event_type: "PATH_SELECTED"\n' in result.out  # JSON, not Python's repr
 
 
 def test_progress_draws_on_a_terminal_only():

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, ClassVar
 
-from vrp_contract.reporters.base import Reporter
-from vrp_contract.stream.parse import big_int_digits
+from vrp_contract.reporters.base import Reporter, json_line
 
 if TYPE_CHECKING:
     from typing import TextIO
@@ -25,14 +24,6 @@ def _printable(text: str) -> str:
     with `::warning::` is a command to GitHub Actions).
     """
     return text if text.isprintable() else json.dumps(text, ensure_ascii=False)
-
-
-def _repr(value: object) -> str:
-    try:
-        return repr(value)
-    except ValueError:  # an integer of more than 4,300 digits
-        with big_int_digits():
-            return repr(value)
 
 
 class TextReporter(Reporter):
@@ -83,7 +74,8 @@ class TextReporter(Reporter):
         self.out.write(f"{place}: {finding.severity} {finding.rule}: {message}{suffix}\n")
         if self.verbose and finding.context:
             for key, value in finding.context.items():
-                self.out.write(f"    {_printable(key)}: {_repr(value)}\n")
+                # in JSON terms, as the messages are: ["a", "b"], null, true
+                self.out.write(f"    {_printable(key)}: {json_line(value)}")
 
     def finish(self, summary: Summary) -> None:
         """Print the summary lines; quiet: nothing when OK, else without the indented tables."""
