@@ -7,14 +7,11 @@
 //! about 2 MiB for 200,000 ids) finds them by the id's Python hash, which the fold's own table
 //! lookup has already computed and cached in the string. Asking, adding and forgetting each read
 //! one line of the index in the common case, and the line of the id forgotten next is fetched
-//! into the cache a few ids ahead. The fold calls the two as plain C functions (`calls`). The
-//! same memory kept in Python sets and a deque cost a cache miss per lookup and two per forgotten
-//! id, scattered over a heap of 200,000 string objects.
+//! into the cache a few ids ahead. The same memory kept in Python sets and a deque cost a cache
+//! miss per lookup and two per forgotten id, scattered over a heap of 200,000 string objects.
 
 use std::borrow::Cow;
-use std::cell::UnsafeCell;
 
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
@@ -66,30 +63,9 @@ const AHEAD: usize = 2;
 ///
 /// `ended[n]` is what `recall` returns for an id that ended in terminal state number `n` (the
 /// fold's shared `Session` of that state); `capacity` 0 remembers nothing.
-///
-/// The class is frozen (no borrow flag to count on each call) and keeps its data in a cell that
-/// is only touched with the GIL held: see `GilCell`.
-#[pyclass(frozen, module = "vrp_contract_engine")]
+#[pyclass(module = "vrp_contract_engine")]
 pub struct Terminated {
-    memory: GilCell<Memory>,
-}
-
-/// A value only read or changed by a thread that holds the GIL, never across a call into Python.
-///
-/// The module is built for the limited API (`abi3`), which free-threaded Python does not load:
-/// whoever calls into it holds the GIL, so no two threads are ever inside at once. Every access
-/// is one `with` that does not call Python code (an id's hash and bytes are read before), so no
-/// call re-enters while the value is borrowed.
-struct GilCell<T>(UnsafeCell<T>);
-
-// SAFETY: see the type's documentation: access is serialised by the GIL, one `with` at a time.
-unsafe impl<T: Send> Sync for GilCell<T> {}
-
-impl<T> GilCell<T> {
-    fn with<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut T) -> R) -> R {
-        // SAFETY: the GIL is held (the `Python` token), and `f` calls no Python code
-        f(unsafe { &mut *self.0.get() })
-    }
+    memory: Memory,
 }
 
 /// The memory itself (see `Terminated`).
@@ -195,27 +171,6 @@ impl Memory {
     }
 }
 
-impl Terminated {
-    /// `recall` (see the Python method of that name).
-    fn recall_id(&self, py: Python<'_>, sid: &Bound<'_, PyString>) -> PyResult<Option<Py<PyAny>>> {
-        let (bytes, hash) = key(sid)?;
-        Ok(self.memory.with(py, |m| {
-            m.recall(&bytes, hash)
-                .map(|state| m.ended[state].clone_ref(py))
-        }))
-    }
-
-    /// `remember` (see the Python method of that name).
-    fn remember_id(&self, py: Python<'_>, sid: &Bound<'_, PyString>, state: usize) -> PyResult<()> {
-        let (bytes, hash) = key(sid)?;
-        self.memory.with(py, |m| {
-            m.check_state(state)?;
-            m.remember(&bytes, hash, state);
-            Ok(())
-        })
-    }
-}
-
 #[pymethods]
 impl Terminated {
     /// `reserve`: how many ids the index makes room for up front (default: `capacity`, up to
@@ -238,166 +193,48 @@ impl Terminated {
             index: Buckets::new(capacity, reserve.unwrap_or(capacity.min(1 << 20))),
             ended,
         };
-        Ok(Terminated {
-            memory: GilCell(UnsafeCell::new(memory)),
-        })
+        Ok(Terminated { memory })
     }
 
     /// The `ended` object of the state `sid` terminated in, or None if it is not remembered.
     fn recall(&self, py: Python<'_>, sid: &Bound<'_, PyString>) -> PyResult<Option<Py<PyAny>>> {
-        self.recall_id(py, sid)
+        let (bytes, hash) = key(sid)?;
+        let m = &self.memory;
+        Ok(m.recall(&bytes, hash)
+            .map(|state| m.ended[state].clone_ref(py)))
     }
 
     /// Remember that `sid` terminated in terminal state number `state`; forget the oldest id
     /// if the memory is full. An id remembered already keeps its place, in its new state (the
     /// fold never remembers an id twice: it recalls it first).
-    fn remember(&self, py: Python<'_>, sid: &Bound<'_, PyString>, state: usize) -> PyResult<()> {
-        self.remember_id(py, sid, state)
+    fn remember(&mut self, sid: &Bound<'_, PyString>, state: usize) -> PyResult<()> {
+        self.memory.check_state(state)?;
+        let (bytes, hash) = key(sid)?;
+        self.memory.remember(&bytes, hash, state);
+        Ok(())
     }
 
-    /// `(recall, remember)`: the two methods above as plain C functions bound to this memory,
-    /// for the fold's hot loop. They take their arguments by position only and cost a third of
-    /// a method call (no keyword parsing, no argument descriptions): a short session calls
-    /// each once.
-    fn calls(slf: &Bound<'_, Self>) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-        let py = slf.py();
-        let new = |def: &'static MethodDef| -> PyResult<Py<PyAny>> {
-            // SAFETY: `def` is static and `slf` a live object; the new function holds a reference
-            // to `slf` (its `__self__`) and returns a new reference, or null with an exception
-            unsafe {
-                let f = ffi::PyCFunction_New(def.0.get(), slf.as_ptr());
-                Bound::from_owned_ptr_or_err(py, f).map(Bound::unbind)
-            }
-        };
-        Ok((new(&RECALL)?, new(&REMEMBER)?))
-    }
-
-    fn __len__(&self, py: Python<'_>) -> usize {
-        self.memory.with(py, |m| m.index.len())
+    fn __len__(&self) -> usize {
+        self.memory.index.len()
     }
 
     /// The remembered ids, oldest first, each with its `ended` object: a list of
     /// `(bytes, object)` (the bytes decode with "utf-8", "surrogatepass").
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let pairs: Vec<(Vec<u8>, Py<PyAny>)> = self.memory.with(py, |m| {
-            let len = m.slots.len();
-            (m.head..len)
-                .chain(0..m.head)
-                .map(|n| {
-                    let slot = &m.slots[n];
-                    debug_assert_eq!(m.find(slot.id.bytes(), slot.hash), Some(n));
-                    (slot.id.bytes().to_vec(), m.ended[slot.state].clone_ref(py))
-                })
-                .collect()
-        });
+        let m = &self.memory;
         let list = PyList::empty(py);
-        for (bytes, ended) in pairs {
+        for n in (m.head..m.slots.len()).chain(0..m.head) {
+            let slot = &m.slots[n];
+            debug_assert_eq!(m.find(slot.id.bytes(), slot.hash), Some(n));
             let item = PyTuple::new(
                 py,
-                [PyBytes::new(py, &bytes).into_any(), ended.into_bound(py)],
+                [
+                    PyBytes::new(py, slot.id.bytes()).into_any(),
+                    m.ended[slot.state].bind(py).clone(),
+                ],
             )?;
             list.append(item)?;
         }
         Ok(list)
-    }
-}
-
-/// A method definition the C functions of `Terminated::calls` point to for good.
-struct MethodDef(UnsafeCell<ffi::PyMethodDef>);
-
-// SAFETY: Python only reads a method definition, and this one is never changed
-unsafe impl Sync for MethodDef {}
-
-static RECALL: MethodDef = MethodDef(UnsafeCell::new(ffi::PyMethodDef {
-    ml_name: c"recall".as_ptr(),
-    ml_meth: ffi::PyMethodDefPointer {
-        PyCFunction: recall_c,
-    },
-    ml_flags: ffi::METH_O,
-    ml_doc: c"recall(sid, /): Terminated.recall as a plain function.".as_ptr(),
-}));
-
-static REMEMBER: MethodDef = MethodDef(UnsafeCell::new(ffi::PyMethodDef {
-    ml_name: c"remember".as_ptr(),
-    ml_meth: ffi::PyMethodDefPointer {
-        PyCFunctionFast: remember_c,
-    },
-    ml_flags: ffi::METH_FASTCALL,
-    ml_doc: c"remember(sid, state, /): Terminated.remember as a plain function.".as_ptr(),
-}));
-
-/// Run `f` on the `Terminated` object `slf` (a function's `__self__`) for a C function: its
-/// result as a new reference, or null with the Python exception set; a panic is one too.
-///
-/// # Safety
-/// The GIL is held, and `slf` is a live `Terminated` (`calls` binds nothing else).
-unsafe fn entry(
-    slf: *mut ffi::PyObject,
-    f: impl FnOnce(Python<'_>, &Terminated) -> PyResult<Py<PyAny>>,
-) -> *mut ffi::PyObject {
-    // SAFETY: the caller holds the GIL
-    let py = unsafe { Python::assume_attached() };
-    // SAFETY: `slf` is a live `Terminated` (the caller's promise), borrowed for this call
-    let memory = unsafe { Bound::from_borrowed_ptr(py, slf).cast_into_unchecked::<Terminated>() };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(py, memory.get())))
-        .unwrap_or_else(|_| {
-            Err(pyo3::exceptions::PySystemError::new_err(
-                "vrp_contract_engine.Terminated panicked",
-            ))
-        });
-    match result {
-        Ok(value) => value.into_ptr(),
-        Err(err) => {
-            err.restore(py);
-            std::ptr::null_mut()
-        }
-    }
-}
-
-/// The argument `arg` as a `str`, or a TypeError naming `what`.
-fn as_str<'a, 'py>(arg: &'a Bound<'py, PyAny>, what: &str) -> PyResult<&'a Bound<'py, PyString>> {
-    arg.cast::<PyString>().map_err(|_| {
-        pyo3::exceptions::PyTypeError::new_err(format!(
-            "{what}() argument 'sid' must be str, not {}",
-            arg.get_type()
-                .name()
-                .map_or_else(|_| "?".to_owned(), |n| n.to_string())
-        ))
-    })
-}
-
-unsafe extern "C" fn recall_c(
-    slf: *mut ffi::PyObject,
-    arg: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: Python calls a METH_O function with the GIL held, its `__self__` and one argument
-    unsafe {
-        entry(slf, |py, memory| {
-            let arg = Bound::from_borrowed_ptr(py, arg);
-            let found = memory.recall_id(py, as_str(&arg, "recall")?)?;
-            Ok(found.unwrap_or_else(|| py.None()))
-        })
-    }
-}
-
-unsafe extern "C" fn remember_c(
-    slf: *mut ffi::PyObject,
-    args: *mut *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-) -> *mut ffi::PyObject {
-    // SAFETY: Python calls a METH_FASTCALL function with the GIL held, its `__self__` and
-    // `nargs` arguments at `args`
-    unsafe {
-        entry(slf, |py, memory| {
-            if nargs != 2 {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                    "remember() takes 2 positional arguments ({nargs} given)"
-                )));
-            }
-            let sid = Bound::from_borrowed_ptr(py, *args);
-            let state: usize = Bound::from_borrowed_ptr(py, *args.add(1)).extract()?;
-            memory.remember_id(py, as_str(&sid, "remember")?, state)?;
-            Ok(py.None())
-        })
     }
 }

@@ -2,16 +2,15 @@
 
 The model is the obvious one: an insertion-ordered dict of the last `capacity` ids. Ids come
 from a small pool so that they repeat; the pool holds ids long enough to leave a slot's inline
-bytes, non-ASCII ids, and lone surrogates (which JSON escapes can produce). The memory is asked
-through its methods and through the plain C functions the fold calls (`calls()`), with its index
-sized up front and grown from one bucket (`reserve=1`), and with ids whose hashes all pick the
-same bucket (a `str` subclass), so that every id past the 15th overflows into the next buckets.
+bytes, non-ASCII ids, and lone surrogates (which JSON escapes can produce). The memory's index is
+sized up front or grown from one bucket (`reserve=1`), and ids may have hashes that all pick the
+first or the last bucket (a `str` subclass), so that every id past the 15th overflows into the
+next buckets.
 """
 
 from __future__ import annotations
 
-import gc
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from vrp_contract_engine import Terminated
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
 POOL = [
     "a",
@@ -74,16 +73,8 @@ class Colliding(str):
         return ((h % 1000) << 32) | (0xFFFF_FFFF if h % 2 else 0)
 
 
-def _entry_points(memory: Terminated, how: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    if how == "methods":
-        return memory.recall, memory.remember
-    return memory.calls()
-
-
-def _check(
-    memory: Terminated, how: str, capacity: int, ops: Sequence[tuple[bool, str, int]]
-) -> None:
-    recall, remember = _entry_points(memory, how)
+def _check(memory: Terminated, capacity: int, ops: Sequence[tuple[bool, str, int]]) -> None:
+    recall, remember = memory.recall, memory.remember
     model = Model(capacity)
     for do_remember, sid, state in ops:
         if do_remember:
@@ -97,14 +88,13 @@ def _check(
     ]
 
 
-@pytest.mark.parametrize("how", ["methods", "calls"])
 @pytest.mark.parametrize("reserve", [None, 1])
 @settings(max_examples=300, deadline=None)
 @given(capacity=st.integers(0, 6), ops=ops)
 def test_the_memory_remembers_the_last_ids_as_a_model_does(
-    how: str, reserve: int | None, capacity: int, ops: list[tuple[bool, str, int]]
+    reserve: int | None, capacity: int, ops: list[tuple[bool, str, int]]
 ) -> None:
-    _check(Terminated(capacity, ENDED, reserve=reserve), how, capacity, ops)
+    _check(Terminated(capacity, ENDED, reserve=reserve), capacity, ops)
 
 
 many = st.lists(
@@ -114,13 +104,12 @@ many = st.lists(
 )
 
 
-@pytest.mark.parametrize("how", ["methods", "calls"])
 @settings(max_examples=100, deadline=None)
 @given(capacity=st.integers(10, 60), reserve=st.sampled_from([None, 1, 200]), ops=many)
 def test_ids_that_overflow_their_bucket_are_found_and_forgotten_as_a_model_does(
-    how: str, capacity: int, reserve: int | None, ops: list[tuple[bool, str, int]]
+    capacity: int, reserve: int | None, ops: list[tuple[bool, str, int]]
 ) -> None:
-    _check(Terminated(capacity, ENDED, reserve=reserve), how, capacity, ops)
+    _check(Terminated(capacity, ENDED, reserve=reserve), capacity, ops)
 
 
 def test_a_large_memory_forgets_in_order_and_finds_every_remembered_id() -> None:
@@ -134,34 +123,10 @@ def test_a_large_memory_forgets_in_order_and_finds_every_remembered_id() -> None
     assert [sid for sid, _ in memory.items()][:2] == [b"sess-000150000", b"sess-000150001"]
 
 
-@pytest.mark.parametrize("how", ["methods", "calls"])
-def test_an_index_grown_from_one_bucket_finds_every_overflowing_id(how: str) -> None:
+def test_an_index_grown_from_one_bucket_finds_every_overflowing_id() -> None:
     ids = [Colliding(f"id-{n}") for n in range(200)]
     ops = [(True, sid, 1) for sid in ids] + [(False, sid, 1) for sid in ids]
-    _check(Terminated(60, ENDED, reserve=1), how, 60, ops)
-
-
-def test_the_plain_functions_refuse_what_the_methods_refuse_and_keep_the_memory_alive() -> None:
-    # called wrongly on purpose below: untyped
-    recall, remember = cast("tuple[Callable[..., Any], ...]", Terminated(2, ENDED).calls())
-    gc.collect()  # the functions hold the memory (their `__self__`)
-    remember("a", 2)
-    assert recall("a") is ENDED[2]
-    with pytest.raises(IndexError, match="terminal state number 3 of 3"):
-        remember("a", 3)
-    with pytest.raises(OverflowError):
-        remember("a", -1)
-    with pytest.raises(TypeError, match="argument 'sid' must be str, not bytes"):
-        recall(b"a")
-    with pytest.raises(TypeError, match="argument 'sid' must be str, not int"):
-        remember(1, 0)
-    with pytest.raises(TypeError, match=r"takes 2 positional arguments \(1 given\)"):
-        remember("a")
-    with pytest.raises(TypeError):
-        recall()
-    with pytest.raises(TypeError):
-        remember("a", 0, state=0)
-    assert recall("a") is ENDED[2]  # a refused call changed nothing
+    _check(Terminated(60, ENDED, reserve=1), 60, ops)
 
 
 def test_a_state_number_out_of_range_and_a_huge_capacity_are_refused() -> None:

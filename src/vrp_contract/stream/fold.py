@@ -531,7 +531,6 @@ def _compile_table(
     close = _CLOSE_IN_TABLE.format(number=number)
     source, scope = _source(fold, _TABLE_STEP, close, "sess = recall(sid)\n")
     spares: list[Session] = []
-    recall, memorize = memory.calls()  # plain C functions: a third of a method call's cost
     scope.update(
         table=table,
         get=table.get,
@@ -539,8 +538,8 @@ def _compile_table(
         keep=spares.append,
         reuse=spares.pop,
         SPARES=SPARES,
-        recall=recall,
-        memorize=memorize,
+        recall=memory.recall,
+        memorize=memory.remember,
         numbers={state: n for n, state in enumerate(terminal)},
         seen=seen,
         reached=0,
