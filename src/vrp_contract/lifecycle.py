@@ -355,6 +355,34 @@ def _run_check(label: str, cmd: list[str], repo: Path) -> None:
         raise ReleaseRefusedError(f"{label} fails ({' '.join(cmd[1:])}): {detail}")
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` but the manifest, by its relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
+    }
+
+
+def _refuse_an_unchanged_copy(repo: Path, previous: Path | None, draft: Path, version: str) -> None:
+    """Refuse `draft` if it holds exactly what `revision new` copied from `previous`."""
+    if previous is None:
+        return
+    old_base = _base_uri(previous)
+    new_base = _next_base(old_base, previous.name, draft.name)
+    # beside the draft, as `revision new` stages it: relative `$schema` pointers come out the same
+    with tempfile.TemporaryDirectory(prefix=f".{draft.name}-copy-", dir=draft.parent) as tmp:
+        fresh = Path(tmp)
+        _copy_revision(repo, previous, fresh, version=version, old_base=old_base, new_base=new_base)
+        unchanged = _files(fresh) == _files(draft)
+    if unchanged:
+        msg = (
+            f"{draft} is still the copy of {previous.name} that `revision new` made (no file "
+            f"but {MANIFEST} differs): there is nothing to release; edit the draft first"
+        )
+        raise ReleaseRefusedError(msg)
+
+
 def release_revision(
     repo: Path,
     version: str,
@@ -387,6 +415,7 @@ def release_revision(
     steps = [f"CHANGELOG.md names revision {version}."]
     previous = _previous_released(repo, version)
     bump = Bump.NONE
+    _refuse_an_unchanged_copy(repo, previous, folder, version)
     if previous is not None:
         try:
             pair = compare_sets(load_source(str(previous)), load_source(str(folder)), mode)

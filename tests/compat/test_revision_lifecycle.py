@@ -176,8 +176,23 @@ def test_release_refuses_an_invariant_id_reused_with_a_new_meaning(repo: Path) -
     assert result.err.count("\n") == 1
 
 
+def test_release_refuses_the_unchanged_copy_that_new_made(repo: Path) -> None:
+    new_revision(repo, "0.2")
+    _changelog(repo, "0.2")
+    result = run_cli("revision", "release", "0.2", "--repo", str(repo))
+    assert result.code == 1
+    assert result.err.count("\n") == 1, result.err
+    assert "schema/v0.2 is still the copy of v0.1 that `revision new` made" in result.err
+    assert "there is nothing to release; edit the draft first" in result.err
+    manifest = json.loads((repo / "schema/v0.2/revision.json").read_text("utf-8"))
+    assert manifest["status"] == "draft"
+
+
 def test_release_outside_a_source_checkout_is_a_usage_error(repo: Path) -> None:
     new_revision(repo, "0.2")
+    # a changed example is a change (compat compares none): past the unchanged-copy check
+    example = min(p for p in (repo / "schema/v0.2/examples").rglob("*") if p.is_file())
+    example.write_bytes(example.read_bytes() + b"\n")
     _changelog(repo, "0.2")
     result = run_cli("revision", "release", "0.2", "--repo", str(repo))
     assert result.code == 2
