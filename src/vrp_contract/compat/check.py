@@ -156,7 +156,9 @@ def _finding(  # noqa: PLR0913 - one change and what it needs to become a findin
 ) -> Finding:
     breaks = bool(set(c.directions) & mode.directions)
     severity = catalog.compat_severity(c.rule, breaks=breaks, allow_unclassified=allow)
-    whole_file = c.rule.startswith("revision.") or "file" in c.context  # no pointer, no line
+    # a finding on a whole file has no pointer and no line (revision.bump on revision.json); a
+    # revision rule on one entry (revision.invariant-reused) has both, as every other rule
+    whole_file = "file" in c.context or (c.rule.startswith("revision.") and not c.new.pointer)
     context = dict(c.context)
     old_where = _where(old, c.old.source)
     if old_where != _where(new, c.new.source):
