@@ -53,6 +53,7 @@ Problem = tuple[str, str, str]
 DATA_SCHEMAS = {
     "policy.default.json": "policy.schema.json",
     "invariants.json": "invariants.schema.json",
+    "state-machine.json": "state-machine.schema.json",
 }
 """Data file -> the schema file of the same revision it must satisfy."""
 _COMPLETE = frozenset({"policy.default.json"})

@@ -84,8 +84,10 @@ def test_narrowing_is_the_same_edit_read_the_other_way(tmp_path):
 
 def test_state_rename_is_one_finding_that_breaks_both_directions(tmp_path):
     def rename(path: Path) -> None:
-        text = (path / "state-machine.json").read_text("utf-8").replace('"DEGRADED"', '"IMPAIRED"')
-        (path / "state-machine.json").write_text(text, "utf-8")
+        # in the state machine and in the schema's SessionState, which the machine must satisfy
+        for name in ("state-machine.json", "common.schema.json"):
+            text = (path / name).read_text("utf-8").replace('"DEGRADED"', '"IMPAIRED"')
+            (path / name).write_text(text, "utf-8")
 
     old = copy_revision(tmp_path, "0.2")
     new = copy_revision(tmp_path, "1.0", status="draft", edit=rename)
@@ -158,8 +160,9 @@ def test_an_unreadable_state_machine_fails_closed(tmp_path):
     new = copy_revision(tmp_path, "0.3", status="draft")
     (new / "state-machine.json").write_text('{"states": 3}', "utf-8")
     findings = _findings(old, new)
-    assert [f["rule"] for f in findings] == ["unclassified"]
-    assert "cannot be read as behaviour data" in findings[0]["message"]
+    # state-machine.schema.json refuses it before the behaviour is read (it fails closed: error)
+    assert [(f["rule"], f["severity"]) for f in findings] == [("behaviour.data-invalid", "error")]
+    assert "state-machine.json of NEW breaks its schema" in findings[0]["message"]
 
 
 def test_markdown_summary_lists_behaviour_findings(tmp_path):

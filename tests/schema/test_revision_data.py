@@ -55,10 +55,20 @@ def _severity_removed(d: dict[str, Any]) -> None:
     del d["invariants"][0]["severity"]
 
 
+def _state_undescribed(d: dict[str, Any]) -> None:
+    del d["states"][2]["description"]
+
+
+def _state_misnamed(d: dict[str, Any]) -> None:
+    d["states"][0]["name"] = "birth"
+
+
 @pytest.mark.parametrize(
     ("file", "change", "where", "says"),
     [
         ("policy.default.json", _bound_string, ":3: field /max_recovery_ms:", "'fast' is not of"),
+        ("state-machine.json", _state_undescribed, "/states/2:", "'description' is a required"),
+        ("state-machine.json", _state_misnamed, "/states/0/name:", "'birth' is not one of"),
         ("policy.default.json", _bound_removed, ":1: (top level):", "max_recovery_attempts"),
         ("invariants.json", _severity_fatal, "/invariants/1/severity:", "'fatal' is not one of"),
         ("invariants.json", _severity_removed, "/invariants/0:", "'severity' is a required"),
@@ -100,7 +110,8 @@ def test_the_released_revisions_data_files_are_clean() -> None:
             "state-machine.json",
             lambda d: d["transitions"].append({"from": "ATTACHED", "to": "NOWHERE"}),
             "/transitions/",
-            "names state NOWHERE, which is not one of the states",
+            # state-machine.schema.json's state names come first
+            "'NOWHERE' is not one of BIRTH, ATTACHED,",
         ),
         (
             "state-machine.json",
