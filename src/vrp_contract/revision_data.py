@@ -25,6 +25,8 @@ Nothing here names a state or an event type: every name comes from the revision'
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vrp_contract.vocabulary import escape, pointer_lines
@@ -36,10 +38,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATA_SCHEMAS",
+    "PACKAGE_SCHEMAS",
     "Problem",
     "RevisionDataError",
     "behaviour_problems",
     "located",
+    "package_schema",
     "ref_cycle",
     "schema_problem",
     "session_states",
@@ -56,6 +60,8 @@ DATA_SCHEMAS = {
     "state-machine.json": "state-machine.schema.json",
 }
 """Data file -> the schema file of the same revision it must satisfy."""
+PACKAGE_SCHEMAS = {"behaviour.json": "behaviour.schema.json"}
+"""Data file -> the schema file of this package (`vrp_contract/data`) it must satisfy."""
 _COMPLETE = frozenset({"policy.default.json"})
 """Data files that must give every property their schema defines."""
 _FIXED_KEYS = frozenset({"states", "initial", "terminal", "transitions"})
@@ -113,6 +119,20 @@ def located(path: str, text: str | None, pointer: str, message: str) -> str:
     return f"{where}: {field}: {message}"
 
 
+def package_schema(name: str) -> dict[str, Any]:
+    """The schema of this package that data file `name` must satisfy (`PACKAGE_SCHEMAS`)."""
+    path = resources.files("vrp_contract").joinpath("data", PACKAGE_SCHEMAS[name])
+    schema: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return schema
+
+
+def _schema_name(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]  # a supplement's file has the name of the revision's
+    if name in PACKAGE_SCHEMAS:
+        return f"{PACKAGE_SCHEMAS[name]} (of vrp-contract)"
+    return DATA_SCHEMAS.get(name, "its schema")
+
+
 def schema_problem(
     rel: str,
     doc: Any,  # noqa: ANN401 - any parsed JSON
@@ -133,7 +153,7 @@ def schema_problem(
         if error.validator == "enum":
             allowed = ", ".join(map(str, error.validator_value))
             message = f"{error.instance!r} is not one of {allowed}"
-        return where, f"{message}; {rel} must satisfy {DATA_SCHEMAS.get(rel, 'its schema')}."
+        return where, f"{message}; {rel} must satisfy {_schema_name(rel)}."
     if rel in _COMPLETE and isinstance(doc, dict):
         missing = [k for k in schema.get("properties", {}) if k not in doc]
         if missing:

@@ -20,9 +20,11 @@ from referencing.jsonschema import DRAFT202012
 
 from vrp_contract.revision_data import (
     DATA_SCHEMAS,
+    PACKAGE_SCHEMAS,
     RevisionDataError,
     behaviour_problems,
     located,
+    package_schema,
     ref_cycle,
     schema_problem,
     session_states,
@@ -85,6 +87,13 @@ def _version_key(name: str) -> tuple[int, int, int]:
 def _read_json(node: Traversable) -> JSON:
     data: JSON = json.loads(node.read_text("utf-8"))
     return data
+
+
+def _check_package_schema(rel: str, node: Traversable, data: JSON) -> None:
+    """`RevisionDataError` when data file `rel` breaks its schema of this package."""
+    problem = schema_problem(rel, data, package_schema(rel))
+    if problem is not None:
+        raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,8 @@ class Revision:
             problem = schema_problem(rel, data, self.schema_file(schema_rel), self.registry)
             if problem is not None:
                 raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
+        if rel in PACKAGE_SCHEMAS and strict:
+            _check_package_schema(rel, node, data)
         return data
 
     def check_data(self) -> None:
@@ -170,6 +181,9 @@ class Revision:
         """Check every data file with a schema against it, released or not (`RevisionDataError`)."""
         for rel in DATA_SCHEMAS:
             self._data_file(rel, strict=True)
+        for rel in PACKAGE_SCHEMAS:
+            if self.resource(rel).is_file():
+                self._data_file(rel, strict=True)
 
     def check_refs(self) -> None:
         """`RevisionDataError` when a chain of `$ref`s comes back to itself (`ref_cycle`)."""
@@ -208,6 +222,8 @@ class Revision:
         machine = self.data_file("state-machine.json")
         beh_node = self.resource("behaviour.json")
         behaviour = _read_json(beh_node) if beh_node.is_file() else None
+        if behaviour is not None and not self.released:
+            _check_package_schema("behaviour.json", beh_node, behaviour)
         base = str(self.schema_file("state-machine.schema.json").get("$id", ""))
         resolver = self.registry.resolver(base_uri=base)
 

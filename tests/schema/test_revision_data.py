@@ -55,6 +55,18 @@ def _severity_removed(d: dict[str, Any]) -> None:
     del d["invariants"][0]["severity"]
 
 
+def _key_not_a_pointer(d: dict[str, Any]) -> None:
+    d["session_key"] = 5
+
+
+def _roles_a_string(d: dict[str, Any]) -> None:
+    d["event_roles"]["create"] = "SESSION_CREATED"  # one name, not a list: its letters, once
+
+
+def _fields_removed(d: dict[str, Any]) -> None:
+    del d["transition_fields"]
+
+
 def _state_undescribed(d: dict[str, Any]) -> None:
     del d["states"][2]["description"]
 
@@ -68,6 +80,9 @@ def _state_misnamed(d: dict[str, Any]) -> None:
     [
         ("policy.default.json", _bound_string, ":3: field /max_recovery_ms:", "'fast' is not of"),
         ("state-machine.json", _state_undescribed, "/states/2:", "'description' is a required"),
+        ("behaviour.json", _key_not_a_pointer, "/session_key:", "5 is not of type 'string'"),
+        ("behaviour.json", _roles_a_string, "/event_roles/create:", "is not of type 'array'"),
+        ("behaviour.json", _fields_removed, ":1: (top level):", "'transition_fields' is a"),
         ("state-machine.json", _state_misnamed, "/states/0/name:", "'birth' is not one of"),
         ("policy.default.json", _bound_removed, ":1: (top level):", "max_recovery_attempts"),
         ("invariants.json", _severity_fatal, "/invariants/1/severity:", "'fatal' is not one of"),

@@ -152,8 +152,9 @@ DATA_INVALID = declare(
     "behaviour.data-invalid",
     "A behaviour data file satisfies its schema in the same revision (policy.default.json "
     "policy.schema.json, invariants.json invariants.schema.json, state-machine.json "
-    "state-machine.schema.json), and a default policy gives every bound: a file that breaks it "
-    "is not compared, and the check fails whatever the mode.",
+    "state-machine.schema.json; behaviour.json the package's behaviour.schema.json), and a "
+    "default policy gives every bound: a file that breaks it is not compared, and the check "
+    "fails whatever the mode.",
     directions=BOTH,
     category=_CAT,
     always=True,

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from vrp_contract.revision_data import (
     DATA_SCHEMAS,
+    PACKAGE_SCHEMAS,
     Problem,
     behaviour_problems,
+    package_schema,
     schema_problem,
     session_states,
 )
@@ -289,6 +291,9 @@ def read_behaviour(side: SchemaSet) -> Behaviour:
 
 def _schema_problem(side: SchemaSet, rel: str, doc: Any) -> tuple[str, str] | None:  # noqa: ANN401
     """The first way data file `rel` breaks its schema in the same folder (None: no schema)."""
+    name = rel.rsplit("/", 1)[-1]  # behaviour.json may be the released supplement's
+    if name in PACKAGE_SCHEMAS:
+        return schema_problem(rel, doc, package_schema(name))
     schema = side.docs.get(DATA_SCHEMAS.get(rel, ""))
     if not isinstance(schema, dict):
         return None
