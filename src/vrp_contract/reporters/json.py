@@ -7,6 +7,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from vrp_contract._version import __version__
+from vrp_contract.findings import finding_schema
 from vrp_contract.reporters.base import Reporter
 
 if TYPE_CHECKING:
@@ -19,9 +20,15 @@ __all__ = ["JsonReporter", "compat_report_schema"]
 
 
 def compat_report_schema() -> dict[str, Any]:
-    """Return the published JSON Schema of `compat --format json`."""
+    """Return the published JSON Schema of `compat --format json`, with nothing to fetch.
+
+    The file refers to the finding schema by its `$id`; the schema returned here embeds it
+    (under `$defs`, with its `$id`: a 2020-12 bundle), so any validator resolves the reference
+    without a registry or the network.
+    """
     path = resources.files("vrp_contract").joinpath("data/compat-report.schema.json")
     data: dict[str, Any] = _json.loads(path.read_text("utf-8"))
+    data.setdefault("$defs", {})["Finding"] = finding_schema()
     return data
 
 
