@@ -25,10 +25,15 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vrp_contract.compat.model import Bump, Mode
 from vrp_contract.compat.revision import declared_bump, version_of
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from vrp_contract.findings import Finding
 
 __all__ = [
     "LifecycleError",
@@ -383,6 +388,29 @@ def _refuse_an_unchanged_copy(repo: Path, previous: Path | None, draft: Path, ve
         raise ReleaseRefusedError(msg)
 
 
+def _refuse_errors(
+    findings: Sequence[Finding], declared: Bump | None, what: str, mode: Mode, command: str
+) -> None:
+    """Refuse a release whose compat run has errors its declared bump does not allow.
+
+    A breaking change needs a major bump; a finding of the versioning rules themselves
+    (`revision.*`: an undeclared event type, a reused invariant id) no bump allows.
+    """
+    process = [f for f in findings if f.is_error and f.rule.startswith("revision.")]
+    breaking = [f for f in findings if f.is_error and not f.rule.startswith("revision.")]
+    if breaking and declared is not Bump.MAJOR:
+        first, hint = breaking[0], "declare a major bump with a major revision number"
+        what += f" is not {mode}-compatible ({len(breaking)} breaking finding(s)"
+    elif process:
+        first, hint = process[0], "fix the finding"
+        what += f" breaks the versioning rules ({len(process)} finding(s)"
+    else:
+        return
+    where = f"{first.source}" + (f":{first.line}" if first.line else "")
+    msg = f"{what}; first: {where}: {first.rule}: {first.message}); {hint} ({command})"
+    raise ReleaseRefusedError(msg)
+
+
 def release_revision(
     repo: Path,
     version: str,
@@ -423,22 +451,9 @@ def release_revision(
             raise LifecycleError(str(exc)) from None
         bump = pair.bump
         declared = declared_bump(previous.name, f"v{version}")
-        process = [f for f in pair.findings if f.is_error and f.rule.startswith("revision.")]
         breaking = [f for f in pair.findings if f.is_error and not f.rule.startswith("revision.")]
-        if process or (breaking and declared is not Bump.MAJOR):
-            first = (process or breaking)[0]
-            where = f"{first.source}" + (f":{first.line}" if first.line else "")
-            msg = (
-                f"{previous.name} -> v{version} is not {mode}-compatible "
-                f"({len(process) + len(breaking)} breaking finding(s); first: {where}: "
-                f"{first.rule}: {first.message}); "
-            )
-            hint = (
-                "fix the process finding"
-                if process
-                else "declare a major bump with a major revision number"
-            )
-            raise ReleaseRefusedError(msg + hint + f" (vrp-contract compat {previous} {folder})")
+        command = f"vrp-contract compat {previous} {folder}"
+        _refuse_errors(pair.findings, declared, f"{previous.name} -> v{version}", mode, command)
         allowed = " (breaking changes allowed by the declared major bump)" if breaking else ""
         steps.append(f"compat {previous.name} -> v{version}: needs a {bump} bump{allowed}.")
     else:

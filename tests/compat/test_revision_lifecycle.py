@@ -150,6 +150,11 @@ def test_release_refuses_an_undeclared_event_type_even_across_a_major_bump(repo:
     assert result.code == 1
     assert "revision.event-type-undeclared" in result.err
     assert "HEARTBEAT" in result.err
+    # the versioning rules, not compatibility: the major bump allows breaking changes, not this
+    assert "v0.1 -> v1.0 breaks the versioning rules (1 finding(s); first: " in result.err
+    assert "compatible" not in result.err
+    assert result.err.rstrip().endswith(f"fix the finding (vrp-contract compat {repo}/schema/v0.1 "
+                                        f"{repo}/schema/v1.0)")  # fmt: skip
 
 
 def test_release_of_a_released_or_missing_revision_is_a_usage_error(repo: Path) -> None:
