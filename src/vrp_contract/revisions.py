@@ -85,7 +85,13 @@ def _version_key(name: str) -> tuple[int, int, int]:
 
 
 def _read_json(node: Traversable) -> JSON:
-    data: JSON = json.loads(node.read_text("utf-8"))
+    """The JSON document in `node`; `RevisionDataError` (file:line:column) when it is not JSON."""
+    text = node.read_text("utf-8")
+    try:
+        data: JSON = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"{node}:{exc.lineno}:{exc.colno}: the file is not valid JSON: {exc.msg}."
+        raise RevisionDataError(msg) from None
     return data
 
 

@@ -317,3 +317,30 @@ def test_every_shipped_revision_passes_the_checks_validate_skips_for_released_on
     for revision in revisions:
         revision.check_data_files()
         revision.check_data()
+
+
+@pytest.mark.parametrize("file", ["behaviour.json", "state-machine.json", "policy.default.json"])
+def test_a_data_file_that_is_not_json_is_a_one_line_error_with_line_and_column(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    file: str,
+) -> None:
+    from scripts import generate  # noqa: PLC0415 - the script, as `make generate` runs it
+
+    root = _root(tmp_path, file, lambda _doc: None)
+    path = root / "v0.2" / file
+    path.write_text('{\n  "a": 1,,\n}\n', "utf-8")
+    said = f"{path}:2:10: the file is not valid JSON: Expecting property name enclosed in"
+    code, err = _validate(monkeypatch, root)
+    assert code == 2, err
+    assert err.count("\n") == 1, err  # one line, no traceback
+    assert said in err
+    result = run_cli("schema", "-r", "0.2", "--file", file)
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert said in result.err
+    monkeypatch.setattr(generate, "list_revisions", lambda: list_revisions(root))
+    assert generate.main(["--check", "--only", "go"]) == 2  # its session checker reads the data
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert said in err
