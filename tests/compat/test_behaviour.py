@@ -173,3 +173,17 @@ def test_markdown_summary_lists_behaviour_findings(tmp_path):
     assert "`behaviour.transition`" in result.out
     assert "Transition DEGRADED -> ATTACHED was removed" in result.out
     assert "major" in result.out
+
+
+def test_a_behaviour_file_that_is_not_json_is_an_error_even_across_a_major_bump(tmp_path):
+    old = copy_revision(tmp_path, "0.2")
+    new = copy_revision(tmp_path, "0.3", status="draft")  # 0.2 -> 0.3: a major bump in 0.x
+    (new / "behaviour.json").write_text('{\n  "revision": "0.3",,\n}\n', "utf-8")
+    result = run_cli("compat", "--format", "jsonl", str(old), str(new))
+    assert result.code == 1, result.out
+    findings = [json.loads(line) for line in result.out.splitlines()]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("behaviour.data-invalid", "error")]
+    assert findings[0]["message"] == (
+        "behaviour.json of NEW cannot be read as behaviour data (it is not valid JSON: Expecting "
+        "property name enclosed in double quotes at line 2, column 21), so no rule compares it."
+    )

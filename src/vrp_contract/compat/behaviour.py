@@ -663,7 +663,8 @@ def behaviour_changes(old_side: SchemaSet, new_side: SchemaSet) -> tuple[list[Ch
     """The classified behaviour changes between two folders, and the data files they cover.
 
     Every other data file stays with the fail-closed data-file check; a behaviour file that is
-    unreadable, or present on one side only, is reported here as `unclassified`.
+    unreadable is `behaviour.data-invalid` (an error whatever the bump), one present on one side
+    only `unclassified`.
     """
     if not (old_side.is_dir and new_side.is_dir):
         return [], set()
@@ -704,13 +705,13 @@ def behaviour_changes(old_side: SchemaSet, new_side: SchemaSet) -> tuple[list[Ch
             revision=new_side.revision is not None,
         )
     _data_problems(d)
-    for side in (old, new):
-        for rel, why in side.unreadable.items():
+    for label, side in (("OLD", old), ("NEW", new)):
+        for rel, why in side.unreadable.items():  # an error whatever the bump, as data-invalid
             d.add(
-                UNCLASSIFIED.id,
+                DATA_INVALID.id,
                 BOTH,
-                f"{rel} cannot be read as behaviour data ({why}), so no "
-                "rule compares it; review the change by hand.",
+                f"{rel} of {label} cannot be read as behaviour data ({why}), so no rule "
+                "compares it.",
                 (rel, "", rel, ""),
                 file=rel,
             )

@@ -272,6 +272,10 @@ def read_behaviour(side: SchemaSet) -> Behaviour:
                 out.invalid[rel] = problem
                 continue
             setattr(out, attr, fn(parsed[attr]))
+        except json.JSONDecodeError as exc:
+            out.unreadable[rel] = (
+                f"it is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            )
         except (ValueError, _ShapeError, AttributeError, TypeError) as exc:
             out.unreadable[rel] = (
                 str(exc) if isinstance(exc, _ShapeError) else "it is not valid JSON"
