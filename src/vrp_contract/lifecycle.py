@@ -390,11 +390,12 @@ def _refuse_an_unchanged_copy(repo: Path, previous: Path | None, draft: Path, ve
 
 def _refuse_errors(
     findings: Sequence[Finding], declared: Bump | None, what: str, mode: Mode, command: str
-) -> None:
+) -> bool:
     """Refuse a release whose compat run has errors its declared bump does not allow.
 
     A breaking change needs a major bump; a finding of the versioning rules themselves
-    (`revision.*`: an undeclared event type, a reused invariant id) no bump allows.
+    (`revision.*`: an undeclared event type, a reused invariant id) no bump allows. Returns
+    whether there were breaking changes (which the declared major bump allowed).
     """
     process = [f for f in findings if f.is_error and f.rule.startswith("revision.")]
     breaking = [f for f in findings if f.is_error and not f.rule.startswith("revision.")]
@@ -405,7 +406,7 @@ def _refuse_errors(
         first, hint = process[0], "fix the finding"
         what += f" breaks the versioning rules ({len(process)} finding(s)"
     else:
-        return
+        return bool(breaking)
     where = f"{first.source}" + (f":{first.line}" if first.line else "")
     msg = f"{what}; first: {where}: {first.rule}: {first.message}); {hint} ({command})"
     raise ReleaseRefusedError(msg)
@@ -451,10 +452,11 @@ def release_revision(
             raise LifecycleError(str(exc)) from None
         bump = pair.bump
         declared = declared_bump(previous.name, f"v{version}")
-        breaking = [f for f in pair.findings if f.is_error and not f.rule.startswith("revision.")]
         command = f"vrp-contract compat {previous} {folder}"
-        _refuse_errors(pair.findings, declared, f"{previous.name} -> v{version}", mode, command)
-        allowed = " (breaking changes allowed by the declared major bump)" if breaking else ""
+        broke = _refuse_errors(
+            pair.findings, declared, f"{previous.name} -> v{version}", mode, command
+        )
+        allowed = " (breaking changes allowed by the declared major bump)" if broke else ""
         steps.append(f"compat {previous.name} -> v{version}: needs a {bump} bump{allowed}.")
     else:
         steps.append("No earlier released revision: nothing to compare.")

@@ -95,13 +95,6 @@ def _read_json(node: Traversable) -> JSON:
     return data
 
 
-def _check_package_schema(rel: str, node: Traversable, data: JSON) -> None:
-    """`RevisionDataError` when data file `rel` breaks its schema of this package."""
-    problem = schema_problem(rel, data, package_schema(rel))
-    if problem is not None:
-        raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
-
-
 @dataclass(frozen=True)
 class Revision:
     """One immutable revision of the contract, e.g. `0.1` in `schema/v0.1/`."""
@@ -165,13 +158,16 @@ class Revision:
     def _data_file(self, rel: str, *, strict: bool) -> JSON:
         node = self.resource(rel)
         data = _read_json(node)
-        schema_rel = DATA_SCHEMAS.get(rel)
-        if schema_rel is not None and strict:
-            problem = schema_problem(rel, data, self.schema_file(schema_rel), self.registry)
-            if problem is not None:
-                raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
-        if rel in PACKAGE_SCHEMAS and strict:
-            _check_package_schema(rel, node, data)
+        if not strict:
+            return data
+        problem = None
+        if rel in DATA_SCHEMAS:
+            schema = self.schema_file(DATA_SCHEMAS[rel])
+            problem = schema_problem(rel, data, schema, self.registry)
+        elif rel in PACKAGE_SCHEMAS:
+            problem = schema_problem(rel, data, package_schema(rel))
+        if problem is not None:
+            raise RevisionDataError(located(str(node), node.read_text("utf-8"), *problem))
         return data
 
     def check_data(self) -> None:
@@ -226,10 +222,8 @@ class Revision:
     def _consistent(self) -> tuple[JSON, JSON]:
         """The state machine and behaviour data, checked as one whole (`behaviour_problems`)."""
         machine = self.data_file("state-machine.json")
-        beh_node = self.resource("behaviour.json")
-        behaviour = _read_json(beh_node) if beh_node.is_file() else None
-        if behaviour is not None and not self.released:
-            _check_package_schema("behaviour.json", beh_node, behaviour)
+        has_behaviour = self.resource("behaviour.json").is_file()
+        behaviour = self.data_file("behaviour.json") if has_behaviour else None
         base = str(self.schema_file("state-machine.schema.json").get("$id", ""))
         resolver = self.registry.resolver(base_uri=base)
 

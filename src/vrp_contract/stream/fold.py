@@ -103,7 +103,7 @@ class Behaviour:
 
     def allowed_from(self, state: str) -> list[str]:
         """The states the transition table allows from `state`, sorted."""
-        return sorted(t for f, t in self.transitions if f == state)
+        return sorted(self.successors.get(state, ()))
 
 
 class Session:
